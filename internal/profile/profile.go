@@ -1,0 +1,276 @@
+// Package profile is the one Go model of what "hardened" means in ekspodsec.
+//
+// A Profile is built from a Level (restricted, baseline or privileged) and Options
+// (Fargate, allowed host paths, capabilities, volumes, ...). Every renderer turns a Profile
+// into Kubernetes objects, and the plan-check rules judge workloads against one, so what
+// the provider renders and what the checker accepts cannot disagree.
+package profile
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Level is a hardening level.
+type Level string
+
+const (
+	// Restricted is the EKS best-practices guide's restricted policy.
+	Restricted Level = "restricted"
+	// Baseline is the Pod Security Standards baseline level expressed as a policy.
+	Baseline Level = "baseline"
+	// Privileged is what the EKS-managed eks.privileged policy allows; it is meant for
+	// kube-system agents such as the VPC CNI (aws-node) and kube-proxy.
+	Privileged Level = "privileged"
+)
+
+// Levels lists the level names in order of increasing permissiveness.
+func Levels() []string {
+	return []string{string(Restricted), string(Baseline), string(Privileged)}
+}
+
+// ParseLevel turns a level name into a Level.
+func ParseLevel(s string) (Level, error) {
+	switch l := Level(strings.ToLower(strings.TrimSpace(s))); l {
+	case Restricted, Baseline, Privileged:
+		return l, nil
+	}
+	return "", fmt.Errorf("unknown profile %q: want one of %s", s, strings.Join(Levels(), ", "))
+}
+
+// ID range rules, as PodSecurityPolicy names them.
+const (
+	RuleMustRunAs        = "MustRunAs"
+	RuleMustRunAsNonRoot = "MustRunAsNonRoot"
+	RuleMayRunAs         = "MayRunAs"
+	RuleRunAsAny         = "RunAsAny"
+)
+
+// IDRange is an inclusive range of user or group IDs.
+type IDRange struct {
+	Min int64
+	Max int64
+}
+
+// IDRule is a strategy for user or group IDs, with its ranges where the rule takes them.
+type IDRule struct {
+	Rule   string
+	Ranges []IDRange
+}
+
+// PortRange is an inclusive range of host ports.
+type PortRange struct {
+	Min int32
+	Max int32
+}
+
+// HostPath is an allowed hostPath prefix. Prefixes match on whole path segments:
+// "/var/log" allows "/var/log/pods" but not "/var/logs".
+type HostPath struct {
+	PathPrefix string
+	ReadOnly   bool
+}
+
+// AnnotationProfiles are the seccomp or AppArmor profiles a policy allows and the one it
+// applies by default.
+type AnnotationProfiles struct {
+	Allowed []string
+	Default string
+}
+
+// Profile is a complete hardening decision. Build it with New; the zero value is not useful.
+type Profile struct {
+	// Name is the default metadata.name of objects rendered from this profile.
+	Name    string
+	Level   Level
+	Fargate bool
+
+	Privileged               bool
+	AllowPrivilegeEscalation bool
+	HostNetwork              bool
+	HostIPC                  bool
+	HostPID                  bool
+	HostPorts                []PortRange
+
+	// AllowedCapabilities may be added by containers ("*" = any).
+	AllowedCapabilities []string
+	// RequiredDropCapabilities must be dropped by every container.
+	RequiredDropCapabilities []string
+
+	// Volumes are the allowed volume types, in PodSecurityPolicy names ("*" = any).
+	Volumes []string
+	// AllowedHostPaths restricts hostPath volumes when "hostPath" is an allowed volume.
+	AllowedHostPaths []HostPath
+
+	RunAsUser          IDRule
+	SupplementalGroups IDRule
+	FSGroup            IDRule
+	SELinuxRule        string
+
+	ReadOnlyRootFilesystem bool
+
+	Seccomp  AnnotationProfiles
+	AppArmor AnnotationProfiles
+}
+
+// Options adjust a level's defaults.
+type Options struct {
+	// Fargate forces what EKS Fargate requires: no privileged containers, no hostNetwork,
+	// no hostPort, no added capabilities.
+	Fargate bool
+	// AllowedHostPaths allow hostPath volumes under these prefixes (and add "hostPath" to
+	// the allowed volumes).
+	AllowedHostPaths []HostPath
+	// AllowedCapabilities may be added by containers, on top of the level's own.
+	AllowedCapabilities []string
+	// AdditionalVolumes are volume types allowed on top of the level's own.
+	AdditionalVolumes []string
+	// ReadOnlyRootFilesystem, when set, overrides the level's default.
+	ReadOnlyRootFilesystem *bool
+}
+
+// ErrFargatePrivileged is returned for the privileged level on Fargate.
+var ErrFargatePrivileged = errors.New("the privileged profile cannot run on EKS Fargate: " +
+	"Fargate refuses privileged containers, hostNetwork, hostPort and added capabilities; " +
+	"use profile \"restricted\" or \"baseline\" for Fargate, and keep privileged agents on EC2 nodes in kube-system")
+
+// ErrFargateCapabilities is returned when capabilities are added on Fargate.
+var ErrFargateCapabilities = errors.New("EKS Fargate only lets containers drop capabilities, never add them: " +
+	"remove allowed_capabilities or set fargate = false")
+
+// New builds the profile for a level with options applied. It returns an error when the
+// combination is impossible (privileged on Fargate) or an option is invalid.
+func New(level Level, opts Options) (Profile, error) {
+	p, err := defaults(level)
+	if err != nil {
+		return Profile{}, err
+	}
+	if opts.Fargate {
+		if level == Privileged {
+			return Profile{}, ErrFargatePrivileged
+		}
+		if len(opts.AllowedCapabilities) > 0 {
+			return Profile{}, ErrFargateCapabilities
+		}
+	}
+
+	for _, c := range opts.AllowedCapabilities {
+		norm, err := NormalizeCapability(c)
+		if err != nil {
+			return Profile{}, err
+		}
+		p.AllowedCapabilities = appendUnique(p.AllowedCapabilities, norm)
+	}
+	for _, v := range opts.AdditionalVolumes {
+		if !IsVolumeType(v) {
+			return Profile{}, fmt.Errorf("unknown volume type %q: want one of %s", v, strings.Join(VolumeTypes(), ", "))
+		}
+		p.Volumes = appendUnique(p.Volumes, v)
+	}
+	for _, hp := range opts.AllowedHostPaths {
+		clean, err := CleanHostPath(hp.PathPrefix)
+		if err != nil {
+			return Profile{}, err
+		}
+		p.AllowedHostPaths = append(p.AllowedHostPaths, HostPath{PathPrefix: clean, ReadOnly: hp.ReadOnly})
+	}
+	if len(p.AllowedHostPaths) > 0 && !slices.Contains(p.Volumes, "*") {
+		p.Volumes = appendUnique(p.Volumes, "hostPath")
+	}
+	if opts.ReadOnlyRootFilesystem != nil {
+		p.ReadOnlyRootFilesystem = *opts.ReadOnlyRootFilesystem
+	}
+	if opts.Fargate {
+		p.Fargate = true
+		p.Privileged = false
+		p.HostNetwork = false
+		p.HostPorts = nil
+		p.AllowedCapabilities = nil
+	}
+	return p, nil
+}
+
+// MustNew is New for levels and options known to be valid (tests, built-in defaults).
+func MustNew(level Level, opts Options) Profile {
+	p, err := New(level, opts)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func defaults(level Level) (Profile, error) {
+	switch level {
+	case Restricted:
+		// The guide's restricted PodSecurityPolicy, field for field.
+		return Profile{
+			Name:                     string(Restricted),
+			Level:                    Restricted,
+			RequiredDropCapabilities: []string{"ALL"},
+			Volumes:                  slices.Clone(restrictedVolumes),
+			RunAsUser:                IDRule{Rule: RuleMustRunAsNonRoot},
+			SupplementalGroups:       IDRule{Rule: RuleMustRunAs, Ranges: []IDRange{{Min: 1, Max: 65535}}},
+			FSGroup:                  IDRule{Rule: RuleMustRunAs, Ranges: []IDRange{{Min: 1, Max: 65535}}},
+			SELinuxRule:              RuleRunAsAny,
+			Seccomp: AnnotationProfiles{
+				Allowed: []string{"docker/default", "runtime/default"},
+				Default: "runtime/default",
+			},
+			AppArmor: AnnotationProfiles{
+				Allowed: []string{"runtime/default"},
+				Default: "runtime/default",
+			},
+		}, nil
+	case Baseline:
+		// Pod Security Standards baseline: no privileged, no host namespaces or ports, only
+		// the container runtime's default capabilities, no hostPath; users and groups free.
+		return Profile{
+			Name:                     string(Baseline),
+			Level:                    Baseline,
+			AllowPrivilegeEscalation: true,
+			AllowedCapabilities:      slices.Clone(baselineCapabilities),
+			Volumes:                  slices.Clone(baselineVolumes),
+			RunAsUser:                IDRule{Rule: RuleRunAsAny},
+			SupplementalGroups:       IDRule{Rule: RuleRunAsAny},
+			FSGroup:                  IDRule{Rule: RuleRunAsAny},
+			SELinuxRule:              RuleRunAsAny,
+			Seccomp: AnnotationProfiles{
+				Allowed: []string{"docker/default", "runtime/default", "localhost/*"},
+				Default: "runtime/default",
+			},
+			AppArmor: AnnotationProfiles{
+				Allowed: []string{"runtime/default", "localhost/*"},
+				Default: "runtime/default",
+			},
+		}, nil
+	case Privileged:
+		// What EKS's own eks.privileged policy allows.
+		return Profile{
+			Name:                     string(Privileged),
+			Level:                    Privileged,
+			Privileged:               true,
+			AllowPrivilegeEscalation: true,
+			HostNetwork:              true,
+			HostIPC:                  true,
+			HostPID:                  true,
+			HostPorts:                []PortRange{{Min: 0, Max: 65535}},
+			AllowedCapabilities:      []string{"*"},
+			Volumes:                  []string{"*"},
+			RunAsUser:                IDRule{Rule: RuleRunAsAny},
+			SupplementalGroups:       IDRule{Rule: RuleRunAsAny},
+			FSGroup:                  IDRule{Rule: RuleRunAsAny},
+			SELinuxRule:              RuleRunAsAny,
+			Seccomp:                  AnnotationProfiles{Allowed: []string{"*"}},
+		}, nil
+	}
+	return Profile{}, fmt.Errorf("unknown profile %q: want one of %s", level, strings.Join(Levels(), ", "))
+}
+
+func appendUnique(list []string, v string) []string {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
