@@ -34,8 +34,9 @@ type command struct {
 // so nothing global is mutable.
 func commands() map[string]command {
 	return map[string]command{
-		"version": {summary: "print the version", run: runVersion},
-		"render":  {summary: "print the manifests of a hardening profile as YAML", run: runRender},
+		"version":    {summary: "print the version", run: runVersion},
+		"render":     {summary: "print the manifests of a hardening profile as YAML", run: runRender},
+		"plan-check": {summary: "report EKS pod-security violations in 'terraform show -json' output", run: runPlanCheck},
 	}
 }
 

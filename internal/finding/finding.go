@@ -1,0 +1,95 @@
+// Package finding is what a rule reports: one violation (or one value Terraform cannot know
+// yet) of one rule on one object or container. Reports and rules both depend on it, and on
+// nothing else.
+package finding
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Severity orders findings; higher is worse.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity reads a severity name (case-insensitive).
+func ParseSeverity(v string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(strings.TrimSpace(v), n) {
+			return Severity(i), nil
+		}
+	}
+	return Info, fmt.Errorf("unknown severity %q: want one of %s", v, strings.Join(severityNames[:], ", "))
+}
+
+// SeverityNames lists the severity names, lowest first.
+func SeverityNames() []string { return append([]string(nil), severityNames[:]...) }
+
+// MarshalJSON writes the severity's name.
+func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// UnmarshalJSON reads a severity name.
+func (s *Severity) UnmarshalJSON(b []byte) error {
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	p, err := ParseSeverity(v)
+	if err != nil {
+		return err
+	}
+	*s = p
+	return nil
+}
+
+// Status says whether a finding is a violation, a value Terraform cannot know until
+// apply, or an accepted risk.
+type Status string
+
+const (
+	// Fail: the plan violates the rule.
+	Fail Status = "fail"
+	// Unknown: the value that decides is unknown until apply; it is never a pass.
+	Unknown Status = "unknown"
+	// Waived: a reviewed waiver accepts the risk; never fails the run.
+	Waived Status = "waived"
+)
+
+// Finding is one reported violation. The JSON names are a public, stable interface
+// (docs/plan-check.md).
+type Finding struct {
+	RuleID       string   `json:"rule_id"`
+	Severity     Severity `json:"severity"`
+	Status       Status   `json:"status"`
+	Title        string   `json:"title"`
+	Address      string   `json:"address"`
+	ResourceType string   `json:"resource_type"`
+	Kind         string   `json:"kind"`
+	Namespace    string   `json:"namespace"`
+	Name         string   `json:"name"`
+	Container    string   `json:"container"`
+	K8sPath      string   `json:"k8s_path"`
+	TFPath       string   `json:"tf_path"`
+	Message      string   `json:"message"`
+	Remediation  string   `json:"remediation"`
+	Guide        string   `json:"guide"`
+	PSSLevel     string   `json:"pss_level"`
+}

@@ -1,0 +1,34 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+// JSONVersion is the version of the JSON report's shape (docs/plan-check.md).
+const JSONVersion = 1
+
+type jsonReport struct {
+	Version  int               `json:"version"`
+	Plan     string            `json:"plan"`
+	Summary  Summary           `json:"summary"`
+	Notes    []string          `json:"notes"`
+	Findings []finding.Finding `json:"findings"`
+}
+
+// WriteJSON writes the report as indented JSON, with a stable field order.
+func WriteJSON(w io.Writer, r *Report) error {
+	out := jsonReport{Version: JSONVersion, Plan: r.Plan, Summary: r.Summarize(), Notes: r.Notes, Findings: r.Findings}
+	if out.Findings == nil {
+		out.Findings = []finding.Finding{}
+	}
+	if out.Notes == nil {
+		out.Notes = []string{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

@@ -1,0 +1,86 @@
+// Package report renders plan-check findings: text for people, JSON for machines.
+package report
+
+import (
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+// Report is one plan-check run's result.
+type Report struct {
+	// Plan is the file name as given ("-" for stdin).
+	Plan             string
+	TerraformVersion string
+	// Resources is the number of resources that will exist after apply; Objects the
+	// Kubernetes objects among them.
+	Resources int
+	Objects   int
+	Findings  []finding.Finding
+	Gate      Gate
+	// Notes are run-level remarks (an errored plan, expired waivers, ...).
+	Notes []string
+}
+
+// Gate decides the exit code.
+type Gate struct {
+	FailOn        finding.Severity
+	FailOnUnknown bool
+}
+
+// Fails reports whether a finding fails the run.
+func (g Gate) Fails(f finding.Finding) bool {
+	if f.Severity < g.FailOn {
+		return false
+	}
+	return f.Status == finding.Fail || (g.FailOnUnknown && f.Status == finding.Unknown)
+}
+
+// Failed reports whether any finding fails the run.
+func (r *Report) Failed() bool {
+	for _, f := range r.Findings {
+		if r.Gate.Fails(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// Summary counts findings.
+type Summary struct {
+	Resources  int            `json:"resources"`
+	Objects    int            `json:"objects"`
+	Findings   int            `json:"findings"`
+	BySeverity map[string]int `json:"by_severity"`
+	ByStatus   map[string]int `json:"by_status"`
+	FailOn     string         `json:"fail_on"`
+	FailOnUnk  bool           `json:"fail_on_unknown"`
+	Failing    int            `json:"failing"`
+	Result     string         `json:"result"`
+}
+
+// Summarize counts the report's findings.
+func (r *Report) Summarize() Summary {
+	s := Summary{
+		Resources:  r.Resources,
+		Objects:    r.Objects,
+		Findings:   len(r.Findings),
+		BySeverity: map[string]int{},
+		ByStatus:   map[string]int{string(finding.Fail): 0, string(finding.Unknown): 0, string(finding.Waived): 0},
+		FailOn:     r.Gate.FailOn.String(),
+		FailOnUnk:  r.Gate.FailOnUnknown,
+		Result:     "pass",
+	}
+	for _, n := range finding.SeverityNames() {
+		s.BySeverity[n] = 0
+	}
+	for _, f := range r.Findings {
+		s.BySeverity[f.Severity.String()]++
+		s.ByStatus[string(f.Status)]++
+		if r.Gate.Fails(f) {
+			s.Failing++
+		}
+	}
+	if s.Failing > 0 {
+		s.Result = "fail"
+	}
+	return s
+}

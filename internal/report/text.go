@@ -1,0 +1,142 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+// TextOptions tune the text report.
+type TextOptions struct {
+	// Color uses ANSI colours; the caller decides (a terminal, and NO_COLOR unset).
+	Color bool
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiBlue   = "\x1b[34m"
+	ansiGrey   = "\x1b[90m"
+	ansiGreen  = "\x1b[32m"
+)
+
+func severityColor(s finding.Severity) string {
+	switch s {
+	case finding.Critical, finding.High:
+		return ansiRed
+	case finding.Medium:
+		return ansiYellow
+	case finding.Low:
+		return ansiBlue
+	}
+	return ansiGrey
+}
+
+// WriteText writes findings grouped by resource address, the most severe first in each
+// group, and a one-line summary.
+func WriteText(w io.Writer, r *Report, opt TextOptions) error {
+	paint := func(code, s string) string {
+		if !opt.Color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	groups := map[string][]finding.Finding{}
+	var order []string
+	for _, f := range r.Findings {
+		if _, ok := groups[f.Address]; !ok {
+			order = append(order, f.Address)
+		}
+		groups[f.Address] = append(groups[f.Address], f)
+	}
+	sort.Strings(order)
+	var b strings.Builder
+	for _, addr := range order {
+		fs := groups[addr]
+		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
+		first := fs[0]
+		head := addr
+		if first.Kind != "" {
+			obj := first.Kind
+			if first.Namespace != "" {
+				obj += " " + first.Namespace + "/" + first.Name
+			} else if first.Name != "" {
+				obj += " " + first.Name
+			}
+			head += "  (" + obj
+			if first.PSSLevel != "" {
+				head += ", PSS " + first.PSSLevel
+			}
+			head += ")"
+		}
+		fmt.Fprintln(&b, paint(ansiBold, head))
+		for _, f := range fs {
+			label := strings.ToUpper(f.Severity.String())
+			if f.Status != finding.Fail {
+				label += " " + strings.ToUpper(string(f.Status))
+			}
+			where := ""
+			if f.Container != "" {
+				where = " [" + f.Container + "]"
+			}
+			fmt.Fprintf(&b, "  %s %s %s%s\n", paint(severityColor(f.Severity), fmt.Sprintf("%-16s", label)), f.RuleID, f.Title, where)
+			fmt.Fprintf(&b, "      %s\n", f.Message)
+			if f.TFPath != "" {
+				fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "at"), f.TFPath)
+			}
+			fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "fix"), f.Remediation)
+		}
+		fmt.Fprintln(&b)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	fmt.Fprintln(&b, summaryLine(r, paint))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func summaryLine(r *Report, paint func(code, s string) string) string {
+	s := r.Summarize()
+	var parts []string
+	for i := len(finding.SeverityNames()) - 1; i >= 0; i-- {
+		n := finding.SeverityNames()[i]
+		if c := s.BySeverity[n]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c, n))
+		}
+	}
+	counts := "no findings"
+	if len(parts) > 0 {
+		counts = fmt.Sprintf("%d finding%s (%s)", s.Findings, pl(s.Findings), strings.Join(parts, ", "))
+	}
+	extra := ""
+	if u := s.ByStatus[string(finding.Unknown)]; u > 0 {
+		extra += fmt.Sprintf(", %d unknown until apply", u)
+	}
+	if wv := s.ByStatus[string(finding.Waived)]; wv > 0 {
+		extra += fmt.Sprintf(", %d waived", wv)
+	}
+	verdict := paint(ansiGreen, "PASS")
+	gate := "at or above " + s.FailOn
+	if s.FailOnUnk {
+		gate += ", unknowns included"
+	}
+	if s.Failing > 0 {
+		verdict = paint(ansiRed, fmt.Sprintf("FAIL: %d finding%s %s", s.Failing, pl(s.Failing), gate))
+	} else {
+		verdict += ": nothing " + gate
+	}
+	return fmt.Sprintf("%s in %d Kubernetes object%s of %d resource%s%s. %s", counts, s.Objects, pl(s.Objects), s.Resources, pl(s.Resources), extra, verdict)
+}
+
+func pl(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,158 @@
+package rules
+
+import (
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+)
+
+// Context is what the rules know about the plan as a whole: the namespaces it creates and
+// their policies, the roles bindings refer to, the PSPs, and EKS facts. It is built once
+// per run and only read by the rules.
+type Context struct {
+	Profile profile.Profile
+
+	// LimitRanges and Quotas by namespace; *Unknown counts those whose namespace is
+	// unknown until apply (they could be in any namespace).
+	LimitRanges        map[string][]*plan.Object
+	LimitRangesUnknown int
+	Quotas             map[string][]*plan.Object
+	QuotasUnknown      int
+
+	// NamespaceLabels are labels that kubernetes_labels resources add to namespaces.
+	NamespaceLabels map[string][]*plan.Object
+
+	ClusterRoles    map[string]*plan.Object
+	Roles           map[string]*plan.Object // "namespace/name"
+	PSPs            map[string]*plan.Object
+	ServiceAccounts map[string]*plan.Object // "namespace/name"
+
+	Clusters        []eks.Cluster
+	FargateProfiles []eks.FargateProfile
+}
+
+// NewContext indexes an inventory.
+func NewContext(inv *plan.Inventory, p profile.Profile) *Context {
+	c := &Context{
+		Profile:         p,
+		LimitRanges:     map[string][]*plan.Object{},
+		Quotas:          map[string][]*plan.Object{},
+		NamespaceLabels: map[string][]*plan.Object{},
+		ClusterRoles:    map[string]*plan.Object{},
+		Roles:           map[string]*plan.Object{},
+		PSPs:            map[string]*plan.Object{},
+		ServiceAccounts: map[string]*plan.Object{},
+		Clusters:        inv.Clusters,
+		FargateProfiles: inv.FargateProfiles,
+	}
+	for _, o := range inv.Objects {
+		if o.Opaque != "" {
+			continue
+		}
+		nsUnknown := o.Fields.Unknown("metadata.namespace")
+		switch t := o.Typed.(type) {
+		case *corev1.LimitRange:
+			if nsUnknown {
+				c.LimitRangesUnknown++
+			} else {
+				c.LimitRanges[o.Namespace] = append(c.LimitRanges[o.Namespace], o)
+			}
+		case *corev1.ResourceQuota:
+			if nsUnknown {
+				c.QuotasUnknown++
+			} else {
+				c.Quotas[o.Namespace] = append(c.Quotas[o.Namespace], o)
+			}
+		case *rbacv1.ClusterRole:
+			c.ClusterRoles[t.Name] = o
+		case *rbacv1.Role:
+			c.Roles[o.Namespace+"/"+t.Name] = o
+		case *psp.PodSecurityPolicy:
+			c.PSPs[t.Name] = o
+		case *corev1.ServiceAccount:
+			c.ServiceAccounts[o.Namespace+"/"+t.Name] = o
+		case *plan.LabelsPatch:
+			if t.Kind == "Namespace" {
+				c.NamespaceLabels[t.Name] = append(c.NamespaceLabels[t.Name], o)
+			}
+		}
+	}
+	return c
+}
+
+// containerDefaults says which container resources a namespace's LimitRanges fill in.
+type containerDefaults struct {
+	request map[corev1.ResourceName]bool
+	limit   map[corev1.ResourceName]bool
+	// unknown is set when a LimitRange that could apply has unknown contents or namespace.
+	unknown bool
+	sources []string
+}
+
+// LimitRangeDefaults returns what the LimitRanges of namespace ns will fill into a
+// container that does not set its own requests or limits, following the API server's own
+// defaulting of LimitRange items: a missing default limit is the max, a missing default
+// request is the default limit, else the min.
+func (c *Context) LimitRangeDefaults(ns string) containerDefaults {
+	d := containerDefaults{request: map[corev1.ResourceName]bool{}, limit: map[corev1.ResourceName]bool{}}
+	d.unknown = c.LimitRangesUnknown > 0
+	for _, o := range c.LimitRanges[ns] {
+		lr := o.Typed.(*corev1.LimitRange)
+		if o.Fields.UnknownWithin("spec") {
+			d.unknown = true
+		}
+		d.sources = append(d.sources, o.Address)
+		for _, item := range lr.Spec.Limits {
+			if item.Type != corev1.LimitTypeContainer && item.Type != "" {
+				continue
+			}
+			// The API server's defaulting: default limit <- max; default request <-
+			// default limit, else min.
+			limits := map[corev1.ResourceName]bool{}
+			for r := range item.Default {
+				limits[r] = true
+			}
+			for r := range item.Max {
+				limits[r] = true
+			}
+			for r := range limits {
+				d.limit[r] = true
+				d.request[r] = true
+			}
+			for r := range item.DefaultRequest {
+				d.request[r] = true
+			}
+			for r := range item.Min {
+				d.request[r] = true
+			}
+		}
+	}
+	sort.Strings(d.sources)
+	return d
+}
+
+// FargateMatch finds the Fargate profile selector that selects pods of a workload. known is
+// false when the plan cannot tell (namespace, labels or selectors unknown).
+func (c *Context) FargateMatch(ns string, nsUnknown bool, labels map[string]string, labelsUnknown bool) (m eks.Match, matched, known bool) {
+	if len(c.FargateProfiles) == 0 {
+		return eks.Match{}, false, true
+	}
+	if m, ok := eks.MatchPod(c.FargateProfiles, ns, labels); ok && !nsUnknown {
+		return m, true, true
+	}
+	for _, p := range c.FargateProfiles {
+		if p.SelectorsUnknown {
+			return eks.Match{Profile: p}, false, false
+		}
+	}
+	if nsUnknown || labelsUnknown {
+		return eks.Match{}, false, false
+	}
+	return eks.Match{}, false, true
+}

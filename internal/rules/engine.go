@@ -1,0 +1,212 @@
+package rules
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+)
+
+// Options configure what the checks accept.
+type Options struct {
+	// AllowedHostPaths are the hostPath prefixes EPS007 accepts.
+	AllowedHostPaths []profile.HostPath
+	// AllowedCapabilities may be added without EPS012. Nil means the Pod Security
+	// Standards restricted allowance: NET_BIND_SERVICE.
+	AllowedCapabilities []string
+}
+
+// Engine runs the catalogue over an inventory.
+type Engine struct {
+	rules   []Rule
+	profile profile.Profile
+	pss     policy.Evaluator
+}
+
+// New builds an engine with the full catalogue.
+func New(opts Options) (*Engine, error) {
+	caps := opts.AllowedCapabilities
+	if caps == nil {
+		caps = []string{"NET_BIND_SERVICE"}
+	}
+	p, err := profile.New(profile.Restricted, profile.Options{
+		AllowedHostPaths:    opts.AllowedHostPaths,
+		AllowedCapabilities: caps,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan-check profile: %w", err)
+	}
+	ev, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("pod security standards evaluator: %w", err)
+	}
+	return &Engine{rules: Catalogue(), profile: p, pss: ev}, nil
+}
+
+// Rules returns the catalogue the engine runs.
+func (e *Engine) Rules() []Rule { return e.rules }
+
+// Run judges every object of the inventory and returns the findings in a stable order.
+func (e *Engine) Run(inv *plan.Inventory) []finding.Finding {
+	ctx := NewContext(inv, e.profile)
+	var out []finding.Finding
+	for _, o := range inv.Objects {
+		out = append(out, e.judge(ctx, o)...)
+	}
+	Sort(out)
+	return out
+}
+
+func (e *Engine) judge(ctx *Context, o *plan.Object) []finding.Finding {
+	if o.Opaque != "" {
+		r := opaqueRule()
+		return []finding.Finding{e.finding(r, o, "", Result{
+			Status:  finding.Unknown,
+			Message: fmt.Sprintf("This %s cannot be judged: %s. Every rule that applies to it is unknown until apply.", kindOrObject(o), o.Opaque),
+		})}
+	}
+	var out []finding.Finding
+	if o.Workload != nil {
+		in := &WorkloadInput{Obj: o, W: o.Workload, Ctx: ctx}
+		level := e.pssLevel(in)
+		for _, r := range e.rules {
+			if r.Workload == nil {
+				continue
+			}
+			for _, res := range r.Workload(in) {
+				out = append(out, e.finding(r, o, level, res))
+			}
+		}
+		return out
+	}
+	in := &ObjectInput{Obj: o, Ctx: ctx}
+	for _, r := range e.rules {
+		if r.Object == nil {
+			continue
+		}
+		for _, res := range r.Object(in) {
+			out = append(out, e.finding(r, o, "", res))
+		}
+	}
+	return out
+}
+
+func kindOrObject(o *plan.Object) string {
+	if o.Kind != "" {
+		return o.Kind
+	}
+	return "object"
+}
+
+func (e *Engine) finding(r Rule, o *plan.Object, level string, res Result) finding.Finding {
+	sev := r.Severity
+	if res.Severity != nil {
+		sev = *res.Severity
+	}
+	rem := r.Remediation
+	if res.Remediation != "" {
+		rem = res.Remediation
+	}
+	f := finding.Finding{
+		RuleID:       r.ID,
+		Severity:     sev,
+		Status:       res.Status,
+		Title:        r.Title,
+		Address:      o.Address,
+		ResourceType: o.ResourceType,
+		Kind:         o.Kind,
+		Namespace:    o.Namespace,
+		Name:         o.Name,
+		Container:    res.Container,
+		K8sPath:      res.Path,
+		TFPath:       o.Fields.TFPath(res.Path),
+		Message:      res.Message,
+		Remediation:  rem,
+		Guide:        r.Guide,
+		PSSLevel:     level,
+	}
+	if o.Doc > 0 {
+		f.K8sPath = fmt.Sprintf("(document %d) %s", o.Doc+1, f.K8sPath)
+	}
+	if o.Fields.Sensitive("metadata.name") {
+		f.Name = "(sensitive value)"
+	}
+	if o.Fields.Sensitive("metadata.namespace") {
+		f.Namespace = "(sensitive value)"
+	}
+	return f
+}
+
+// pssLevel is the most restrictive Pod Security Standards level the pod meets, from
+// k8s.io/pod-security-admission's own checks. When a field those checks read is unknown
+// and the known fields meet baseline or restricted, the level is "unknown".
+func (e *Engine) pssLevel(in *WorkloadInput) string {
+	meta, spec := &in.W.Template, &in.W.Spec
+	level := string(api.LevelPrivileged)
+	for _, l := range []api.Level{api.LevelRestricted, api.LevelBaseline} {
+		agg := policy.AggregateCheckResults(e.pss.EvaluatePod(api.LevelVersion{Level: l, Version: api.LatestVersion()}, meta, spec))
+		if agg.Allowed {
+			level = string(l)
+			break
+		}
+	}
+	if level != string(api.LevelPrivileged) && securityFieldUnknown(in) {
+		return "unknown"
+	}
+	return level
+}
+
+// securityFieldUnknown reports whether an unknown field of the pod could change its Pod
+// Security Standards level (names, images and resources cannot).
+func securityFieldUnknown(in *WorkloadInput) bool {
+	for _, p := range in.Obj.Fields.UnknownPaths() {
+		if !strings.HasPrefix(p, in.W.SpecPath) && !strings.HasPrefix(p, in.W.TemplatePath+".annotations") {
+			continue
+		}
+		switch leaf(p) {
+		case "name", "image", "resources", "requests", "limits", "command", "args",
+			"nodeSelector", "tolerations", "serviceAccountName", "schedulerName", "priorityClassName", "cpu", "memory":
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func leaf(p string) string {
+	p = strings.TrimRight(p, "]")
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		return strings.Trim(p[i+1:], `"`)
+	}
+	return p
+}
+
+// Sort orders findings by address, rule, container, path and message, so reports are
+// byte-identical for the same plan.
+func Sort(fs []finding.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Address != b.Address {
+			return a.Address < b.Address
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		if a.Container != b.Container {
+			return a.Container < b.Container
+		}
+		if a.K8sPath != b.K8sPath {
+			return a.K8sPath < b.K8sPath
+		}
+		if a.Status != b.Status {
+			return a.Status < b.Status
+		}
+		return a.Message < b.Message
+	})
+}

@@ -1,0 +1,34 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps001() Rule {
+	return Rule{
+		ID:       "EPS001",
+		Severity: finding.Critical,
+		Title:    "Privileged container",
+		Guide:    guidePrivileged,
+		Remediation: "Remove privileged = true from the container's security_context (securityContext.privileged " +
+			"in a manifest). A privileged container is root on the node. Node agents that truly need it " +
+			"(VPC CNI, kube-proxy) belong in kube-system, under the privileged policy scoped to their service accounts.",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			for _, ref := range in.Containers() {
+				p := ref.Path + ".securityContext.privileged"
+				switch v := sc(ref.C).Privileged; {
+				case v != nil && *v:
+					out = append(out, fail(in.P(p), in.containerName(ref),
+						fmt.Sprintf("The %s runs privileged: it has every capability and all host devices, so a compromise of it is a compromise of the node.", in.describe(ref))))
+				case v == nil && in.Unknown(p):
+					out = append(out, unknown(in.P(p), in.containerName(ref),
+						fmt.Sprintf("Whether the %s runs privileged is not known until apply.", in.describe(ref))))
+				}
+			}
+			return append(out, in.unknownContainers("privileged mode")...)
+		},
+	}
+}

@@ -1,0 +1,40 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps002() Rule {
+	return Rule{
+		ID:       "EPS002",
+		Severity: finding.High,
+		Title:    "Privilege escalation not disabled",
+		Guide:    guideEscalation,
+		Remediation: "Set allow_privilege_escalation = false in the container's security_context " +
+			"(securityContext.allowPrivilegeEscalation: false). Note that the kubernetes provider sends true " +
+			"whenever a security_context block is present and the attribute is not set to false.",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			for _, ref := range in.Containers() {
+				p := ref.Path + ".securityContext.allowPrivilegeEscalation"
+				v := sc(ref.C).AllowPrivilegeEscalation
+				switch {
+				case v != nil && !*v:
+					continue
+				case v == nil && in.Unknown(p):
+					out = append(out, unknown(in.P(p), in.containerName(ref),
+						fmt.Sprintf("Whether the %s may escalate privileges is not known until apply.", in.describe(ref))))
+				case v != nil && *v:
+					out = append(out, fail(in.P(p), in.containerName(ref),
+						fmt.Sprintf("The %s sets allowPrivilegeEscalation to true: a process can gain more privileges than its parent (setuid binaries, file capabilities).", in.describe(ref))))
+				default:
+					out = append(out, fail(in.P(p), in.containerName(ref),
+						fmt.Sprintf("The %s does not set allowPrivilegeEscalation to false, and Kubernetes defaults it to true: a process can gain more privileges than its parent.", in.describe(ref))))
+				}
+			}
+			return append(out, in.unknownContainers("privilege escalation")...)
+		},
+	}
+}

@@ -1,0 +1,58 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps004() Rule {
+	return Rule{
+		ID:       "EPS004",
+		Severity: finding.High,
+		Title:    "Runs as root user or group",
+		Guide:    guideRoot,
+		Remediation: "Use a non-zero run_as_user, run_as_group and fs_group (e.g. \"10001\"), drop group 0 from " +
+			"supplemental_groups, and set run_as_non_root = true.",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			pod := in.podSC()
+			for _, ref := range in.Containers() {
+				c := sc(ref.C)
+				for _, f := range []struct {
+					field string
+					cVal  *int64
+					pVal  *int64
+					what  string
+				}{
+					{"runAsUser", c.RunAsUser, pod.RunAsUser, "user"},
+					{"runAsGroup", c.RunAsGroup, pod.RunAsGroup, "group"},
+				} {
+					eff := resolve(in, ref, f.field, f.cVal, f.field, f.pVal)
+					switch {
+					case eff.value != nil && *eff.value == 0:
+						out = append(out, fail(in.P(eff.path), in.containerName(ref),
+							fmt.Sprintf("The %s runs as root %s 0 (%s): root in the container is root on the node once anything breaks out.", in.describe(ref), f.what, eff.path)))
+					case eff.value == nil && eff.unknown:
+						out = append(out, unknown(in.P(eff.path), in.containerName(ref),
+							fmt.Sprintf("The %s the %s runs as is not known until apply: it could be 0 (root).", f.what, in.describe(ref))))
+					}
+				}
+			}
+			if g := pod.FSGroup; g != nil && *g == 0 {
+				out = append(out, fail(in.P("securityContext.fsGroup"), "", "The pod sets fsGroup 0: every volume it mounts is owned by the root group."))
+			} else if g == nil && in.Unknown("securityContext.fsGroup") {
+				out = append(out, unknown(in.P("securityContext.fsGroup"), "", "The pod's fsGroup is not known until apply: it could be 0 (root)."))
+			}
+			for i, g := range pod.SupplementalGroups {
+				if g == 0 {
+					out = append(out, fail(in.P(fmt.Sprintf("securityContext.supplementalGroups[%d]", i)), "", "The pod adds the root group (0) to its supplemental groups."))
+				}
+			}
+			if in.UnknownWithin("securityContext.supplementalGroups") {
+				out = append(out, unknown(in.P("securityContext.supplementalGroups"), "", "The pod's supplemental groups are not all known until apply: one could be 0 (root)."))
+			}
+			return append(out, in.unknownContainers("the user the containers run as")...)
+		},
+	}
+}

@@ -1,0 +1,36 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps005() Rule {
+	return Rule{
+		ID:       "EPS005",
+		Severity: finding.Medium,
+		Title:    "hostPath volume used",
+		Guide:    guideHostPath,
+		Remediation: "Replace the host_path volume with an empty_dir, a config_map/secret/projected volume or a " +
+			"persistent volume claim. If the pod must read node files (log shippers), mount only the narrowest " +
+			"path, read-only, and allow that prefix explicitly (EPS007).",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			for i, v := range in.Spec().Volumes {
+				p := fmt.Sprintf("volumes[%d].hostPath", i)
+				if v.HostPath != nil {
+					out = append(out, fail(in.P(p), "",
+						fmt.Sprintf("Volume %s mounts the node's %s: hostPath gives the pod the node's files, and with write access a way to take over the node.",
+							in.Show(fmt.Sprintf("volumes[%d].name", i), v.Name), in.Show(p+".path", v.HostPath.Path))))
+				} else if in.Unknown(fmt.Sprintf("volumes[%d]", i)) {
+					out = append(out, unknown(in.P(fmt.Sprintf("volumes[%d]", i)), "", fmt.Sprintf("Volume %d is not known until apply: it could be a hostPath.", i)))
+				}
+			}
+			if in.Unknown("volumes") {
+				out = append(out, unknown(in.P("volumes"), "", "The pod's volumes are not known until apply (a dynamic block over a computed list): any of them could be a hostPath."))
+			}
+			return out
+		},
+	}
+}

@@ -1,0 +1,77 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+)
+
+// runtimeSockets are the container runtime sockets of the runtimes EKS nodes have run,
+// under /run (/var/run is a symlink to /run on every EKS AMI).
+var runtimeSockets = []string{
+	"/run/docker.sock",
+	"/run/dockershim.sock",
+	"/run/cri-dockerd.sock",
+	"/run/containerd/containerd.sock",
+	"/run/crio/crio.sock",
+	"/run/podman/podman.sock",
+	"/run/k3s/containerd/containerd.sock",
+	"/run/buildkit/buildkitd.sock",
+}
+
+// mountedSocket returns the runtime socket a hostPath exposes: the socket itself or a
+// directory above it.
+func mountedSocket(hostPath string) (string, bool) {
+	p := path.Clean(hostPath)
+	if p == "/var/run" || strings.HasPrefix(p, "/var/run/") {
+		p = "/run" + strings.TrimPrefix(p, "/var/run")
+	}
+	for _, s := range runtimeSockets {
+		if profile.UnderPrefix(s, p) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+func eps008() Rule {
+	return Rule{
+		ID:       "EPS008",
+		Severity: finding.Critical,
+		Title:    "Container runtime socket mounted",
+		Guide:    guideDinD,
+		Remediation: "Remove the host_path volume of the runtime socket (or of its directory). To build images " +
+			"use a daemonless builder (kaniko, buildah, BuildKit rootless) or a managed service (CodeBuild).",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			for i, v := range in.Spec().Volumes {
+				if v.HostPath == nil {
+					continue
+				}
+				p := fmt.Sprintf("volumes[%d].hostPath.path", i)
+				if in.Unknown(p) {
+					out = append(out, unknown(in.P(p), "", fmt.Sprintf("The path of hostPath volume %s is not known until apply: it could be the container runtime socket.", in.Show(fmt.Sprintf("volumes[%d].name", i), v.Name))))
+					continue
+				}
+				if sock, ok := mountedSocket(v.HostPath.Path); ok {
+					what := "the container runtime socket " + sock
+					if path.Clean(v.HostPath.Path) != sock && path.Clean(v.HostPath.Path) != "/var"+sock {
+						what = "a directory holding the container runtime socket " + sock
+					}
+					if in.Obj.Fields.Sensitive(in.P(p)) {
+						what = "the container runtime socket"
+					}
+					out = append(out, fail(in.P(p), "", fmt.Sprintf("Volume %s mounts %s: whoever talks to it can start privileged containers on the node and read every other container.",
+						in.Show(fmt.Sprintf("volumes[%d].name", i), v.Name), what)))
+				}
+			}
+			if in.Unknown("volumes") {
+				out = append(out, unknown(in.P("volumes"), "", "The pod's volumes are not known until apply: one could mount the container runtime socket."))
+			}
+			return out
+		},
+	}
+}

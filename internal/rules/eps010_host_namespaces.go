@@ -1,0 +1,39 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps010() Rule {
+	return Rule{
+		ID:       "EPS010",
+		Severity: finding.High,
+		Title:    "Host namespace shared",
+		Guide:    guideCapabilities,
+		Remediation: "Remove host_network, host_pid and host_ipc from the pod spec (or set them to false). " +
+			"Only node agents in kube-system need them.",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			s := in.Spec()
+			for _, f := range []struct {
+				field string
+				on    bool
+				why   string
+			}{
+				{"hostNetwork", s.HostNetwork, "the pod uses the node's network stack: it can reach node-local services (including the instance metadata service) and sniff traffic"},
+				{"hostPID", s.HostPID, "the pod sees every process on the node and can signal or trace them"},
+				{"hostIPC", s.HostIPC, "the pod shares the node's IPC namespace and can read shared memory of other processes"},
+			} {
+				switch {
+				case f.on:
+					out = append(out, fail(in.P(f.field), "", fmt.Sprintf("%s is true: %s.", f.field, f.why)))
+				case in.Unknown(f.field):
+					out = append(out, unknown(in.P(f.field), "", fmt.Sprintf("%s is not known until apply.", f.field)))
+				}
+			}
+			return out
+		},
+	}
+}

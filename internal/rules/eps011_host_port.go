@@ -1,0 +1,36 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps011() Rule {
+	return Rule{
+		ID:       "EPS011",
+		Severity: finding.Medium,
+		Title:    "hostPort used",
+		Guide:    guideCapabilities,
+		Remediation: "Remove host_port from the container's port block and expose the pod through a Service " +
+			"(ClusterIP, NodePort or a load balancer) instead.",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			for _, ref := range in.Containers() {
+				for j, port := range ref.C.Ports {
+					p := fmt.Sprintf("%s.ports[%d].hostPort", ref.Path, j)
+					switch {
+					case port.HostPort != 0:
+						out = append(out, fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s binds host port %s: it listens on the node's own address, bypassing network policies, and it cannot run on Fargate.", in.describe(ref), in.Show(p, port.HostPort))))
+					case in.Unknown(p):
+						out = append(out, unknown(in.P(p), in.containerName(ref), fmt.Sprintf("A host port of the %s is not known until apply.", in.describe(ref))))
+					}
+				}
+				if in.Unknown(ref.Path + ".ports") {
+					out = append(out, unknown(in.P(ref.Path+".ports"), in.containerName(ref), fmt.Sprintf("The ports of the %s are not known until apply: one could bind a host port.", in.describe(ref))))
+				}
+			}
+			return append(out, in.unknownContainers("host ports")...)
+		},
+	}
+}

@@ -1,0 +1,61 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps012() Rule {
+	return Rule{
+		ID:       "EPS012",
+		Severity: finding.High,
+		Title:    "Capabilities added beyond the allowed set",
+		Guide:    guideCapabilities,
+		Remediation: "Remove the capability from capabilities.add in the container's security_context; " +
+			"drop ALL and add back only what the process needs (NET_BIND_SERVICE to bind ports below 1024).",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			for _, ref := range in.Containers() {
+				p := ref.Path + ".securityContext.capabilities.add"
+				var bad []string
+				if caps := sc(ref.C).Capabilities; caps != nil {
+					for _, c := range caps.Add {
+						if !in.Ctx.Profile.CapabilityAllowed(string(c)) {
+							bad = append(bad, string(c))
+						}
+					}
+				}
+				if len(bad) > 0 {
+					shown := strings.Join(bad, ", ")
+					if in.Obj.Fields.Sensitive(in.P(p)) {
+						shown = "(sensitive value)"
+					}
+					out = append(out, fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s adds %s: %s.", in.describe(ref), shown, capabilityWhy(bad))))
+				} else if in.UnknownWithin(p) {
+					out = append(out, unknown(in.P(p), in.containerName(ref), fmt.Sprintf("The capabilities the %s adds are not known until apply.", in.describe(ref))))
+				}
+			}
+			return append(out, in.unknownContainers("added capabilities")...)
+		},
+	}
+}
+
+func capabilityWhy(caps []string) string {
+	for _, c := range caps {
+		switch strings.ToUpper(strings.TrimPrefix(c, "CAP_")) {
+		case "ALL":
+			return "ALL grants every capability, as good as privileged"
+		case "SYS_ADMIN":
+			return "SYS_ADMIN is close to root on the node (mounts, namespaces, BPF)"
+		case "NET_ADMIN":
+			return "NET_ADMIN lets it rewrite the node's network configuration and intercept traffic"
+		case "SYS_PTRACE":
+			return "SYS_PTRACE lets it read and modify other processes"
+		case "SYS_MODULE":
+			return "SYS_MODULE lets it load kernel modules"
+		}
+	}
+	return "the profile allows adding only " + "NET_BIND_SERVICE by default"
+}

@@ -1,0 +1,41 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps013() Rule {
+	return Rule{
+		ID:       "EPS013",
+		Severity: finding.Medium,
+		Title:    "Capabilities not dropping ALL",
+		Guide:    guideRestricted,
+		Remediation: "Add capabilities { drop = [\"ALL\"] } to the container's security_context " +
+			"(securityContext.capabilities.drop: [ALL]) and add back only what the process needs.",
+		Workload: func(in *WorkloadInput) []Result {
+			var out []Result
+			for _, ref := range in.Containers() {
+				p := ref.Path + ".securityContext.capabilities.drop"
+				dropsAll := false
+				if caps := sc(ref.C).Capabilities; caps != nil {
+					for _, c := range caps.Drop {
+						if strings.EqualFold(string(c), "ALL") {
+							dropsAll = true
+						}
+					}
+				}
+				switch {
+				case dropsAll:
+				case in.UnknownWithin(p):
+					out = append(out, unknown(in.P(p), in.containerName(ref), fmt.Sprintf("The capabilities the %s drops are not known until apply.", in.describe(ref))))
+				default:
+					out = append(out, fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s does not drop ALL capabilities: it keeps the runtime's default set (CHOWN, DAC_OVERRIDE, NET_RAW, SETUID, ...).", in.describe(ref))))
+				}
+			}
+			return append(out, in.unknownContainers("dropped capabilities")...)
+		},
+	}
+}

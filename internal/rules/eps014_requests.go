@@ -1,0 +1,19 @@
+package rules
+
+import (
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps014() Rule {
+	return Rule{
+		ID:       "EPS014",
+		Severity: finding.Medium,
+		Title:    "CPU or memory request missing",
+		Guide:    guideResources,
+		Remediation: "Set resources { requests = { cpu = ..., memory = ... } } on the container, or create a " +
+			"LimitRange with default_request in its namespace (ekspodsec_limit_range).",
+		Workload: func(in *WorkloadInput) []Result {
+			return resourceCheck(in, true)
+		},
+	}
+}

@@ -1,0 +1,111 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps015() Rule {
+	return Rule{
+		ID:       "EPS015",
+		Severity: finding.Medium,
+		Title:    "CPU or memory limit missing",
+		Guide:    guideResources,
+		Remediation: "Set resources { limits = { cpu = ..., memory = ... } } on the container, or create a " +
+			"LimitRange with a default (limit) in its namespace (ekspodsec_limit_range).",
+		Workload: func(in *WorkloadInput) []Result {
+			return resourceCheck(in, false)
+		},
+	}
+}
+
+// resourceCheck is EPS014 (requests) and EPS015 (limits). A container is covered when it
+// sets the value, when (for requests) it sets the limit (the API server copies limits into
+// missing requests), when the pod sets pod-level resources, or when a LimitRange the plan
+// creates in its namespace fills a default in.
+func resourceCheck(in *WorkloadInput, requests bool) []Result {
+	what, field := "limit", "limits"
+	if requests {
+		what, field = "request", "requests"
+	}
+	if podLevelCovers(in.Spec().Resources, requests) {
+		return nil
+	}
+	ns := in.Obj.Namespace
+	nsUnknown := in.Obj.Fields.Unknown("metadata.namespace")
+	defaults := in.Ctx.LimitRangeDefaults(ns)
+	var out []Result
+	for _, ref := range in.Containers() {
+		if ref.Kind == "ephemeral container" {
+			continue // ephemeral containers cannot have resources
+		}
+		var missing, unknownRes []string
+		for _, r := range []corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory} {
+			set := hasResource(ref.C.Resources, r, requests)
+			p := in.P(ref.Path + ".resources." + field + "." + string(r))
+			switch {
+			case set:
+			case in.Obj.Fields.Unknown(p) || (requests && in.Obj.Fields.Unknown(in.P(ref.Path+".resources.limits."+string(r)))):
+				unknownRes = append(unknownRes, string(r))
+			case !requests && defaults.limit[r], requests && defaults.request[r]:
+			case nsUnknown || defaults.unknown:
+				unknownRes = append(unknownRes, string(r))
+			default:
+				missing = append(missing, string(r))
+			}
+		}
+		path := in.P(ref.Path + ".resources." + field)
+		switch {
+		case len(missing) > 0:
+			out = append(out, fail(path, in.containerName(ref), fmt.Sprintf("The %s has no %s %s%s, and no LimitRange in the plan gives namespace %s a default: %s.",
+				in.describe(ref), strings.Join(missing, " or "), what, plural(missing), nsName(ns, nsUnknown), resourceWhy(requests))))
+		case len(unknownRes) > 0:
+			out = append(out, unknown(path, in.containerName(ref), fmt.Sprintf("The %s %s of the %s is not known until apply (a computed value, or a LimitRange whose namespace or defaults are computed).",
+				strings.Join(unknownRes, " and "), what, in.describe(ref))))
+		}
+	}
+	return append(out, in.unknownContainers("resource "+field)...)
+}
+
+func plural(s []string) string {
+	if len(s) > 1 {
+		return "s"
+	}
+	return ""
+}
+
+func nsName(ns string, unknown bool) string {
+	if unknown {
+		return "(not known until apply)"
+	}
+	return fmt.Sprintf("%q", ns)
+}
+
+func resourceWhy(requests bool) string {
+	if requests {
+		return "the scheduler places it as if it needed nothing, so nodes get overcommitted and it is the first to be evicted"
+	}
+	return "one runaway container can starve every other pod on its node"
+}
+
+func hasResource(r corev1.ResourceRequirements, name corev1.ResourceName, requests bool) bool {
+	if _, ok := r.Limits[name]; ok {
+		return true // a limit without a request becomes the request, too
+	}
+	if requests {
+		_, ok := r.Requests[name]
+		return ok
+	}
+	return false
+}
+
+func podLevelCovers(r *corev1.ResourceRequirements, requests bool) bool {
+	if r == nil {
+		return false
+	}
+	return hasResource(*r, corev1.ResourceCPU, requests) && hasResource(*r, corev1.ResourceMemory, requests)
+}

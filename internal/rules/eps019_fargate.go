@@ -1,0 +1,62 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps019() Rule {
+	return Rule{
+		ID:       "EPS019",
+		Severity: finding.High,
+		Title:    "Pod selected by a Fargate profile asks for what Fargate refuses",
+		Guide:    guideFargate,
+		Remediation: "Remove what Fargate refuses (privileged, host_network, host_port, capabilities.add), or run " +
+			"the workload on EC2 nodes by changing its namespace or labels so no Fargate profile selects it. " +
+			"DaemonSets never run on Fargate.",
+		Workload: func(in *WorkloadInput) []Result {
+			if len(in.Ctx.FargateProfiles) == 0 {
+				return nil
+			}
+			type problem struct{ path, container, what string }
+			var problems []problem
+			if in.Obj.Kind == "DaemonSet" {
+				problems = append(problems, problem{"kind", "", "it is a DaemonSet, and DaemonSets never run on Fargate"})
+			}
+			if in.Spec().HostNetwork {
+				problems = append(problems, problem{in.P("hostNetwork"), "", "hostNetwork is true"})
+			}
+			for _, ref := range in.Containers() {
+				c := sc(ref.C)
+				if c.Privileged != nil && *c.Privileged {
+					problems = append(problems, problem{in.P(ref.Path + ".securityContext.privileged"), in.containerName(ref), "the " + in.describe(ref) + " is privileged"})
+				}
+				if c.Capabilities != nil && len(c.Capabilities.Add) > 0 {
+					problems = append(problems, problem{in.P(ref.Path + ".securityContext.capabilities.add"), in.containerName(ref), "the " + in.describe(ref) + " adds capabilities"})
+				}
+				for j, p := range ref.C.Ports {
+					if p.HostPort != 0 {
+						problems = append(problems, problem{in.P(fmt.Sprintf("%s.ports[%d].hostPort", ref.Path, j)), in.containerName(ref), "the " + in.describe(ref) + " binds a host port"})
+					}
+				}
+			}
+			if len(problems) == 0 {
+				return nil
+			}
+			labelsUnknown := in.Obj.Fields.UnknownWithin(in.W.TemplatePath + ".labels")
+			m, matched, known := in.Ctx.FargateMatch(in.Obj.Namespace, in.Obj.Fields.Unknown("metadata.namespace"), in.W.Template.Labels, labelsUnknown)
+			var out []Result
+			for _, p := range problems {
+				switch {
+				case matched:
+					out = append(out, fail(p.path, p.container, fmt.Sprintf("Fargate profile %q (%s) selects this pod with selector %s, and %s: Fargate will refuse to run it, so it stays Pending.",
+						m.Profile.Name, m.Profile.Source, m.Selector, p.what)))
+				case !known:
+					out = append(out, unknown(p.path, p.container, fmt.Sprintf("Whether a Fargate profile selects this pod is not known until apply (namespace, labels or selectors are computed), and %s.", p.what)))
+				}
+			}
+			return out
+		},
+	}
+}

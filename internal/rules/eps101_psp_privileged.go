@@ -1,0 +1,30 @@
+package rules
+
+import (
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
+)
+
+func eps101() Rule {
+	return Rule{
+		ID:       "EPS101",
+		Severity: finding.Critical,
+		Title:    "PodSecurityPolicy allows privileged pods",
+		Guide:    guidePrivileged,
+		Remediation: "Set privileged = false in the policy (render it with ekspodsec_pod_security_policy, profile " +
+			"\"restricted\" or \"baseline\"); keep one privileged policy for kube-system agents, bound only to their service accounts.",
+		Object: func(in *ObjectInput) []Result {
+			p, ok := in.Obj.Typed.(*psp.PodSecurityPolicy)
+			if !ok {
+				return nil
+			}
+			switch {
+			case p.Spec.Privileged:
+				return []Result{fail("spec.privileged", "", "The policy allows privileged containers: any pod admitted under it can take over its node.")}
+			case in.Unknown("spec.privileged"):
+				return []Result{unknown("spec.privileged", "", "Whether the policy allows privileged containers is not known until apply.")}
+			}
+			return nil
+		},
+	}
+}

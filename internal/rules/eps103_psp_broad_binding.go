@@ -1,0 +1,66 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps103() Rule {
+	return Rule{
+		ID:       "EPS103",
+		Severity: finding.Critical,
+		Title:    "PodSecurityPolicy use granted to everyone",
+		Guide:    guideRBAC,
+		Remediation: "Bind the policy's use role to the service accounts of one namespace with a RoleBinding " +
+			"(ekspodsec_pod_security_policy_rbac), never to system:authenticated, system:unauthenticated or " +
+			"system:serviceaccounts. EKS's own eks:podsecuritypolicy:authenticated binding is the example to remove.",
+		Object: func(in *ObjectInput) []Result {
+			b, ok := asBinding(in.Obj)
+			if !ok {
+				return nil
+			}
+			var who []string
+			for i, s := range b.subjects {
+				if w := broadSubject(s, false); w != "" {
+					who = append(who, w)
+				} else if in.UnknownWithin(fmt.Sprintf("subjects[%d]", i)) {
+					who = append(who, "")
+				}
+			}
+			if len(who) == 0 {
+				return nil
+			}
+			r := in.Ctx.resolveRole(b)
+			names, all := pspUse(r.rules)
+			known := strings.Join(nonEmpty(who), " and ")
+			switch {
+			case !r.known:
+				if known == "" {
+					return nil
+				}
+				return []Result{unknown("roleRef", "", fmt.Sprintf("The binding grants %s to %s, whose rules are not in the plan: if it grants use of a PodSecurityPolicy, every pod can use it.", r.source, known))}
+			case !all && len(names) == 0:
+				return nil
+			case known == "":
+				return []Result{unknown("subjects", "", fmt.Sprintf("The binding grants use of PodSecurityPolicies (%s) to subjects that are not known until apply.", r.source))}
+			}
+			what := "every PodSecurityPolicy"
+			if !all {
+				what = "PodSecurityPolicy " + strings.Join(names, ", ")
+			}
+			return []Result{fail("subjects", "", fmt.Sprintf("The binding lets %s use %s (through %s): any pod anyone creates may use it, which defeats the policy.", known, what, r.source))}
+		},
+	}
+}
+
+func nonEmpty(s []string) []string {
+	out := s[:0:0]
+	for _, v := range s {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

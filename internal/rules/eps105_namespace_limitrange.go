@@ -1,0 +1,31 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps105() Rule {
+	return Rule{
+		ID:       "EPS105",
+		Severity: finding.Low,
+		Title:    "Namespace created without a LimitRange",
+		Guide:    guideResources,
+		Remediation: "Create a LimitRange in the namespace with default requests and limits for containers " +
+			"(ekspodsec_limit_range, or ekspodsec_namespace for the whole set).",
+		Object: func(in *ObjectInput) []Result {
+			ns, _, ok := createdNamespace(in)
+			if !ok {
+				return nil
+			}
+			switch {
+			case len(in.Ctx.LimitRanges[ns.Name]) > 0 && !namespaceNameUnknown(in):
+				return nil
+			case namespaceNameUnknown(in) || in.Ctx.LimitRangesUnknown > 0:
+				return []Result{unknown("metadata.name", "", "Whether a LimitRange of the plan is in this namespace is not known until apply.")}
+			}
+			return []Result{fail("metadata.name", "", fmt.Sprintf("Namespace %q gets no LimitRange in this plan: containers without requests or limits are scheduled as if they needed nothing.", ns.Name))}
+		},
+	}
+}

@@ -1,0 +1,31 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps106() Rule {
+	return Rule{
+		ID:       "EPS106",
+		Severity: finding.Low,
+		Title:    "Namespace created without a ResourceQuota",
+		Guide:    guideResources,
+		Remediation: "Create a ResourceQuota in the namespace on requests.cpu, requests.memory, limits.cpu and " +
+			"limits.memory (ekspodsec_resource_quota): it caps the namespace and forces every pod to declare them.",
+		Object: func(in *ObjectInput) []Result {
+			ns, _, ok := createdNamespace(in)
+			if !ok {
+				return nil
+			}
+			switch {
+			case len(in.Ctx.Quotas[ns.Name]) > 0 && !namespaceNameUnknown(in):
+				return nil
+			case namespaceNameUnknown(in) || in.Ctx.QuotasUnknown > 0:
+				return []Result{unknown("metadata.name", "", "Whether a ResourceQuota of the plan is in this namespace is not known until apply.")}
+			}
+			return []Result{fail("metadata.name", "", fmt.Sprintf("Namespace %q gets no ResourceQuota in this plan: one team's workloads can take the whole cluster.", ns.Name))}
+		},
+	}
+}

@@ -1,0 +1,38 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+const psaEnforceLabel = "pod-security.kubernetes.io/enforce"
+
+func eps107() Rule {
+	return Rule{
+		ID:       "EPS107",
+		Severity: finding.Medium,
+		Title:    "Namespace without Pod Security Admission enforcement",
+		Guide:    guidePSA,
+		Remediation: "Label the namespace pod-security.kubernetes.io/enforce = \"restricted\" (or \"baseline\"), " +
+			"with warn and audit labels too (ekspodsec_pod_security_admission renders them). Only kube-system " +
+			"should enforce privileged.",
+		Object: func(in *ObjectInput) []Result {
+			ns, labels, ok := createdNamespace(in)
+			if !ok {
+				return nil
+			}
+			path := `metadata.labels["` + psaEnforceLabel + `"]`
+			level, has := labels[psaEnforceLabel]
+			switch {
+			case has && level == "privileged" && ns.Name != "kube-system":
+				return []Result{fail(path, "", fmt.Sprintf("Namespace %q enforces the privileged Pod Security Standard: nothing stops a privileged pod there.", ns.Name))}
+			case has:
+				return nil
+			case in.UnknownWithin("metadata.labels"):
+				return []Result{unknown(path, "", "The namespace's labels are not known until apply: it may lack a Pod Security Admission enforce label.")}
+			}
+			return []Result{fail(path, "", fmt.Sprintf("Namespace %q has no %s label: pods there are not held to any Pod Security Standard (PSP's successor).", ns.Name, psaEnforceLabel))}
+		},
+	}
+}

@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps108() Rule {
+	return Rule{
+		ID:       "EPS108",
+		Severity: finding.High,
+		Title:    "Role bound to everyone",
+		Guide:    guideRBAC,
+		Remediation: "Bind roles to named users, groups or service accounts, never to system:anonymous, " +
+			"system:unauthenticated, system:authenticated or system:serviceaccounts(:NAMESPACE).",
+		Object: func(in *ObjectInput) []Result {
+			b, ok := asBinding(in.Obj)
+			if !ok {
+				return nil
+			}
+			r := in.Ctx.resolveRole(b)
+			if r.known && onlyPSPUse(r.rules) {
+				return nil // PodSecurityPolicy use is EPS103's
+			}
+			var out []Result
+			for i, s := range b.subjects {
+				who := broadSubject(s, true)
+				if who == "" {
+					continue
+				}
+				res := fail(fmt.Sprintf("subjects[%d]", i), "", fmt.Sprintf("The binding grants %s %s to %s.", r.source, roleScope(b), who))
+				if r.clusterAdmin {
+					res.Severity = sev(finding.Critical)
+					res.Message = fmt.Sprintf("The binding makes %s cluster-admin %s: full control of the cluster.", who, roleScope(b))
+				}
+				out = append(out, res)
+			}
+			return out
+		},
+	}
+}
+
+func roleScope(b binding) string {
+	if b.cluster {
+		return "in every namespace"
+	}
+	return "in namespace " + b.namespace
+}

@@ -1,0 +1,38 @@
+package rules
+
+import (
+	"fmt"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps109() Rule {
+	return Rule{
+		ID:       "EPS109",
+		Severity: finding.Medium,
+		Title:    "Default service account granted a role",
+		Guide:    guideIAM,
+		Remediation: "Create a dedicated service account for the workload that needs the role " +
+			"(kubernetes_service_account_v1), bind the role to it, and set service_account_name on the pod spec.",
+		Object: func(in *ObjectInput) []Result {
+			b, ok := asBinding(in.Obj)
+			if !ok {
+				return nil
+			}
+			var out []Result
+			for i, s := range b.subjects {
+				if s.Kind != rbacv1.ServiceAccountKind || s.Name != "default" {
+					continue
+				}
+				ns := s.Namespace
+				if ns == "" {
+					ns = b.namespace
+				}
+				out = append(out, fail(fmt.Sprintf("subjects[%d]", i), "", fmt.Sprintf("The binding grants %s to the default service account of namespace %q: every pod there that names no service account gets it.", in.Ctx.resolveRole(b).source, ns)))
+			}
+			return out
+		},
+	}
+}

@@ -1,0 +1,31 @@
+package rules
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+)
+
+// createdNamespace returns the Namespace an object is, with the labels it will have after
+// apply (its own plus kubernetes_labels patches in the plan).
+func createdNamespace(in *ObjectInput) (*corev1.Namespace, map[string]string, bool) {
+	ns, ok := in.Obj.Typed.(*corev1.Namespace)
+	if !ok {
+		return nil, nil, false
+	}
+	labels := map[string]string{}
+	for k, v := range ns.Labels {
+		labels[k] = v
+	}
+	for _, o := range in.Ctx.NamespaceLabels[ns.Name] {
+		for k, v := range o.Typed.(*plan.LabelsPatch).Labels {
+			labels[k] = v
+		}
+	}
+	return ns, labels, true
+}
+
+// namespaceNameUnknown reports whether the namespace's own name is unknown.
+func namespaceNameUnknown(in *ObjectInput) bool {
+	return in.Unknown("metadata.name") || in.Unknown("metadata.generateName")
+}

@@ -1,0 +1,155 @@
+package rules
+
+import (
+	"slices"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+)
+
+// binding is a RoleBinding or ClusterRoleBinding, whichever the object is.
+type binding struct {
+	cluster   bool
+	namespace string
+	roleRef   rbacv1.RoleRef
+	subjects  []rbacv1.Subject
+}
+
+func asBinding(o *plan.Object) (binding, bool) {
+	switch t := o.Typed.(type) {
+	case *rbacv1.ClusterRoleBinding:
+		return binding{cluster: true, roleRef: t.RoleRef, subjects: t.Subjects}, true
+	case *rbacv1.RoleBinding:
+		return binding{namespace: o.Namespace, roleRef: t.RoleRef, subjects: t.Subjects}, true
+	}
+	return binding{}, false
+}
+
+// role is what a binding's roleRef resolves to.
+type role struct {
+	// rules of the role; nil with known=false when the role is neither in the plan nor built in.
+	rules []rbacv1.PolicyRule
+	known bool
+	// source says where the rules came from, for messages.
+	source string
+	// clusterAdmin is the built-in cluster-admin role (or any role granting * on *).
+	clusterAdmin bool
+}
+
+// builtinClusterRoles are roles every EKS cluster has, with the rules that matter here.
+func builtinClusterRoles() map[string][]rbacv1.PolicyRule {
+	all := []rbacv1.PolicyRule{{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}, {NonResourceURLs: []string{"*"}, Verbs: []string{"*"}}}
+	// admin, edit and view grant many things but never `use` of a PodSecurityPolicy.
+	someRights := []rbacv1.PolicyRule{{APIGroups: []string{"", "apps", "batch"}, Resources: []string{"pods", "deployments", "jobs"}, Verbs: []string{"get", "list", "watch"}}}
+	return map[string][]rbacv1.PolicyRule{
+		"cluster-admin":                    all,
+		"admin":                            someRights,
+		"edit":                             someRights,
+		"view":                             someRights,
+		"eks:podsecuritypolicy:privileged": {{APIGroups: []string{"policy"}, Resources: []string{"podsecuritypolicies"}, ResourceNames: []string{"eks.privileged"}, Verbs: []string{"use"}}},
+	}
+}
+
+// resolveRole finds the role a binding refers to: in the plan, or built in.
+func (c *Context) resolveRole(b binding) role {
+	if b.roleRef.Kind == "Role" {
+		if o := c.Roles[b.namespace+"/"+b.roleRef.Name]; o != nil && !o.Fields.UnknownWithin("rules") {
+			r := o.Typed.(*rbacv1.Role)
+			return role{rules: r.Rules, known: true, source: o.Address, clusterAdmin: grantsEverything(r.Rules)}
+		}
+		return role{source: "Role " + b.namespace + "/" + b.roleRef.Name}
+	}
+	if o := c.ClusterRoles[b.roleRef.Name]; o != nil {
+		r := o.Typed.(*rbacv1.ClusterRole)
+		if o.Fields.UnknownWithin("rules") || r.AggregationRule != nil {
+			return role{source: o.Address}
+		}
+		return role{rules: r.Rules, known: true, source: o.Address, clusterAdmin: grantsEverything(r.Rules)}
+	}
+	if rules, ok := builtinClusterRoles()[b.roleRef.Name]; ok {
+		return role{rules: rules, known: true, source: "built-in ClusterRole " + b.roleRef.Name, clusterAdmin: b.roleRef.Name == "cluster-admin"}
+	}
+	return role{source: "ClusterRole " + b.roleRef.Name}
+}
+
+func grantsEverything(rules []rbacv1.PolicyRule) bool {
+	for _, r := range rules {
+		if slices.Contains(r.APIGroups, "*") && slices.Contains(r.Resources, "*") && slices.Contains(r.Verbs, "*") {
+			return true
+		}
+	}
+	return false
+}
+
+// pspUse returns the PSP names the rules grant `use` of; all is true when the rules grant
+// use of every PSP (no resourceNames, or a wildcard).
+func pspUse(rules []rbacv1.PolicyRule) (names []string, all bool) {
+	for _, r := range rules {
+		if !matchesAny(r.APIGroups, "policy", "extensions") || !matchesAny(r.Resources, "podsecuritypolicies") || !matchesAny(r.Verbs, "use") {
+			continue
+		}
+		if len(r.ResourceNames) == 0 || slices.Contains(r.ResourceNames, "*") {
+			all = true
+			continue
+		}
+		names = append(names, r.ResourceNames...)
+	}
+	return names, all
+}
+
+// onlyPSPUse reports whether every rule is `use` of PodSecurityPolicies.
+func onlyPSPUse(rules []rbacv1.PolicyRule) bool {
+	if len(rules) == 0 {
+		return false
+	}
+	for _, r := range rules {
+		if !matchesAny(r.Resources, "podsecuritypolicies") || len(r.Verbs) != 1 || r.Verbs[0] != "use" ||
+			slices.Contains(r.Resources, "*") || slices.Contains(r.APIGroups, "*") {
+			return false
+		}
+	}
+	return true
+}
+
+func matchesAny(list []string, want ...string) bool {
+	for _, v := range list {
+		if v == "*" {
+			return true
+		}
+		for _, w := range want {
+			if strings.EqualFold(v, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// broadSubject says why a subject stands for "everyone" (or every service account), or "".
+func broadSubject(s rbacv1.Subject, includeNamespaceSAs bool) string {
+	switch {
+	case s.Kind == rbacv1.GroupKind && s.Name == "system:authenticated":
+		return "every authenticated identity (system:authenticated)"
+	case s.Kind == rbacv1.GroupKind && s.Name == "system:unauthenticated":
+		return "every anonymous request (system:unauthenticated)"
+	case s.Kind == rbacv1.UserKind && s.Name == "system:anonymous":
+		return "the anonymous user (system:anonymous)"
+	case s.Kind == rbacv1.GroupKind && s.Name == "system:serviceaccounts":
+		return "every service account in the cluster (system:serviceaccounts)"
+	case includeNamespaceSAs && s.Kind == rbacv1.GroupKind && strings.HasPrefix(s.Name, "system:serviceaccounts:"):
+		return "every service account of namespace " + strings.TrimPrefix(s.Name, "system:serviceaccounts:") + " (" + s.Name + ")"
+	}
+	return ""
+}
+
+// privilegedPSP reports whether the named PSP allows privileged pods: a PSP in the plan
+// with privileged: true, or EKS's own eks.privileged.
+func (c *Context) privilegedPSP(name string) bool {
+	if o := c.PSPs[name]; o != nil {
+		return o.Typed.(*psp.PodSecurityPolicy).Spec.Privileged
+	}
+	return name == "eks.privileged"
+}
