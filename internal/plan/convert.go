@@ -40,13 +40,24 @@ func (c *converter) convert(v, unk, sens any, cfg cfgBlock, key string, s *spec,
 	if sens == true {
 		c.f.markSensitive(k8sPath)
 	}
+	if sens == true && v != nil {
+		c.f.addSecrets(v)
+	}
 	if unk == true {
-		if !s.computed || !cfg.ok {
+		if !s.computed {
 			c.f.markUnknown(k8sPath)
 			return nil, false, nil
 		}
 		// A computed attribute: unknown in the plan because the provider fills it in when
 		// the user did not write it. Only what the configuration wrote can be unknown.
+		if !cfg.ok {
+			// The configuration cannot be matched (a dynamic block). A whole computed block
+			// that is unknown was not written: a written block is a known list of one.
+			if s.shape != object {
+				c.f.markUnknown(k8sPath)
+			}
+			return nil, false, nil
+		}
 		e := cfg.m[key]
 		if e == nil {
 			return nil, false, nil

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -19,6 +20,9 @@ type Fields struct {
 	// path is the Terraform path below tfPrefix (kubernetes_manifest).
 	root     *spec
 	tfPrefix string
+	// secrets are the string values under sensitive paths, so that reports can make sure
+	// none of them is ever printed.
+	secrets map[string]struct{}
 	// opaque is set when the Terraform attribute is a document (kubectl_manifest's
 	// yaml_body) and no path inside it can be expressed in Terraform terms.
 	opaque bool
@@ -75,6 +79,53 @@ func (f *Fields) UnknownPaths() []string { return sortedSet(f.unknown) }
 // sensitive in the plan. Sensitive values are judged but never printed.
 func (f *Fields) Sensitive(p string) bool {
 	return f != nil && len(f.sensitive) > 0 && hasSelfOrAncestor(f.sensitive, p)
+}
+
+// SensitiveWithin reports whether p, anything above it or anything below it is sensitive.
+func (f *Fields) SensitiveWithin(p string) bool {
+	if f == nil || len(f.sensitive) == 0 {
+		return false
+	}
+	if hasSelfOrAncestor(f.sensitive, p) {
+		return true
+	}
+	for s := range f.sensitive {
+		if isBelow(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// addSecrets remembers every string (and number) inside a sensitive value.
+func (f *Fields) addSecrets(v any) {
+	switch t := v.(type) {
+	case string:
+		if t != "" {
+			if f.secrets == nil {
+				f.secrets = make(map[string]struct{})
+			}
+			f.secrets[t] = struct{}{}
+		}
+	case float64:
+		f.addSecrets(strconv.FormatFloat(t, 'f', -1, 64))
+	case map[string]any:
+		for _, c := range t {
+			f.addSecrets(c)
+		}
+	case []any:
+		for _, c := range t {
+			f.addSecrets(c)
+		}
+	}
+}
+
+// Secrets returns the sensitive string values, longest first (so that replacing them in
+// text never leaves part of a longer one behind).
+func (f *Fields) Secrets() []string {
+	out := sortedSet(f.secrets)
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
 }
 
 // AnySensitive reports whether any value of the object is sensitive.

@@ -31,6 +31,7 @@ func manifestObject(rc *tfjson.ResourceChange, base Object) (*Object, error) {
 	}
 	markTree(au["manifest"], "", f.markUnknown)
 	markTree(as["manifest"], "", f.markSensitive)
+	collectSecrets(m, as["manifest"], f)
 	return decodeObject(m, f, base)
 }
 
@@ -48,6 +49,28 @@ func markTree(v any, p string, mark func(string)) {
 	case []any:
 		for i, c := range t {
 			markTree(c, Index(p, i), mark)
+		}
+	}
+}
+
+// collectSecrets remembers the values under every sensitive path of a manifest.
+func collectSecrets(v, sens any, f *Fields) {
+	if sens == true {
+		f.addSecrets(v)
+		return
+	}
+	switch t := sens.(type) {
+	case map[string]any:
+		m, _ := v.(map[string]any)
+		for k, c := range t {
+			collectSecrets(m[k], c, f)
+		}
+	case []any:
+		l, _ := v.([]any)
+		for i, c := range t {
+			if i < len(l) {
+				collectSecrets(l[i], c, f)
+			}
 		}
 	}
 }
@@ -96,6 +119,7 @@ func kubectlObjects(rc *tfjson.ResourceChange, base Object) ([]*Object, error) {
 		f.opaque = true
 		if sensitive {
 			f.markSensitive("")
+			f.addSecrets(m)
 		}
 		b := base
 		b.Doc = i

@@ -134,6 +134,7 @@ func (e *Engine) finding(r Rule, o *plan.Object, level string, res Result) findi
 	if o.Doc > 0 {
 		f.K8sPath = fmt.Sprintf("(document %d) %s", o.Doc+1, f.K8sPath)
 	}
+	scrub(&f, o.Fields.Secrets())
 	if o.Fields.Sensitive("metadata.name") {
 		f.Name = "(sensitive value)"
 	}
@@ -141,6 +142,22 @@ func (e *Engine) finding(r Rule, o *plan.Object, level string, res Result) findi
 		f.Namespace = "(sensitive value)"
 	}
 	return f
+}
+
+// scrub replaces every sensitive value of the object in the finding's free text: values
+// marked sensitive in the plan are judged but never printed. (Rules also print values
+// through Show, which covers values too short to replace safely here.)
+func scrub(f *finding.Finding, secrets []string) {
+	for _, s := range secrets {
+		if len(s) < 3 {
+			continue
+		}
+		for _, field := range []*string{&f.Message, &f.Name, &f.Namespace, &f.Container} {
+			if strings.Contains(*field, s) {
+				*field = strings.ReplaceAll(*field, s, "(sensitive value)")
+			}
+		}
+	}
 }
 
 // pssLevel is the most restrictive Pod Security Standards level the pod meets, from

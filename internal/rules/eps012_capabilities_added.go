@@ -29,7 +29,7 @@ func eps012() Rule {
 				}
 				if len(bad) > 0 {
 					shown := strings.Join(bad, ", ")
-					if in.Obj.Fields.Sensitive(in.P(p)) {
+					if in.Obj.Fields.SensitiveWithin(in.P(p)) {
 						shown = "(sensitive value)"
 					}
 					out = append(out, fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s adds %s: %s.", in.describe(ref), shown, capabilityWhy(bad))))

@@ -31,7 +31,7 @@ func eps017() Rule {
 				ap := in.T(`annotations`) + `["` + key + `"]`
 				switch {
 				case in.W.Template.Annotations[key] == "unconfined":
-					out = append(out, fail(ap, in.containerName(ref), fmt.Sprintf("The pod annotation %s is unconfined: the %s runs without AppArmor.", key, in.describe(ref))))
+					out = append(out, fail(ap, in.containerName(ref), fmt.Sprintf("The pod's AppArmor annotation for the %s is unconfined: it runs without AppArmor.", in.describe(ref))))
 				case in.Obj.Fields.Unknown(ap):
 					out = append(out, unknown(ap, in.containerName(ref), fmt.Sprintf("The AppArmor annotation of the %s is not known until apply.", in.describe(ref))))
 				}

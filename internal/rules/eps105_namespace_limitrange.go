@@ -22,10 +22,12 @@ func eps105() Rule {
 			switch {
 			case len(in.Ctx.LimitRanges[ns.Name]) > 0 && !namespaceNameUnknown(in):
 				return nil
+			case len(in.Ctx.LimitRanges) == 0 && in.Ctx.LimitRangesUnknown == 0:
+				// No LimitRange anywhere in the plan: whatever the name, none is in it.
 			case namespaceNameUnknown(in) || in.Ctx.LimitRangesUnknown > 0:
 				return []Result{unknown("metadata.name", "", "Whether a LimitRange of the plan is in this namespace is not known until apply.")}
 			}
-			return []Result{fail("metadata.name", "", fmt.Sprintf("Namespace %q gets no LimitRange in this plan: containers without requests or limits are scheduled as if they needed nothing.", ns.Name))}
+			return []Result{fail("metadata.name", "", fmt.Sprintf("Namespace %s gets no LimitRange in this plan: containers without requests or limits are scheduled as if they needed nothing.", nsDisplay(in, ns)))}
 		},
 	}
 }

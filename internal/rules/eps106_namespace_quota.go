@@ -22,10 +22,12 @@ func eps106() Rule {
 			switch {
 			case len(in.Ctx.Quotas[ns.Name]) > 0 && !namespaceNameUnknown(in):
 				return nil
+			case len(in.Ctx.Quotas) == 0 && in.Ctx.QuotasUnknown == 0:
+				// No ResourceQuota anywhere in the plan: whatever the name, none is in it.
 			case namespaceNameUnknown(in) || in.Ctx.QuotasUnknown > 0:
 				return []Result{unknown("metadata.name", "", "Whether a ResourceQuota of the plan is in this namespace is not known until apply.")}
 			}
-			return []Result{fail("metadata.name", "", fmt.Sprintf("Namespace %q gets no ResourceQuota in this plan: one team's workloads can take the whole cluster.", ns.Name))}
+			return []Result{fail("metadata.name", "", fmt.Sprintf("Namespace %s gets no ResourceQuota in this plan: one team's workloads can take the whole cluster.", nsDisplay(in, ns)))}
 		},
 	}
 }

@@ -26,13 +26,13 @@ func eps107() Rule {
 			level, has := labels[psaEnforceLabel]
 			switch {
 			case has && level == "privileged" && ns.Name != "kube-system":
-				return []Result{fail(path, "", fmt.Sprintf("Namespace %q enforces the privileged Pod Security Standard: nothing stops a privileged pod there.", ns.Name))}
+				return []Result{fail(path, "", fmt.Sprintf("Namespace %s enforces the privileged Pod Security Standard: nothing stops a privileged pod there.", nsDisplay(in, ns)))}
 			case has:
 				return nil
 			case in.UnknownWithin("metadata.labels"):
 				return []Result{unknown(path, "", "The namespace's labels are not known until apply: it may lack a Pod Security Admission enforce label.")}
 			}
-			return []Result{fail(path, "", fmt.Sprintf("Namespace %q has no %s label: pods there are not held to any Pod Security Standard (PSP's successor).", ns.Name, psaEnforceLabel))}
+			return []Result{fail(path, "", fmt.Sprintf("Namespace %s has no %s label: pods there are not held to any Pod Security Standard (PSP's successor).", nsDisplay(in, ns), psaEnforceLabel))}
 		},
 	}
 }

@@ -29,3 +29,12 @@ func createdNamespace(in *ObjectInput) (*corev1.Namespace, map[string]string, bo
 func namespaceNameUnknown(in *ObjectInput) bool {
 	return in.Unknown("metadata.name") || in.Unknown("metadata.generateName")
 }
+
+// nsDisplay names a created namespace for messages: "apps", or "team-<generated>" for a
+// generate_name namespace, never a sensitive name.
+func nsDisplay(in *ObjectInput, ns *corev1.Namespace) string {
+	if ns.Name == "" && ns.GenerateName != "" {
+		return in.Show("metadata.generateName", ns.GenerateName+"<generated>")
+	}
+	return in.Show("metadata.name", ns.Name)
+}
