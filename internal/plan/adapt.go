@@ -54,6 +54,12 @@ func NewReader() *Reader {
 	return &Reader{families: f}
 }
 
+// readState is one Read's scratch memory: the tapes are reused from resource to resource.
+type readState struct {
+	*Reader
+	tape tape
+}
+
 // labelsKind marks the kubernetes_labels family, which patches another object.
 const labelsKind = "*labels"
 
@@ -69,24 +75,25 @@ func (r *Reader) Supported() []string {
 // Read adapts every resource that will exist after apply.
 func (r *Reader) Read(p *Plan) (*Inventory, error) {
 	inv := &Inventory{Errored: p.Errored}
+	st := &readState{Reader: r}
 	configs := indexConfig(p.Config)
-	for i := 0; i < p.Len(); i++ {
-		rc, err := p.Change(i)
-		if err != nil {
-			return nil, err
-		}
-		if !WillExist(rc) {
-			continue
+	err := p.eachChange(&st.tape, func(_ int, rc *Change) error {
+		if !WillExist(&rc.ResourceChange) {
+			return nil
 		}
 		inv.Resources++
-		if err := r.adapt(rc, configs, inv); err != nil {
-			return nil, fmt.Errorf("%s: %w", rc.Address, err)
+		if err := st.adapt(rc, configs, inv); err != nil {
+			return fmt.Errorf("%s: %w", rc.Address, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return inv, nil
 }
 
-func (r *Reader) adapt(rc *tfjson.ResourceChange, configs map[string]*tfjson.ConfigResource, inv *Inventory) error {
+func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource, inv *Inventory) error {
 	base := Object{Address: rc.Address, ResourceType: rc.Type, Module: rc.ModuleAddress}
 	if fam, ok := r.families[rc.Type]; ok {
 		cfg := cfgBlock{}
@@ -101,109 +108,108 @@ func (r *Reader) adapt(rc *tfjson.ResourceChange, configs map[string]*tfjson.Con
 		return nil
 	}
 	switch rc.Type {
+	case "kubernetes_manifest", "kubectl_manifest", "aws_eks_cluster", "aws_eks_fargate_profile":
+	default:
+		return nil
+	}
+	after := rc.AfterValue()
+	rc.decodeMarks()
+	am, _ := after.(map[string]any)
+	switch rc.Type {
 	case "kubernetes_manifest":
-		obj, err := manifestObject(rc, base)
+		obj, err := manifestObject(rc, am, base)
 		if err != nil || obj == nil {
 			return err
 		}
 		inv.Objects = append(inv.Objects, obj)
 	case "kubectl_manifest":
-		objs, err := kubectlObjects(rc, base)
+		objs, err := kubectlObjects(rc, am, base)
 		if err != nil {
 			return err
 		}
 		inv.Objects = append(inv.Objects, objs...)
 	case "aws_eks_cluster":
-		inv.Clusters = append(inv.Clusters, eksCluster(rc))
+		inv.Clusters = append(inv.Clusters, eksCluster(rc, am))
 	case "aws_eks_fargate_profile":
-		inv.FargateProfiles = append(inv.FargateProfiles, fargateProfile(rc))
+		inv.FargateProfiles = append(inv.FargateProfiles, fargateProfile(rc, am))
 	}
 	return nil
 }
 
 // typedObject converts a resource of the kubernetes provider's typed resources.
-func typedObject(rc *tfjson.ResourceChange, fam family, cfg cfgBlock, base Object) (*Object, error) {
+func typedObject(rc *Change, fam family, cfg cfgBlock, base Object) (*Object, error) {
 	f := newFields(fam.root, "")
-	c := converter{f: f}
-	tree, _, err := c.convert(rc.Change.After, rc.Change.AfterUnknown, rc.Change.AfterSensitive, cfg, "", fam.root, "", "")
-	if err != nil {
+	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t}
+	data, err := c.root(rc.after, rc.unknown, rc.sensitive, cfg, fam.root)
+	if err != nil || data == nil {
 		return nil, err
 	}
-	m, _ := tree.(map[string]any)
-	if m == nil {
-		return nil, nil
-	}
 	if fam.kind == labelsKind {
-		return labelsObject(m, f, base)
+		return labelsObject(data, f, base)
 	}
-	m["apiVersion"], m["kind"] = fam.apiVersion, fam.kind
-	return decodeObject(m, f, base)
+	return decodeObject(data, fam.apiVersion, fam.kind, f, base)
 }
 
-// decodeObject turns a Kubernetes-shaped tree into a typed Object. Kinds plan-check does
-// not judge give nil.
-func decodeObject(m map[string]any, f *Fields, base Object) (*Object, error) {
+// objectMeta is what every typed object answers about its metadata.
+type objectMeta interface {
+	GetName() string
+	GetGenerateName() string
+	GetNamespace() string
+}
+
+// decodeObject decodes the JSON of a Kubernetes object into a typed Object. Kinds
+// plan-check does not judge give nil.
+func decodeObject(data []byte, apiVersion, kind string, f *Fields, base Object) (*Object, error) {
 	obj := base
-	obj.Fields = f
-	obj.APIVersion, _ = m["apiVersion"].(string)
-	obj.Kind, _ = m["kind"].(string)
-	if obj.Kind == "" {
-		if f.Unknown("kind") {
-			obj.Opaque = "its kind is not known until apply"
-			return &obj, nil
+	obj.Fields, obj.APIVersion, obj.Kind = f, apiVersion, kind
+	var meta objectMeta
+	if w, err := decodeWorkload(kind, data); err != nil || w != nil {
+		if err != nil {
+			return nil, fmt.Errorf("reading the %s: %w", kind, err)
 		}
-		return nil, fmt.Errorf("the manifest has no kind")
+		obj.Workload, meta = w, &w.Meta
+	} else {
+		typed, err := decodeTyped(kind, data)
+		if err != nil {
+			return nil, fmt.Errorf("reading the %s: %w", kind, err)
+		}
+		if typed == nil {
+			return nil, nil
+		}
+		obj.Typed = typed
+		meta, _ = typed.(objectMeta)
 	}
-	if md, ok := m["metadata"].(map[string]any); ok {
-		obj.Name, _ = md["name"].(string)
+	if meta != nil {
+		obj.Name, obj.Namespace = meta.GetName(), meta.GetNamespace()
 		if obj.Name == "" {
-			obj.Name, _ = md["generateName"].(string)
+			obj.Name = meta.GetGenerateName()
 		}
-		obj.Namespace, _ = md["namespace"].(string)
 	}
-	if obj.Namespace == "" && namespaced(obj.Kind) && !f.Unknown("metadata.namespace") {
+	if obj.Namespace == "" && namespaced(kind) && !f.Unknown("metadata.namespace") {
 		obj.Namespace = "default"
 	}
-	if !namespaced(obj.Kind) {
+	if !namespaced(kind) {
 		obj.Namespace = ""
 	}
-	data, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the %s: %w", obj.Kind, err)
-	}
-	if w, err := decodeWorkload(obj.Kind, data); err != nil || w != nil {
-		if err != nil {
-			return nil, fmt.Errorf("reading the %s: %w", obj.Kind, err)
-		}
-		obj.Workload = w
-		return &obj, nil
-	}
-	typed, err := decodeTyped(obj.Kind, data)
-	if err != nil {
-		return nil, fmt.Errorf("reading the %s: %w", obj.Kind, err)
-	}
-	if typed == nil {
-		return nil, nil
-	}
-	obj.Typed = typed
 	return &obj, nil
 }
 
-func labelsObject(m map[string]any, f *Fields, base Object) (*Object, error) {
-	p := &LabelsPatch{}
-	p.APIVersion, _ = m["apiVersion"].(string)
-	p.Kind, _ = m["kind"].(string)
-	if md, ok := m["metadata"].(map[string]any); ok {
-		p.Name, _ = md["name"].(string)
-		p.Namespace, _ = md["namespace"].(string)
+func labelsObject(data []byte, f *Fields, base Object) (*Object, error) {
+	var raw struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+		Metadata   struct {
+			Name      string `json:"name"`
+			Namespace string `json:"namespace"`
+		} `json:"metadata"`
+		Labels map[string]string `json:"labels"`
 	}
-	p.Labels = map[string]string{}
-	if l, ok := m["labels"].(map[string]any); ok {
-		for k, v := range l {
-			if s, ok := v.(string); ok {
-				p.Labels[k] = s
-			}
-		}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("reading kubernetes_labels: %w", err)
+	}
+	p := &LabelsPatch{APIVersion: raw.APIVersion, Kind: raw.Kind, Name: raw.Metadata.Name, Namespace: raw.Metadata.Namespace, Labels: raw.Labels}
+	if p.Labels == nil {
+		p.Labels = map[string]string{}
 	}
 	obj := base
 	obj.Fields, obj.Typed = f, p

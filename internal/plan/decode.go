@@ -127,3 +127,5 @@ func sortedStrings(s []string) []string {
 	sort.Strings(s)
 	return s
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

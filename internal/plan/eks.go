@@ -1,14 +1,11 @@
 package plan
 
 import (
-	tfjson "github.com/hashicorp/terraform-json"
-
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 )
 
 // eksCluster reads aws_eks_cluster (hashicorp/aws): name and Kubernetes version.
-func eksCluster(rc *tfjson.ResourceChange) eks.Cluster {
-	after, _ := rc.Change.After.(map[string]any)
+func eksCluster(rc *Change, after map[string]any) eks.Cluster {
 	c := eks.Cluster{Source: rc.Address}
 	c.Name, _ = after["name"].(string)
 	c.Version, _ = after["version"].(string)
@@ -16,8 +13,7 @@ func eksCluster(rc *tfjson.ResourceChange) eks.Cluster {
 }
 
 // fargateProfile reads aws_eks_fargate_profile: its selector blocks.
-func fargateProfile(rc *tfjson.ResourceChange) eks.FargateProfile {
-	after, _ := rc.Change.After.(map[string]any)
+func fargateProfile(rc *Change, after map[string]any) eks.FargateProfile {
 	au, _ := rc.Change.AfterUnknown.(map[string]any)
 	p := eks.FargateProfile{Source: rc.Address}
 	p.Name, _ = after["fargate_profile_name"].(string)

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -132,6 +131,15 @@ func (f *Fields) Secrets() []string {
 func (f *Fields) AnySensitive() bool { return f != nil && len(f.sensitive) > 0 }
 
 func hasSelfOrAncestor(set map[string]struct{}, p string) bool {
+	if len(set) <= 8 {
+		// Few entries (the usual case): compare each with p directly.
+		for u := range set {
+			if u == "" || u == p || isBelow(p, u) {
+				return true
+			}
+		}
+		return false
+	}
 	for {
 		if _, ok := set[p]; ok {
 			return true
@@ -190,11 +198,26 @@ func lastBracket(p string) int {
 	return -1
 }
 
-var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// isIdent reports whether key can be written as .key in a path (else it is quoted).
+func isIdent(key string) bool {
+	if key == "" {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case c >= '0' && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Join appends a field or map key to a path.
 func Join(p, key string) string {
-	if !identRE.MatchString(key) {
+	if !isIdent(key) {
 		return p + "[" + strconv.Quote(key) + "]"
 	}
 	if p == "" {
@@ -312,7 +335,7 @@ func writeToken(b *strings.Builder, t pathToken) {
 	switch {
 	case t.isIdx:
 		b.WriteString("[" + strconv.Itoa(t.index) + "]")
-	case t.quote || !identRE.MatchString(t.name):
+	case t.quote || !isIdent(t.name):
 		b.WriteString("[" + strconv.Quote(t.name) + "]")
 	default:
 		if b.Len() > 0 {

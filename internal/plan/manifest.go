@@ -3,19 +3,18 @@ package plan
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
 
 // manifestObject reads kubernetes_manifest: `manifest` is what the user wrote, in
 // Kubernetes' own camelCase shape (`object` is mostly unknown at plan time).
-func manifestObject(rc *tfjson.ResourceChange, base Object) (*Object, error) {
-	after, _ := rc.Change.After.(map[string]any)
+func manifestObject(rc *Change, after map[string]any, base Object) (*Object, error) {
 	au, _ := rc.Change.AfterUnknown.(map[string]any)
 	as, _ := rc.Change.AfterSensitive.(map[string]any)
 	f := newFields(nil, "manifest")
@@ -32,7 +31,7 @@ func manifestObject(rc *tfjson.ResourceChange, base Object) (*Object, error) {
 	markTree(au["manifest"], "", f.markUnknown)
 	markTree(as["manifest"], "", f.markSensitive)
 	collectSecrets(m, as["manifest"], f)
-	return decodeObject(m, f, base)
+	return manifestDecode(m, f, base)
 }
 
 // markTree calls mark for every path where an after_unknown/after_sensitive tree is true.
@@ -51,6 +50,26 @@ func markTree(v any, p string, mark func(string)) {
 			markTree(c, Index(p, i), mark)
 		}
 	}
+}
+
+// manifestDecode decodes a manifest (a generic map) into a typed Object.
+func manifestDecode(m map[string]any, f *Fields, base Object) (*Object, error) {
+	apiVersion, _ := m["apiVersion"].(string)
+	kind, _ := m["kind"].(string)
+	if kind == "" {
+		if f.Unknown("kind") {
+			obj := base
+			obj.Fields = f
+			obj.Opaque = "its kind is not known until apply"
+			return &obj, nil
+		}
+		return nil, fmt.Errorf("the manifest has no kind")
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the %s: %w", kind, err)
+	}
+	return decodeObject(data, apiVersion, kind, f, base)
 }
 
 // collectSecrets remembers the values under every sensitive path of a manifest.
@@ -78,8 +97,7 @@ func collectSecrets(v, sens any, f *Fields) {
 // kubectlObjects reads kubectl_manifest (the kubectl provider): yaml_body, one or more
 // YAML documents. When yaml_body is sensitive, the provider's yaml_body_parsed (secret
 // values obfuscated) is read instead so that names can still be reported.
-func kubectlObjects(rc *tfjson.ResourceChange, base Object) ([]*Object, error) {
-	after, _ := rc.Change.After.(map[string]any)
+func kubectlObjects(rc *Change, after map[string]any, base Object) ([]*Object, error) {
 	au, _ := rc.Change.AfterUnknown.(map[string]any)
 	as, _ := rc.Change.AfterSensitive.(map[string]any)
 
@@ -123,7 +141,7 @@ func kubectlObjects(rc *tfjson.ResourceChange, base Object) ([]*Object, error) {
 		}
 		b := base
 		b.Doc = i
-		obj, err := decodeObject(m, f, b)
+		obj, err := manifestDecode(m, f, b)
 		if err != nil {
 			return nil, fmt.Errorf("%s document %d: %w", attr, i+1, err)
 		}

@@ -23,11 +23,43 @@ type Plan struct {
 	// Config is the plan's configuration section: the expressions the user wrote.
 	Config *tfjson.Config
 
-	changes [][]byte
+	// changes is the raw resource_changes array; its elements are indexed one at a time.
+	changes []byte
 }
 
-// Len is the number of resource changes in the plan.
-func (p *Plan) Len() int { return len(p.changes) }
+// eachChange decodes every resource change in turn into t (reused) and calls fn.
+func (p *Plan) eachChange(t *tape, fn func(i int, rc *Change) error) error {
+	b := p.changes
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] == 'n' {
+		return nil // absent or null
+	}
+	if b[i] != '[' {
+		return fmt.Errorf("resource_changes is not an array")
+	}
+	i = skipSpace(b, i+1)
+	for n := 0; i < len(b) && b[i] != ']'; n++ {
+		end, err := t.parseValue(b[i:], true)
+		if err != nil {
+			return fmt.Errorf("resource_changes[%d]: %w", n, err)
+		}
+		rc, err := decodeChange(t)
+		if err != nil {
+			return fmt.Errorf("resource_changes[%d]: %w", n, err)
+		}
+		if err := fn(n, rc); err != nil {
+			return err
+		}
+		i = skipSpace(b, i+end)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	if i >= len(b) {
+		return fmt.Errorf("resource_changes: %w", errTruncated)
+	}
+	return nil
+}
 
 // Parse validates data as a plan of JSON format 1.x and prepares its resource changes.
 func Parse(data []byte) (*Plan, error) {
@@ -69,11 +101,7 @@ func Parse(data []byte) (*Plan, error) {
 		}
 		p.Config = &cfg
 	}
-	if raw, ok := byKey["resource_changes"]; ok {
-		if p.changes, err = arrayElements(raw); err != nil {
-			return nil, fmt.Errorf("reading resource_changes: %w", err)
-		}
-	}
+	p.changes = byKey["resource_changes"]
 	return p, nil
 }
 
@@ -106,15 +134,6 @@ func checkFormatVersion(v string) error {
 		return fmt.Errorf("unsupported plan format_version %q (terraform-json supports %s)", v, tfjson.PlanFormatVersionConstraints)
 	}
 	return nil
-}
-
-// Change decodes resource change i.
-func (p *Plan) Change(i int) (*tfjson.ResourceChange, error) {
-	var rc tfjson.ResourceChange
-	if err := json.Unmarshal(p.changes[i], &rc); err != nil {
-		return nil, fmt.Errorf("resource_changes[%d]: %w", i, err)
-	}
-	return &rc, nil
 }
 
 // WillExist reports whether the change leaves the resource in place after apply (create,

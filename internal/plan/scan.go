@@ -1,8 +1,11 @@
 package plan
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // The plan reader does not decode a whole plan into generic maps: a large plan holds every
@@ -90,20 +93,22 @@ func skipNumber(b []byte, i int) (int, error) {
 // skipString returns the offset just past the string starting at b[i] == '"'.
 func skipString(b []byte, i int) (int, error) {
 	i++
-	for i < len(b) {
-		switch b[i] {
-		case '"':
-			return i + 1, nil
-		case '\\':
-			i += 2
-		default:
-			if b[i] < 0x20 {
-				return i, &syntaxError{Offset: i, Msg: "control character in string"}
-			}
-			i++
+	for {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return len(b), errTruncated
 		}
+		end := i + j
+		// The quote ends the string unless an odd number of backslashes escapes it.
+		k := end - 1
+		for k >= i && b[k] == '\\' {
+			k--
+		}
+		if (end-1-k)%2 == 0 {
+			return end + 1, nil
+		}
+		i = end + 1
 	}
-	return len(b), errTruncated
 }
 
 // skipComposite skips an object or array with an explicit stack, so deep nesting cannot
@@ -187,6 +192,11 @@ func objectMembers(b []byte) ([]member, error) {
 			return nil, err
 		}
 		key := string(b[i+1 : end-1])
+		if strings.IndexByte(key, '\\') >= 0 {
+			if err := json.Unmarshal(b[i:end], &key); err != nil {
+				return nil, &syntaxError{Offset: i, Msg: "invalid member name"}
+			}
+		}
 		i = skipSpace(b, end)
 		if i >= len(b) {
 			return nil, errTruncated

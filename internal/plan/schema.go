@@ -38,16 +38,26 @@ type spec struct {
 	// keys are the field names in sorted order, so conversion (and its first error) is
 	// deterministic; filled by finish.
 	keys []string
+	// index maps Terraform names to their position in keys; filled by finish.
+	index map[string]int
+	// byK8sName maps Kubernetes field names to Terraform names; filled by finish.
+	byK8sName map[string]string
 }
 
 // finish sorts every block's field names once, after the table is built.
 func (s *spec) finish() *spec {
 	s.keys = make([]string, 0, len(s.fields))
+	s.byK8sName = make(map[string]string, len(s.fields))
 	for k, c := range s.fields {
 		s.keys = append(s.keys, k)
+		s.byK8sName[c.k8s] = k
 		c.finish()
 	}
 	sort.Strings(s.keys)
+	s.index = make(map[string]int, len(s.keys))
+	for i, k := range s.keys {
+		s.index[k] = i
+	}
 	return s
 }
 
@@ -332,10 +342,9 @@ func labelsResource() *spec {
 
 // byK8s finds the child whose Kubernetes name is name.
 func (s *spec) byK8s(name string) (string, *spec) {
-	for tf, c := range s.fields {
-		if c.k8s == name {
-			return tf, c
-		}
+	tf, ok := s.byK8sName[name]
+	if !ok {
+		return "", nil
 	}
-	return "", nil
+	return tf, s.fields[tf]
 }

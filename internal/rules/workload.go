@@ -15,6 +15,11 @@ type WorkloadInput struct {
 	Obj *plan.Object
 	W   *plan.Workload
 	Ctx *Context
+
+	// computed once per workload, on first use
+	containers   []ContainerRef
+	unknownLists []string
+	listsDone    bool
 }
 
 // P turns a path relative to the pod spec ("containers[0].securityContext") into the
@@ -55,6 +60,13 @@ type ContainerRef struct {
 
 // Containers returns init containers, containers and ephemeral containers, in that order.
 func (in *WorkloadInput) Containers() []ContainerRef {
+	if in.containers == nil {
+		in.containers = in.collectContainers()
+	}
+	return in.containers
+}
+
+func (in *WorkloadInput) collectContainers() []ContainerRef {
 	s := in.Spec()
 	out := make([]ContainerRef, 0, len(s.InitContainers)+len(s.Containers)+len(s.EphemeralContainers))
 	for i := range s.InitContainers {
@@ -73,13 +85,15 @@ func (in *WorkloadInput) Containers() []ContainerRef {
 // UnknownContainerLists returns the container lists that are unknown as a whole (a
 // dynamic block over an unknown collection): their containers cannot be judged.
 func (in *WorkloadInput) UnknownContainerLists() []string {
-	var out []string
-	for _, l := range []string{"initContainers", "containers", "ephemeralContainers"} {
-		if in.Unknown(l) {
-			out = append(out, l)
+	if !in.listsDone {
+		for _, l := range []string{"initContainers", "containers", "ephemeralContainers"} {
+			if in.Unknown(l) {
+				in.unknownLists = append(in.unknownLists, l)
+			}
 		}
+		in.listsDone = true
 	}
-	return out
+	return in.unknownLists
 }
 
 // unknownContainers adds one unknown result per unknown container list, so a rule about

@@ -1,0 +1,176 @@
+package plancheck
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
+)
+
+// expectation is one plan's entry in testdata/expected.json (a copy of the shared
+// fixtures' expectations): what plan-check must and must not report.
+type expectation struct {
+	Must        map[string][]string `json:"must"`
+	MustUnknown map[string][]string `json:"must_unknown"`
+	MustNot     map[string][]string `json:"must_not"`
+	Clean       bool                `json:"clean"`
+	NeverPrint  []string            `json:"never_print"`
+}
+
+func loadExpectations(t *testing.T) map[string]expectation {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]expectation{}
+	for name, v := range all {
+		if strings.HasPrefix(name, "_") {
+			continue
+		}
+		var e expectation
+		if err := json.Unmarshal(v, &e); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[name] = e
+	}
+	return out
+}
+
+// keys indexes findings of one status as "address|RULE" and "address|RULE@container".
+func keys(fs []finding.Finding, status finding.Status) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range fs {
+		if f.Status != status {
+			continue
+		}
+		out[f.Address+"|"+f.RuleID] = true
+		if f.Container != "" {
+			out[f.Address+"|"+f.RuleID+"@"+f.Container] = true
+		}
+	}
+	return out
+}
+
+func checkPlan(t *testing.T, name string) *report.Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "plans", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(data, Options{PlanName: name, Gate: report.Gate{FailOn: finding.High}})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return rep
+}
+
+// TestFixtureExpectations runs plan-check over every real plan of the shared fixtures and
+// asserts every expectation: must, must_unknown, must_not, clean and never_print.
+func TestFixtureExpectations(t *testing.T) {
+	exp := loadExpectations(t)
+	names := make([]string, 0, len(exp))
+	for n := range exp {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) < 20 {
+		t.Fatalf("only %d expectations loaded", len(names))
+	}
+	for _, name := range names {
+		e := exp[name]
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			rep := checkPlan(t, name)
+			fails, unknowns := keys(rep.Findings, finding.Fail), keys(rep.Findings, finding.Unknown)
+			for addr, rules := range e.Must {
+				for _, r := range rules {
+					if !fails[addr+"|"+r] {
+						t.Errorf("must: %s at %s not reported as fail", r, addr)
+					}
+				}
+			}
+			for addr, rules := range e.MustUnknown {
+				for _, r := range rules {
+					if !unknowns[addr+"|"+r] {
+						t.Errorf("must_unknown: %s at %s not reported as unknown", r, addr)
+					}
+				}
+			}
+			for addr, rules := range e.MustNot {
+				for _, r := range rules {
+					if fails[addr+"|"+r] {
+						t.Errorf("must_not: %s reported at %s", r, addr)
+					}
+				}
+			}
+			if e.Clean {
+				for _, f := range rep.Findings {
+					if f.Status == finding.Fail && f.Severity >= finding.Medium {
+						t.Errorf("clean plan reports %s (%s) at %s: %s", f.RuleID, f.Severity, f.Address, f.Message)
+					}
+				}
+			}
+			if len(e.NeverPrint) > 0 {
+				var out bytes.Buffer
+				if err := report.WriteJSON(&out, rep); err != nil {
+					t.Fatal(err)
+				}
+				if err := report.WriteText(&out, rep, report.TextOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range e.NeverPrint {
+					if strings.Contains(out.String(), s) {
+						t.Errorf("a report prints the sensitive value %q", s)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestViolatingPlansFail checks the gate: every *_violating plan fails at the default
+// threshold and every *_compliant plan passes.
+func TestViolatingPlansFail(t *testing.T) {
+	files, err := filepath.Glob("testdata/plans/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no plans: %v", err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		rep := checkPlan(t, name)
+		switch {
+		case strings.Contains(name, "_violating") && !rep.Failed():
+			t.Errorf("%s: violating plan passes the gate", name)
+		case strings.Contains(name, "_compliant") && rep.Failed():
+			t.Errorf("%s: compliant plan fails the gate", name)
+		}
+	}
+}
+
+// TestDeterministic checks that the same plan renders byte-identical reports.
+func TestDeterministic(t *testing.T) {
+	for _, name := range []string{"deployment_v1_violating.json", "augmented_psp_rbac.json", "unknown_values_violating.json"} {
+		var first []byte
+		for i := 0; i < 5; i++ {
+			var b bytes.Buffer
+			if err := report.WriteJSON(&b, checkPlan(t, name)); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first = b.Bytes()
+			} else if !bytes.Equal(first, b.Bytes()) {
+				t.Fatalf("%s: run %d differs from run 0", name, i)
+			}
+		}
+	}
+}
