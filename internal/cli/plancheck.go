@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
@@ -83,7 +84,12 @@ func runPlanCheck(_ context.Context, args []string, stdio Stdio) int {
 	if err != nil {
 		return usageError(stdio, err.Error())
 	}
+	// Keep peak memory proportional to the plan: the bytes, the objects read from them
+	// and the findings fit in about twice the plan's size, so ask the garbage collector
+	// to stay under three times it (plus a floor for small plans).
+	debug.SetMemoryLimit(int64(len(data))*9/4 + 32<<20)
 	rep, err := plancheck.Check(data, opts)
+	data = nil
 	if err != nil {
 		return usageError(stdio, fmt.Sprintf("%s: %v", displayName(positional[0]), err))
 	}

@@ -24,6 +24,9 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	tfVersion := p.TerraformVersion
+	// After Read nothing refers to the plan's bytes any more (p is not used again), so
+	// the garbage collector can free them while the rules run.
 	inv, err := plan.NewReader().Read(p)
 	if err != nil {
 		return nil, err
@@ -34,7 +37,7 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 	}
 	r := &report.Report{
 		Plan:             opts.PlanName,
-		TerraformVersion: p.TerraformVersion,
+		TerraformVersion: tfVersion,
 		Resources:        inv.Resources,
 		Objects:          len(inv.Objects),
 		Findings:         eng.Run(inv),
