@@ -28,11 +28,11 @@ func eps012() Rule {
 					}
 				}
 				if len(bad) > 0 {
-					shown := strings.Join(bad, ", ")
+					shown, why := strings.Join(bad, ", "), capabilityWhy(bad)
 					if in.Obj.Fields.SensitiveWithin(in.P(p)) {
-						shown = "(sensitive value)"
+						shown, why = "(sensitive value)", "it is not in the allowed set"
 					}
-					out = append(out, fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s adds %s: %s.", in.describe(ref), shown, capabilityWhy(bad))))
+					out = append(out, fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s adds %s: %s.", in.describe(ref), shown, why)))
 				} else if in.UnknownWithin(p) {
 					out = append(out, unknown(in.P(p), in.containerName(ref), fmt.Sprintf("The capabilities the %s adds are not known until apply.", in.describe(ref))))
 				}
@@ -57,5 +57,5 @@ func capabilityWhy(caps []string) string {
 			return "SYS_MODULE lets it load kernel modules"
 		}
 	}
-	return "the profile allows adding only " + "NET_BIND_SERVICE by default"
+	return "the profile allows adding only NET_BIND_SERVICE by default (--allow-capability adds more)"
 }

@@ -66,7 +66,11 @@ func split(v any) (after, unk, sens any) {
 			return nil, true, nil
 		}
 		if strings.HasPrefix(t, Sensitive) {
-			return strings.TrimPrefix(t, Sensitive), nil, true
+			var v any // the rest is a YAML scalar: "(sensitive)0" is the number 0
+			if err := yaml.Unmarshal([]byte(strings.TrimPrefix(t, Sensitive)), &v); err != nil {
+				v = strings.TrimPrefix(t, Sensitive)
+			}
+			return v, nil, true
 		}
 		return t, nil, nil
 	case map[string]any:
