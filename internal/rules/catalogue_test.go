@@ -1,0 +1,41 @@
+package rules
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestCatalogue: IDs are unique, in order, well formed, and every rule says what to do.
+func TestCatalogue(t *testing.T) {
+	seen := map[string]bool{}
+	prev := ""
+	id := regexp.MustCompile(`^EPS[0-9]{3}$`)
+	for _, r := range Catalogue() {
+		if !id.MatchString(r.ID) || seen[r.ID] || r.ID <= prev {
+			t.Errorf("bad, duplicate or out-of-order ID %q", r.ID)
+		}
+		seen[r.ID], prev = true, r.ID
+		if r.Title == "" || r.Guide == "" || len(r.Remediation) < 40 {
+			t.Errorf("%s lacks a title, guide section or remediation", r.ID)
+		}
+		if r.ID != "EPS021" && (r.Workload == nil) == (r.Object == nil) {
+			t.Errorf("%s must judge workloads or objects", r.ID)
+		}
+	}
+}
+
+// TestCatalogueDocumented: docs/plan-check.md lists every rule with its severity.
+func TestCatalogueDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/plan-check.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Catalogue() {
+		prefix := "| " + r.ID + " | " + r.Severity.String()
+		if !strings.Contains(string(doc), prefix) {
+			t.Errorf("docs/plan-check.md has no row %q", prefix)
+		}
+	}
+}
