@@ -54,6 +54,15 @@ func NewReader() *Reader {
 	return &Reader{families: f}
 }
 
+// workload reports whether the family's objects carry a pod spec.
+func (f family) workload() bool {
+	switch f.kind {
+	case "Pod", "Deployment", "DaemonSet", "StatefulSet", "ReplicationController", "Job", "CronJob":
+		return true
+	}
+	return false
+}
+
 // readState is one Read's scratch memory: the tapes are reused from resource to resource.
 type readState struct {
 	*Reader
@@ -72,19 +81,14 @@ func (r *Reader) Supported() []string {
 	return sortedStrings(out)
 }
 
-// Read adapts every resource that will exist after apply.
+// Read adapts every resource that will exist after apply into one Inventory.
 func (r *Reader) Read(p *Plan) (*Inventory, error) {
-	inv := &Inventory{Errored: p.Errored}
-	st := &readState{Reader: r}
-	configs := indexConfig(p.Config)
-	err := p.eachChange(&st.tape, func(_ int, rc *Change) error {
-		if !WillExist(&rc.ResourceChange) {
-			return nil
-		}
-		inv.Resources++
-		if err := st.adapt(rc, configs, inv); err != nil {
-			return fmt.Errorf("%s: %w", rc.Address, err)
-		}
+	inv, pending, err := r.ReadContext(p)
+	if err != nil {
+		return nil, err
+	}
+	err = pending.Each(func(o *Object) error {
+		inv.Objects = append(inv.Objects, o)
 		return nil
 	})
 	if err != nil {
@@ -93,7 +97,94 @@ func (r *Reader) Read(p *Plan) (*Inventory, error) {
 	return inv, nil
 }
 
-func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource, inv *Inventory) error {
+// ReadContext is the first of two passes over the plan. It adapts every resource but the
+// typed workloads (pods and objects with pod templates), which are by far the most
+// numerous and largest: those it only counts, and leaves to Pending.Each, so that a
+// caller can judge them one at a time against the whole plan's context without holding
+// them all in memory.
+func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
+	inv := &Inventory{Errored: p.Errored}
+	pending := &Pending{state: &readState{Reader: r}, plan: p, configs: indexConfig(p.Config)}
+	for i, raw := range p.changes {
+		h, err := peekChange(raw)
+		if err != nil {
+			return nil, nil, fmt.Errorf("resource_changes[%d]: %w", i, err)
+		}
+		if !h.willExist() {
+			continue
+		}
+		inv.Resources++
+		if fam, ok := r.families[h.typ]; ok && fam.workload() {
+			pending.changes = append(pending.changes, i)
+			continue
+		}
+		if !r.reads(h.typ) {
+			continue
+		}
+		rc, err := pending.decode(i)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := pending.state.adapt(rc, pending.configs, func(o *Object) error {
+			inv.Objects = append(inv.Objects, o)
+			return nil
+		}, inv); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", rc.Address, err)
+		}
+	}
+	return inv, pending, nil
+}
+
+// Pending is the second pass: the typed workloads ReadContext left.
+type Pending struct {
+	state   *readState
+	plan    *Plan
+	configs map[string]*tfjson.ConfigResource
+	changes []int
+}
+
+// Len is the number of workloads left to read.
+func (p *Pending) Len() int { return len(p.changes) }
+
+// Each adapts the workloads one at a time and calls fn with each.
+func (p *Pending) Each(fn func(*Object) error) error {
+	for _, i := range p.changes {
+		rc, err := p.decode(i)
+		if err != nil {
+			return err
+		}
+		if err := p.state.adapt(rc, p.configs, fn, nil); err != nil {
+			return fmt.Errorf("%s: %w", rc.Address, err)
+		}
+	}
+	return nil
+}
+
+func (p *Pending) decode(i int) (*Change, error) {
+	t := &p.state.tape
+	if err := t.parse(p.plan.changes[i]); err != nil {
+		return nil, fmt.Errorf("resource_changes[%d]: %w", i, err)
+	}
+	rc, err := decodeChange(t)
+	if err != nil {
+		return nil, fmt.Errorf("resource_changes[%d]: %w", i, err)
+	}
+	return rc, nil
+}
+
+// reads reports whether plan-check reads resources of type t.
+func (r *Reader) reads(t string) bool {
+	if _, ok := r.families[t]; ok {
+		return true
+	}
+	switch t {
+	case "kubernetes_manifest", "kubectl_manifest", "aws_eks_cluster", "aws_eks_fargate_profile":
+		return true
+	}
+	return false
+}
+
+func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource, emit func(*Object) error, inv *Inventory) error {
 	base := Object{Address: rc.Address, ResourceType: rc.Type, Module: rc.ModuleAddress}
 	if fam, ok := r.families[rc.Type]; ok {
 		cfg := cfgBlock{}
@@ -104,8 +195,7 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 		if err != nil || obj == nil {
 			return err
 		}
-		inv.Objects = append(inv.Objects, obj)
-		return nil
+		return emit(obj)
 	}
 	switch rc.Type {
 	case "kubernetes_manifest", "kubectl_manifest", "aws_eks_cluster", "aws_eks_fargate_profile":
@@ -121,13 +211,17 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 		if err != nil || obj == nil {
 			return err
 		}
-		inv.Objects = append(inv.Objects, obj)
+		return emit(obj)
 	case "kubectl_manifest":
 		objs, err := kubectlObjects(rc, am, base)
 		if err != nil {
 			return err
 		}
-		inv.Objects = append(inv.Objects, objs...)
+		for _, o := range objs {
+			if err := emit(o); err != nil {
+				return err
+			}
+		}
 	case "aws_eks_cluster":
 		inv.Clusters = append(inv.Clusters, eksCluster(rc, am))
 	case "aws_eks_fargate_profile":

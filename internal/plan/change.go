@@ -104,3 +104,77 @@ func (c *Change) decodeBody(n int32) error {
 	})
 	return err
 }
+
+// header is what the first pass needs of a resource change, read without indexing it.
+type header struct {
+	typ     string
+	mode    tfjson.ResourceMode
+	deposed string
+	actions tfjson.Actions
+	hasBody bool
+}
+
+func (h header) willExist() bool {
+	rc := tfjson.ResourceChange{Mode: h.mode, DeposedKey: h.deposed}
+	if h.hasBody {
+		rc.Change = &tfjson.Change{Actions: h.actions}
+	}
+	if rc.Mode == "" {
+		rc.Mode = tfjson.ManagedResourceMode
+	}
+	return WillExist(&rc)
+}
+
+// peekChange reads a resource change's type, mode, deposed key and actions. Terraform
+// writes those before `after`, and actions first in `change`, so this reads a few hundred
+// bytes of each change however large it is.
+func peekChange(raw []byte) (header, error) {
+	var h header
+	members, err := leadingMembers(raw, func(key string) bool { return key == "change" })
+	if err != nil {
+		return h, err
+	}
+	if !hasKey(members, "type") {
+		// Not Terraform's own member order (a plan rewritten by jq -S, say): read them all.
+		if members, err = objectMembers(raw); err != nil {
+			return h, err
+		}
+	}
+	for _, m := range members {
+		var err error
+		switch m.Key {
+		case "type":
+			err = json.Unmarshal(m.Value, &h.typ)
+		case "mode":
+			err = json.Unmarshal(m.Value, &h.mode)
+		case "deposed":
+			err = json.Unmarshal(m.Value, &h.deposed)
+		case "change":
+			h.hasBody = true
+			body, berr := leadingMembers(m.Value, func(key string) bool { return key == "actions" })
+			if berr != nil {
+				return h, fmt.Errorf("change: %w", berr)
+			}
+			for _, b := range body {
+				if b.Key == "actions" {
+					if err := json.Unmarshal(b.Value, &h.actions); err != nil {
+						return h, fmt.Errorf("change.actions: %w", err)
+					}
+				}
+			}
+		}
+		if err != nil {
+			return h, fmt.Errorf("%s: %w", m.Key, err)
+		}
+	}
+	return h, nil
+}
+
+func hasKey(ms []member, key string) bool {
+	for _, m := range ms {
+		if m.Key == key {
+			return true
+		}
+	}
+	return false
+}

@@ -23,42 +23,8 @@ type Plan struct {
 	// Config is the plan's configuration section: the expressions the user wrote.
 	Config *tfjson.Config
 
-	// changes is the raw resource_changes array; its elements are indexed one at a time.
-	changes []byte
-}
-
-// eachChange decodes every resource change in turn into t (reused) and calls fn.
-func (p *Plan) eachChange(t *tape, fn func(i int, rc *Change) error) error {
-	b := p.changes
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] == 'n' {
-		return nil // absent or null
-	}
-	if b[i] != '[' {
-		return fmt.Errorf("resource_changes is not an array")
-	}
-	i = skipSpace(b, i+1)
-	for n := 0; i < len(b) && b[i] != ']'; n++ {
-		end, err := t.parseValue(b[i:], true)
-		if err != nil {
-			return fmt.Errorf("resource_changes[%d]: %w", n, err)
-		}
-		rc, err := decodeChange(t)
-		if err != nil {
-			return fmt.Errorf("resource_changes[%d]: %w", n, err)
-		}
-		if err := fn(n, rc); err != nil {
-			return err
-		}
-		i = skipSpace(b, i+end)
-		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
-		}
-	}
-	if i >= len(b) {
-		return fmt.Errorf("resource_changes: %w", errTruncated)
-	}
-	return nil
+	// changes are the raw resource_changes elements; each is indexed when it is read.
+	changes [][]byte
 }
 
 // Parse validates data as a plan of JSON format 1.x and prepares its resource changes.
@@ -101,7 +67,11 @@ func Parse(data []byte) (*Plan, error) {
 		}
 		p.Config = &cfg
 	}
-	p.changes = byKey["resource_changes"]
+	if raw, ok := byKey["resource_changes"]; ok {
+		if p.changes, err = arrayElements(raw); err != nil {
+			return nil, fmt.Errorf("reading resource_changes: %w", err)
+		}
+	}
 	return p, nil
 }
 

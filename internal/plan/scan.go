@@ -279,3 +279,51 @@ func literalFor(c byte) string {
 	}
 	return "null"
 }
+
+// leadingMembers returns the members of the object in b up to and including the first
+// whose key satisfies stop (or all of them); for the stopping member, Value is the raw
+// value only when it is not an object (an object's bytes are returned unscanned, from its
+// opening brace to the end of b, for the caller to read its leading members in turn).
+func leadingMembers(b []byte, stop func(key string) bool) ([]member, error) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, &syntaxError{Offset: i, Msg: "expected an object"}
+	}
+	i = skipSpace(b, i+1)
+	var out []member
+	for i < len(b) && b[i] != '}' {
+		if b[i] != '"' {
+			return nil, &syntaxError{Offset: i, Msg: "expected a member name"}
+		}
+		end, err := skipString(b, i)
+		if err != nil {
+			return nil, err
+		}
+		key := string(b[i+1 : end-1])
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return nil, &syntaxError{Offset: i, Msg: "expected ':'"}
+		}
+		i = skipSpace(b, i+1)
+		if stop(key) {
+			if i < len(b) && b[i] == '{' {
+				return append(out, member{Key: key, Value: b[i:]}), nil
+			}
+			vend, err := skipValue(b, i)
+			if err != nil {
+				return nil, err
+			}
+			return append(out, member{Key: key, Value: b[i:vend]}), nil
+		}
+		vend, err := skipValue(b, i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, member{Key: key, Value: b[i:vend]})
+		i = skipSpace(b, vend)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return out, nil
+}

@@ -24,29 +24,42 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	tfVersion := p.TerraformVersion
-	// After Read nothing refers to the plan's bytes any more (p is not used again), so
-	// the garbage collector can free them while the rules run.
-	inv, err := plan.NewReader().Read(p)
+	eng, err := rules.New(opts.Rules)
 	if err != nil {
 		return nil, err
 	}
-	eng, err := rules.New(opts.Rules)
+	// Two passes: first everything that gives context (namespaces, policies, roles, EKS
+	// facts, manifests), then the typed workloads one at a time, each judged and dropped,
+	// so memory stays near the size of the plan itself.
+	inv, pending, err := plan.NewReader().ReadContext(p)
+	if err != nil {
+		return nil, err
+	}
+	session := eng.Start(inv)
+	for _, o := range inv.Objects {
+		session.Judge(o)
+	}
+	objects := len(inv.Objects)
+	err = pending.Each(func(o *plan.Object) error {
+		objects++
+		session.Judge(o)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	r := &report.Report{
 		Plan:             opts.PlanName,
-		TerraformVersion: tfVersion,
+		TerraformVersion: p.TerraformVersion,
 		Resources:        inv.Resources,
-		Objects:          len(inv.Objects),
-		Findings:         eng.Run(inv),
+		Objects:          objects,
+		Findings:         session.Findings(),
 		Gate:             opts.Gate,
 	}
 	if inv.Errored {
 		r.Notes = append(r.Notes, "Terraform reported errors while planning: the plan is incomplete, and so is this check")
 	}
-	if n := len(inv.Objects); n == 0 {
+	if objects == 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("the plan has no Kubernetes objects that plan-check reads (%d resources will exist after apply)", inv.Resources))
 	}
 	return r, nil

@@ -54,24 +54,45 @@ func (e *Engine) Rules() []Rule { return e.rules }
 
 // Run judges every object of the inventory and returns the findings in a stable order.
 func (e *Engine) Run(inv *plan.Inventory) []finding.Finding {
-	ctx := NewContext(inv, e.profile)
-	var out []finding.Finding
+	run := e.Start(inv)
 	for _, o := range inv.Objects {
-		out = append(out, e.judge(ctx, o)...)
+		run.Judge(o)
 	}
-	Sort(out)
-	return out
+	return run.Findings()
 }
 
-func (e *Engine) judge(ctx *Context, o *plan.Object) []finding.Finding {
+// A Session judges objects one at a time against the context of a whole plan, so that
+// workloads can be read, judged and dropped without holding them all.
+type Session struct {
+	e        *Engine
+	ctx      *Context
+	findings []finding.Finding
+}
+
+// Start indexes the plan's context (namespaces, policies, roles, EKS facts) from inv.
+func (e *Engine) Start(inv *plan.Inventory) *Session {
+	return &Session{e: e, ctx: NewContext(inv, e.profile)}
+}
+
+// Judge runs every rule that applies to o.
+func (s *Session) Judge(o *plan.Object) {
+	s.findings = s.e.judge(s.ctx, o, s.findings)
+}
+
+// Findings returns everything judged so far, in a stable order.
+func (s *Session) Findings() []finding.Finding {
+	Sort(s.findings)
+	return s.findings
+}
+
+func (e *Engine) judge(ctx *Context, o *plan.Object, out []finding.Finding) []finding.Finding {
 	if o.Opaque != "" {
 		r := opaqueRule()
-		return []finding.Finding{e.finding(r, o, "", Result{
+		return append(out, e.finding(r, o, "", Result{
 			Status:  finding.Unknown,
 			Message: fmt.Sprintf("This %s cannot be judged: %s. Every rule that applies to it is unknown until apply.", kindOrObject(o), o.Opaque),
-		})}
+		}))
 	}
-	var out []finding.Finding
 	if o.Workload != nil {
 		in := &WorkloadInput{Obj: o, W: o.Workload, Ctx: ctx}
 		level := e.pssLevel(in)
