@@ -14,6 +14,9 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plancheck"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/settings"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/source"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/version"
 )
 
 // listFlag is a repeatable string flag.
@@ -27,20 +30,34 @@ const planCheckUsage = `usage: terraform-provider-ekspodsec plan-check [flags] P
 Reads 'terraform show -json PLANFILE' output (PLAN.json, or - for stdin) and reports every
 violation of the EKS pod-security guidance in the plan's Kubernetes resources.
 
+Reports: --format text|json|sarif|junit|github, each with an optional --output FILE, in
+pairs (--format sarif --output ps.sarif --format junit --output ps.xml); when every report
+goes to a file, the text report still goes to stdout.
+
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unusable input or flags.
 
 flags:
 `
 
+// formats are the report writers by name.
+var formatNames = []string{"text", "json", "sarif", "junit", "github"}
+
+type output struct {
+	format string
+	path   string // "" = stdout
+}
+
 func runPlanCheck(_ context.Context, args []string, stdio Stdio) int {
 	fs := flag.NewFlagSet("plan-check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	format := fs.String("format", "text", "report format: text or json")
-	output := fs.String("output", "", "write the report to this file instead of stdout")
-	failOn := fs.String("fail-on", "high", "lowest severity that fails the run: "+strings.Join(finding.SeverityNames(), ", "))
+	var formats, outputs, hostPaths, caps listFlag
+	fs.Var(&formats, "format", "report format: "+strings.Join(formatNames, ", ")+" (repeatable, paired with --output)")
+	fs.Var(&outputs, "output", "write the report of the matching --format to this file (repeatable)")
+	failOn := fs.String("fail-on", "high", "lowest severity that fails the run: "+strings.Join(finding.SeverityNames(), ", ")+" (overrides fail_on in "+settings.FileName+")")
 	failOnUnknown := fs.Bool("fail-on-unknown", false, "values unknown until apply fail the run like violations")
 	noColor := fs.Bool("no-color", false, "never colour the text report")
-	var hostPaths, caps listFlag
+	sourceDir := fs.String("source", ".", "the Terraform root module, to point findings at file:line (\"\" to skip)")
+	configPath := fs.String("config", "", "settings and waivers (default: "+settings.FileName+" in --source, when present)")
 	fs.Var(&hostPaths, "allow-host-path", "hostPath prefix EPS007 accepts (repeatable)")
 	fs.Var(&caps, "allow-capability", "capability containers may add without EPS012 (repeatable; default NET_BIND_SERVICE)")
 
@@ -57,14 +74,35 @@ func runPlanCheck(_ context.Context, args []string, stdio Stdio) int {
 	if len(positional) != 1 {
 		return usageError(stdio, "want exactly one plan file (or - for stdin); run 'plan-check -h' for help")
 	}
+	outs, err := pairOutputs(formats, outputs)
+	if err != nil {
+		return usageError(stdio, err.Error())
+	}
+	failOnSet := false
+	fs.Visit(func(f *flag.Flag) { failOnSet = failOnSet || f.Name == "fail-on" })
 	sev, err := finding.ParseSeverity(*failOn)
 	if err != nil {
 		return usageError(stdio, "--fail-on: "+err.Error())
 	}
-	if *format != "text" && *format != "json" {
-		return usageError(stdio, fmt.Sprintf("--format %q: want text or json", *format))
+
+	opts := plancheck.Options{PlanName: positional[0], Gate: report.Gate{FailOn: sev, FailOnUnknown: *failOnUnknown}, ToolVersion: version.Version}
+	cfg := *configPath
+	if cfg == "" && *sourceDir != "" {
+		cfg = settings.Find(*sourceDir)
 	}
-	opts := plancheck.Options{PlanName: positional[0], Gate: report.Gate{FailOn: sev, FailOnUnknown: *failOnUnknown}}
+	if cfg != "" {
+		st, err := settings.Load(cfg)
+		if err != nil {
+			return usageError(stdio, err.Error())
+		}
+		opts.Settings = st
+		if st.FailOn != nil && !failOnSet {
+			opts.Gate.FailOn = *st.FailOn
+		}
+		opts.Rules.AllowedHostPaths = append(opts.Rules.AllowedHostPaths, st.AllowedHostPaths...)
+		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, st.AllowedCapabilities...)
+		opts.Rules.Overrides = st.Overrides
+	}
 	for _, p := range hostPaths {
 		clean, err := profile.CleanHostPath(p)
 		if err != nil {
@@ -78,6 +116,16 @@ func runPlanCheck(_ context.Context, args []string, stdio Stdio) int {
 			return usageError(stdio, "--allow-capability: "+err.Error())
 		}
 		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, n)
+	}
+	if *sourceDir != "" {
+		if st, err := os.Stat(*sourceDir); err != nil || !st.IsDir() {
+			return usageError(stdio, fmt.Sprintf("--source %s: not a directory", *sourceDir))
+		}
+		idx, err := source.Load(*sourceDir)
+		if err != nil {
+			return usageError(stdio, "--source: "+err.Error())
+		}
+		opts.Source = idx
 	}
 
 	data, err := readPlan(positional[0], stdio.In)
@@ -94,31 +142,93 @@ func runPlanCheck(_ context.Context, args []string, stdio Stdio) int {
 		return usageError(stdio, fmt.Sprintf("%s: %v", displayName(positional[0]), err))
 	}
 
-	out, closeOut := stdio.Out, func() error { return nil }
-	toTerminal := *output == "" && isTerminal(stdio.Out)
-	if *output != "" {
-		f, err := os.Create(*output)
-		if err != nil {
-			return usageError(stdio, fmt.Sprintf("--output: %v", err))
+	toStdout := false
+	for _, o := range outs {
+		toStdout = toStdout || o.path == ""
+	}
+	if !toStdout {
+		// Every report goes to a file: the people watching the job still see the findings.
+		outs = append(outs, output{format: "text"})
+	}
+	for _, o := range outs {
+		if err := writeReport(rep, o, stdio, *noColor); err != nil {
+			return usageError(stdio, err.Error())
 		}
-		out, closeOut = f, f.Close
-	}
-	switch *format {
-	case "json":
-		err = report.WriteJSON(out, rep)
-	default:
-		err = report.WriteText(out, rep, report.TextOptions{Color: toTerminal && !*noColor && os.Getenv("NO_COLOR") == ""})
-	}
-	if cerr := closeOut(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return usageError(stdio, fmt.Sprintf("writing the report: %v", err))
 	}
 	if rep.Failed() {
 		return ExitFindings
 	}
 	return ExitOK
+}
+
+// pairOutputs pairs each --format with the --output at the same position; formats without
+// an output go to stdout (at most one may).
+func pairOutputs(formats, outputs []string) ([]output, error) {
+	if len(formats) == 0 {
+		formats = []string{"text"}
+	}
+	if len(outputs) > len(formats) {
+		return nil, fmt.Errorf("%d --output for %d --format: give a --format for each --output", len(outputs), len(formats))
+	}
+	var outs []output
+	stdout := 0
+	for i, f := range formats {
+		if !contains(formatNames, f) {
+			return nil, fmt.Errorf("--format %q: want one of %s", f, strings.Join(formatNames, ", "))
+		}
+		o := output{format: f}
+		if i < len(outputs) {
+			o.path = outputs[i]
+		} else {
+			stdout++
+		}
+		outs = append(outs, o)
+	}
+	if stdout > 1 {
+		return nil, fmt.Errorf("%d reports would go to stdout: give each --format but one an --output", stdout)
+	}
+	return outs, nil
+}
+
+func writeReport(rep *report.Report, o output, stdio Stdio, noColor bool) error {
+	w, closeW := stdio.Out, func() error { return nil }
+	if o.path != "" {
+		f, err := os.Create(o.path)
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		w, closeW = f, f.Close
+	}
+	var err error
+	switch o.format {
+	case "json":
+		err = report.WriteJSON(w, rep)
+	case "sarif":
+		err = report.WriteSARIF(w, rep)
+	case "junit":
+		err = report.WriteJUnit(w, rep)
+	case "github":
+		err = report.WriteGitHub(w, rep)
+	default:
+		color := o.path == "" && isTerminal(stdio.Out) && !noColor && os.Getenv("NO_COLOR") == ""
+		err = report.WriteText(w, rep, report.TextOptions{Color: color})
+	}
+	if cerr := closeW(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing the %s report: %w", o.format, err)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 // parseInterspersed parses flags that may come before or after positional arguments.

@@ -92,4 +92,20 @@ type Finding struct {
 	Remediation  string   `json:"remediation"`
 	Guide        string   `json:"guide"`
 	PSSLevel     string   `json:"pss_level"`
+
+	// File and Line locate the Terraform source (the attribute, or the resource block)
+	// when plan-check is given the configuration (--source); empty otherwise.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	// Waiver says why a waived finding is accepted, and where that was decided.
+	Waiver *Waiver `json:"waiver,omitempty"`
+}
+
+// Waiver is an accepted risk: a reviewed reason, where it is written, and until when.
+type Waiver struct {
+	Reason string `json:"reason"`
+	// Source is ".ekspodsec.hcl:12" or "annotation ekspodsec.io/waive".
+	Source string `json:"source"`
+	// Expires is the last day the waiver applies (YYYY-MM-DD), empty when it does not expire.
+	Expires string `json:"expires,omitempty"`
 }

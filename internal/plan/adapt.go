@@ -249,6 +249,7 @@ type objectMeta interface {
 	GetName() string
 	GetGenerateName() string
 	GetNamespace() string
+	GetAnnotations() map[string]string
 }
 
 // decodeObject decodes the JSON of a Kubernetes object into a typed Object. Kinds
@@ -274,7 +275,7 @@ func decodeObject(data []byte, apiVersion, kind string, f *Fields, base Object) 
 		meta, _ = typed.(objectMeta)
 	}
 	if meta != nil {
-		obj.Name, obj.Namespace = meta.GetName(), meta.GetNamespace()
+		obj.Name, obj.Namespace, obj.Annotations = meta.GetName(), meta.GetNamespace(), meta.GetAnnotations()
 		if obj.Name == "" {
 			obj.Name = meta.GetGenerateName()
 		}

@@ -22,6 +22,8 @@ type Object struct {
 	Kind       string
 	Namespace  string // "default" when a namespaced object does not set one
 	Name       string
+	// Annotations are the object's own metadata annotations (inline waivers live there).
+	Annotations map[string]string
 
 	// Fields knows which fields are unknown or sensitive and their Terraform paths.
 	Fields *Fields

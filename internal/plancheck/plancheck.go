@@ -1,13 +1,18 @@
 // Package plancheck is the plan-check pipeline: parse a plan once, adapt its resources to
-// typed objects, run the rule catalogue, and assemble the report.
+// typed objects, run the rule catalogue, locate findings in the Terraform source, apply
+// waivers, and assemble the report.
 package plancheck
 
 import (
 	"fmt"
+	"sort"
+	"time"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/settings"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/source"
 )
 
 // Options configure one run.
@@ -16,6 +21,14 @@ type Options struct {
 	PlanName string
 	Rules    rules.Options
 	Gate     report.Gate
+	// Source locates findings in the Terraform configuration; nil leaves file:line out.
+	Source *source.Index
+	// Settings carries the waivers of .ekspodsec.hcl; nil for none.
+	Settings *settings.Settings
+	// Now decides which waivers have expired (time.Now when zero).
+	Now time.Time
+	// ToolVersion is reported in SARIF.
+	ToolVersion string
 }
 
 // Check runs plan-check over the bytes of a `terraform show -json` plan.
@@ -36,14 +49,19 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 		return nil, err
 	}
 	session := eng.Start(inv)
-	for _, o := range inv.Objects {
+	seen := map[string]bool{}
+	judge := func(o *plan.Object) error {
+		seen[o.Address] = true
 		session.Judge(o)
+		return nil
+	}
+	for _, o := range inv.Objects {
+		_ = judge(o)
 	}
 	objects := len(inv.Objects)
 	err = pending.Each(func(o *plan.Object) error {
 		objects++
-		session.Judge(o)
-		return nil
+		return judge(o)
 	})
 	if err != nil {
 		return nil, err
@@ -55,6 +73,30 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 		Objects:          objects,
 		Findings:         session.Findings(),
 		Gate:             opts.Gate,
+		Notes:            session.Notes(),
+		ToolVersion:      opts.ToolVersion,
+	}
+	for a := range seen {
+		r.Addresses = append(r.Addresses, a)
+	}
+	sort.Strings(r.Addresses)
+	for _, rule := range eng.Rules() {
+		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation})
+	}
+	if opts.Source != nil {
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			if loc, ok := opts.Source.Locate(f.Address, f.TFPath); ok {
+				f.File, f.Line = loc.File, loc.Line
+			}
+		}
+	}
+	if opts.Settings != nil {
+		now := opts.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		r.Notes = append(r.Notes, opts.Settings.Apply(r.Findings, now)...)
 	}
 	if inv.Errored {
 		r.Notes = append(r.Notes, "Terraform reported errors while planning: the plan is incomplete, and so is this check")

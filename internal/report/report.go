@@ -18,7 +18,28 @@ type Report struct {
 	Gate      Gate
 	// Notes are run-level remarks (an errored plan, expired waivers, ...).
 	Notes []string
+	// Addresses are every resource address judged, findings or not (JUnit test cases).
+	Addresses []string
+	// Rules describe the catalogue the run used (SARIF rules).
+	Rules []RuleInfo
+	// ToolVersion is the version of the binary.
+	ToolVersion string
 }
+
+// RuleInfo describes one rule for reports that carry the catalogue.
+type RuleInfo struct {
+	ID          string
+	Title       string
+	Severity    finding.Severity
+	Guide       string
+	Remediation string
+}
+
+// RuleDocsURL is where each rule's page is published.
+const RuleDocsURL = "https://github.com/ekspodsec/terraform-provider-ekspodsec/blob/main/docs/rules/"
+
+// HelpURI is the documentation page of a rule.
+func HelpURI(id string) string { return RuleDocsURL + id + ".md" }
 
 // Gate decides the exit code.
 type Gate struct {

@@ -86,8 +86,14 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			}
 			fmt.Fprintf(&b, "  %s %s %s%s\n", paint(severityColor(f.Severity), fmt.Sprintf("%-16s", label)), f.RuleID, f.Title, where)
 			fmt.Fprintf(&b, "      %s\n", f.Message)
-			if f.TFPath != "" {
+			switch {
+			case f.File != "":
+				fmt.Fprintf(&b, "      %s %s:%d %s\n", paint(ansiGrey, "at"), f.File, f.Line, paint(ansiGrey, f.TFPath))
+			case f.TFPath != "":
 				fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "at"), f.TFPath)
+			}
+			if f.Waiver != nil {
+				fmt.Fprintf(&b, "      %s %s (%s)\n", paint(ansiGrey, "waived"), f.Waiver.Reason, f.Waiver.Source)
 			}
 			fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "fix"), f.Remediation)
 		}

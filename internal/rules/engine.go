@@ -20,6 +20,8 @@ type Options struct {
 	// AllowedCapabilities may be added without EPS012. Nil means the Pod Security
 	// Standards restricted allowance: NET_BIND_SERVICE.
 	AllowedCapabilities []string
+	// Overrides change a rule's severity or disable it, by rule ID.
+	Overrides map[string]RuleOverride
 }
 
 // Engine runs the catalogue over an inventory.
@@ -46,7 +48,25 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pod security standards evaluator: %w", err)
 	}
-	return &Engine{rules: Catalogue(), profile: p, pss: ev}, nil
+	var rules []Rule
+	known := map[string]bool{}
+	for _, r := range Catalogue() {
+		known[r.ID] = true
+		o := opts.Overrides[r.ID]
+		if o.Disabled {
+			continue
+		}
+		if o.Severity != nil {
+			r.Severity = *o.Severity
+		}
+		rules = append(rules, r)
+	}
+	for id := range opts.Overrides {
+		if !known[id] {
+			return nil, fmt.Errorf("rule %s is not in the catalogue", id)
+		}
+	}
+	return &Engine{rules: rules, profile: p, pss: ev}, nil
 }
 
 // Rules returns the catalogue the engine runs.
@@ -67,6 +87,7 @@ type Session struct {
 	e        *Engine
 	ctx      *Context
 	findings []finding.Finding
+	notes    []string
 }
 
 // Start indexes the plan's context (namespaces, policies, roles, EKS facts) from inv.
@@ -74,10 +95,27 @@ func (e *Engine) Start(inv *plan.Inventory) *Session {
 	return &Session{e: e, ctx: NewContext(inv, e.profile)}
 }
 
-// Judge runs every rule that applies to o.
+// Judge runs every rule that applies to o, and applies the object's inline waivers.
 func (s *Session) Judge(o *plan.Object) {
+	start := len(s.findings)
 	s.findings = s.e.judge(s.ctx, o, s.findings)
+	if v, ok := o.Annotations[WaiveAnnotation]; ok {
+		waivers, problems := parseWaiveAnnotation(v)
+		for _, p := range problems {
+			s.notes = append(s.notes, o.Address+": "+p)
+		}
+		for i := start; i < len(s.findings); i++ {
+			f := &s.findings[i]
+			if reason, ok := waivers[f.RuleID]; ok {
+				f.Status = finding.Waived
+				f.Waiver = &finding.Waiver{Reason: reason, Source: "annotation " + WaiveAnnotation}
+			}
+		}
+	}
 }
+
+// Notes are remarks about the run (malformed inline waivers).
+func (s *Session) Notes() []string { return s.notes }
 
 // Findings returns everything judged so far, in a stable order.
 func (s *Session) Findings() []finding.Finding {
@@ -87,7 +125,10 @@ func (s *Session) Findings() []finding.Finding {
 
 func (e *Engine) judge(ctx *Context, o *plan.Object, out []finding.Finding) []finding.Finding {
 	if o.Opaque != "" {
-		r := opaqueRule()
+		r, ok := e.rule("EPS021")
+		if !ok {
+			return out
+		}
 		return append(out, e.finding(r, o, "", Result{
 			Status:  finding.Unknown,
 			Message: fmt.Sprintf("This %s cannot be judged: %s. Every rule that applies to it is unknown until apply.", kindOrObject(o), o.Opaque),
@@ -116,6 +157,16 @@ func (e *Engine) judge(ctx *Context, o *plan.Object, out []finding.Finding) []fi
 		}
 	}
 	return out
+}
+
+// rule returns the engine's (possibly overridden) rule by ID; false when disabled.
+func (e *Engine) rule(id string) (Rule, bool) {
+	for _, r := range e.rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
 }
 
 func kindOrObject(o *plan.Object) string {

@@ -1,0 +1,58 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+// WriteGitHub writes GitHub Actions workflow commands, one per finding, so that a step
+// annotates the pull request on the very line of Terraform (when --source knows it):
+// ::error for findings that fail the run, ::warning for those below the threshold,
+// ::notice for unknowns. Waived findings are not annotated.
+func WriteGitHub(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		cmd := "warning"
+		switch {
+		case f.Status == finding.Waived:
+			continue
+		case r.Gate.Fails(f):
+			cmd = "error"
+		case f.Status == finding.Unknown:
+			cmd = "notice"
+		}
+		var props []string
+		if f.File != "" {
+			props = append(props, "file="+escapeProperty(f.File))
+			if f.Line > 0 {
+				props = append(props, fmt.Sprintf("line=%d", f.Line))
+			}
+		}
+		props = append(props, "title="+escapeProperty(f.RuleID+" "+f.Title+containerSuffix(f)))
+		msg := f.Message
+		if f.Status == finding.Unknown {
+			msg = "Unknown until apply: " + msg
+		}
+		msg += "\n" + f.Address
+		if f.TFPath != "" {
+			msg += ": " + f.TFPath
+		}
+		msg += "\nFix: " + f.Remediation + "\n" + HelpURI(f.RuleID)
+		fmt.Fprintf(&b, "::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(msg))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// escapeData escapes a workflow command's message.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

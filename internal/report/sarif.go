@@ -1,0 +1,149 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+// securitySeverity is GitHub code scanning's numeric severity for each level (its bands:
+// critical over 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9).
+func securitySeverity(s finding.Severity) string {
+	switch s {
+	case finding.Critical:
+		return "9.5"
+	case finding.High:
+		return "8.0"
+	case finding.Medium:
+		return "5.5"
+	case finding.Low:
+		return "3.0"
+	}
+	return "0.5"
+}
+
+func sarifLevel(s finding.Severity) string {
+	switch s {
+	case finding.Critical, finding.High:
+		return "error"
+	case finding.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// WriteSARIF writes a SARIF 2.1.0 log: one rule per catalogue ID (help URI, GitHub's
+// security-severity), one result per finding with the Terraform source as physical
+// location where known and the address as logical location; waived findings carry a
+// suppression; unknown ones are of kind "review".
+func WriteSARIF(w io.Writer, r *Report) error {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	run := sarif.NewRunWithInformationURI("ekspodsec", "https://github.com/ekspodsec/terraform-provider-ekspodsec")
+	if r.ToolVersion != "" {
+		v := r.ToolVersion
+		run.Tool.Driver.Version = &v
+	}
+	index := map[string]int{}
+	for i, ri := range r.Rules {
+		index[ri.ID] = i
+		run.AddRule(ri.ID).
+			WithName(ruleName(ri.Title)).
+			WithShortDescription(sarif.NewMultiformatMessageString(ri.Title)).
+			WithFullDescription(sarif.NewMultiformatMessageString(ri.Title + ". EKS best-practices guide: " + ri.Guide + ".")).
+			WithHelpURI(HelpURI(ri.ID)).
+			WithHelp(sarif.NewMultiformatMessageString(ri.Remediation).WithMarkdown(
+				"**" + ri.Title + "** (" + ri.ID + ", " + ri.Severity.String() + ")\n\n" + ri.Remediation +
+					"\n\nGuide: " + ri.Guide + ". More: [" + ri.ID + "](" + HelpURI(ri.ID) + ")")).
+			WithDefaultConfiguration(&sarif.ReportingConfiguration{Level: sarifLevel(ri.Severity)}).
+			WithProperties(sarif.Properties{
+				"security-severity": securitySeverity(ri.Severity),
+				"tags":              []string{"security", "kubernetes", "eks", "terraform"},
+				"precision":         "high",
+			})
+	}
+	for _, f := range r.Findings {
+		res := run.CreateResultForRule(f.RuleID).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(resultText(f)))
+		if i, ok := index[f.RuleID]; ok {
+			res.WithRuleIndex(i)
+		}
+		if f.Status == finding.Unknown {
+			res.WithKind("review")
+		}
+		loc := sarif.NewLocation()
+		if f.File != "" {
+			region := sarif.NewRegion().WithStartLine(max(f.Line, 1))
+			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(filepath.ToSlash(f.File))).
+				WithRegion(region))
+		}
+		loc.AddLogicalLocations(sarif.NewLogicalLocation().
+			WithFullyQualifiedName(f.Address).
+			WithName(logicalName(f)).
+			WithKind("resource"))
+		res.AddLocation(loc)
+		res.SetPartialFingerPrint("ekspodsecFinding/v1", fingerprint(f))
+		if f.Status == finding.Waived && f.Waiver != nil {
+			kind := "external"
+			if strings.HasPrefix(f.Waiver.Source, "annotation") {
+				kind = "inSource"
+			}
+			res.AddSuppression(sarif.NewSuppression(kind).WithStatus("accepted").
+				WithJustifcation(f.Waiver.Reason + " (" + f.Waiver.Source + ")"))
+		}
+	}
+	log.AddRun(run)
+	return log.PrettyWrite(w)
+}
+
+func resultText(f finding.Finding) string {
+	s := f.Message
+	if f.Status == finding.Unknown {
+		s = "Unknown until apply: " + s
+	}
+	s += " [" + f.Address
+	if f.Container != "" {
+		s += ", container " + f.Container
+	}
+	if f.TFPath != "" {
+		s += ", " + f.TFPath
+	}
+	return s + "] Fix: " + f.Remediation
+}
+
+func logicalName(f finding.Finding) string {
+	if f.Kind == "" {
+		return f.Address
+	}
+	if f.Namespace != "" {
+		return f.Kind + " " + f.Namespace + "/" + f.Name
+	}
+	return f.Kind + " " + f.Name
+}
+
+// fingerprint identifies a finding across runs independently of line numbers.
+func fingerprint(f finding.Finding) string {
+	h := sha256.Sum256([]byte(f.RuleID + "|" + f.Address + "|" + f.Container + "|" + f.K8sPath))
+	return hex.EncodeToString(h[:16])
+}
+
+// ruleName turns a title into SARIF's PascalCase rule name.
+func ruleName(title string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(title, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
+}

@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+// WaiveAnnotation is the annotation on a Kubernetes object's metadata that waives rules for
+// that object: "EPS005=reason,EPS006=another reason".
+const WaiveAnnotation = "ekspodsec.io/waive"
+
+var waiveEntry = regexp.MustCompile(`(?:^|,)\s*(EPS[0-9]{3})\s*=`)
+
+// parseWaiveAnnotation reads the annotation's value into rule ID → reason. Entries start
+// at "EPSnnn=" after a comma, so a reason may itself contain commas. A problem (an entry
+// without a reason, text that is no entry) is returned for the run's notes.
+func parseWaiveAnnotation(v string) (map[string]string, []string) {
+	out := map[string]string{}
+	var problems []string
+	locs := waiveEntry.FindAllStringSubmatchIndex(v, -1)
+	if len(locs) == 0 {
+		if strings.TrimSpace(v) != "" {
+			problems = append(problems, fmt.Sprintf("%s %q has no RULE=reason entry", WaiveAnnotation, v))
+		}
+		return out, problems
+	}
+	if pre := strings.TrimSpace(v[:locs[0][0]]); pre != "" {
+		problems = append(problems, fmt.Sprintf("%s: %q is not a RULE=reason entry", WaiveAnnotation, pre))
+	}
+	for i, l := range locs {
+		end := len(v)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		id, reason := v[l[2]:l[3]], strings.TrimSpace(v[l[1]:end])
+		if reason == "" {
+			problems = append(problems, fmt.Sprintf("%s: %s has no reason, so it waives nothing", WaiveAnnotation, id))
+			continue
+		}
+		out[id] = reason
+	}
+	return out, problems
+}
+
+// RuleOverride changes a rule's severity or turns it off (.ekspodsec.hcl rule blocks).
+type RuleOverride struct {
+	Severity *finding.Severity
+	Disabled bool
+}

@@ -1,0 +1,321 @@
+// Package settings reads plan-check's settings file, .ekspodsec.hcl (HCL, parsed with
+// hashicorp/hcl/v2), and applies its waivers to findings.
+//
+//	fail_on            = "high"
+//	allowed_host_paths = ["/var/log"]
+//	rule "EPS020" { severity = "info" }      # or enabled = false
+//	waiver {
+//	  rule    = "EPS005"
+//	  address = "module.logging.kubernetes_daemon_set_v1.*"
+//	  reason  = "fluent-bit reads node logs read-only"
+//	  expires = "2027-06-30"
+//	}
+package settings
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclparse"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
+)
+
+// FileName is the settings file plan-check looks for in the Terraform root module.
+const FileName = ".ekspodsec.hcl"
+
+// Settings is a parsed settings file.
+type Settings struct {
+	// Path is the file that was read ("" when there was none).
+	Path                string
+	FailOn              *finding.Severity
+	AllowedHostPaths    []profile.HostPath
+	AllowedCapabilities []string
+	Overrides           map[string]rules.RuleOverride
+	Waivers             []Waiver
+}
+
+// Waiver accepts the risk of one rule on the addresses matching a glob, until a date.
+type Waiver struct {
+	Rule    string
+	Address string // glob: * any run of characters, ? one character
+	Reason  string
+	// Expires is the last day the waiver applies.
+	Expires time.Time
+	// Source is "file:line" of the waiver block.
+	Source string
+}
+
+type fileBody struct {
+	FailOn              *string  `hcl:"fail_on,optional"`
+	AllowedHostPaths    []string `hcl:"allowed_host_paths,optional"`
+	AllowedCapabilities []string `hcl:"allowed_capabilities,optional"`
+	Remain              hcl.Body `hcl:",remain"`
+}
+
+type ruleBody struct {
+	Severity *string `hcl:"severity,optional"`
+	Enabled  *bool   `hcl:"enabled,optional"`
+}
+
+type waiverBody struct {
+	Rule    *hcl.Attribute `hcl:"rule,attr"`
+	Address *hcl.Attribute `hcl:"address,attr"`
+	Reason  *hcl.Attribute `hcl:"reason,attr"`
+	Expires *hcl.Attribute `hcl:"expires,attr"`
+}
+
+var blocksSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "rule", LabelNames: []string{"id"}},
+	{Type: "waiver"},
+}}
+
+// Load reads a settings file. Errors name the file and line (from HCL's diagnostics).
+func Load(path string) (*Settings, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading settings: %w", err)
+	}
+	return Parse(src, path)
+}
+
+// Find returns the settings file of a Terraform root module directory, or "".
+func Find(dir string) string {
+	p := filepath.Join(dir, FileName)
+	if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		return p
+	}
+	return ""
+}
+
+// Parse parses settings from src; filename is used in messages.
+func Parse(src []byte, filename string) (*Settings, error) {
+	parser := hclparse.NewParser()
+	file, diags := parser.ParseHCL(src, filename)
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	var top fileBody
+	if diags := gohcl.DecodeBody(file.Body, nil, &top); diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	content, diags := top.Remain.Content(blocksSchema)
+	if diags.HasErrors() {
+		return nil, diagError(diags)
+	}
+	s := &Settings{Path: filename, Overrides: map[string]rules.RuleOverride{}}
+	known := map[string]bool{}
+	for _, r := range rules.Catalogue() {
+		known[r.ID] = true
+	}
+	rangeErr := func(rng hcl.Range, format string, args ...any) error {
+		return fmt.Errorf("%s:%d: %s", rng.Filename, rng.Start.Line, fmt.Sprintf(format, args...))
+	}
+
+	if top.FailOn != nil {
+		sev, err := finding.ParseSeverity(*top.FailOn)
+		if err != nil {
+			return nil, fmt.Errorf("%s: fail_on: %w", filename, err)
+		}
+		s.FailOn = &sev
+	}
+	for _, p := range top.AllowedHostPaths {
+		clean, err := profile.CleanHostPath(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: allowed_host_paths: %w", filename, err)
+		}
+		s.AllowedHostPaths = append(s.AllowedHostPaths, profile.HostPath{PathPrefix: clean, ReadOnly: true})
+	}
+	for _, c := range top.AllowedCapabilities {
+		n, err := profile.NormalizeCapability(c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: allowed_capabilities: %w", filename, err)
+		}
+		s.AllowedCapabilities = append(s.AllowedCapabilities, n)
+	}
+
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "rule":
+			id := b.Labels[0]
+			if !known[id] {
+				return nil, rangeErr(b.LabelRanges[0], "rule %q is not in the catalogue (docs/plan-check.md)", id)
+			}
+			var rb ruleBody
+			if diags := gohcl.DecodeBody(b.Body, nil, &rb); diags.HasErrors() {
+				return nil, diagError(diags)
+			}
+			o := s.Overrides[id]
+			if rb.Severity != nil {
+				sev, err := finding.ParseSeverity(*rb.Severity)
+				if err != nil {
+					return nil, rangeErr(b.DefRange, "rule %s: %v", id, err)
+				}
+				o.Severity = &sev
+			}
+			if rb.Enabled != nil {
+				o.Disabled = !*rb.Enabled
+			}
+			s.Overrides[id] = o
+		case "waiver":
+			w, err := parseWaiver(b, known)
+			if err != nil {
+				return nil, err
+			}
+			s.Waivers = append(s.Waivers, w)
+		}
+	}
+	return s, nil
+}
+
+func parseWaiver(b *hcl.Block, known map[string]bool) (Waiver, error) {
+	var wb waiverBody
+	if diags := gohcl.DecodeBody(b.Body, nil, &wb); diags.HasErrors() {
+		return Waiver{}, diagError(diags)
+	}
+	w := Waiver{Source: fmt.Sprintf("%s:%d", b.DefRange.Filename, b.DefRange.Start.Line)}
+	str := func(a *hcl.Attribute, name string, required bool) (string, error) {
+		if a == nil {
+			if required {
+				return "", fmt.Errorf("%s: waiver needs %s", w.Source, explain(name))
+			}
+			return "", nil
+		}
+		var v string
+		if diags := gohcl.DecodeExpression(a.Expr, nil, &v); diags.HasErrors() {
+			return "", diagError(diags)
+		}
+		if strings.TrimSpace(v) == "" && required {
+			return "", fmt.Errorf("%s:%d: waiver %s is empty: %s", a.Range.Filename, a.Range.Start.Line, name, explain(name))
+		}
+		return strings.TrimSpace(v), nil
+	}
+	var err error
+	if w.Rule, err = str(wb.Rule, "rule", true); err != nil {
+		return w, err
+	}
+	if !known[w.Rule] {
+		return w, fmt.Errorf("%s:%d: waiver rule %q is not in the catalogue", wb.Rule.Range.Filename, wb.Rule.Range.Start.Line, w.Rule)
+	}
+	if w.Address, err = str(wb.Address, "address", true); err != nil {
+		return w, err
+	}
+	if w.Reason, err = str(wb.Reason, "reason", true); err != nil {
+		return w, err
+	}
+	expires, err := str(wb.Expires, "expires", true)
+	if err != nil {
+		return w, err
+	}
+	t, perr := time.Parse("2006-01-02", expires)
+	if perr != nil {
+		return w, fmt.Errorf("%s:%d: waiver expires %q is not a date: write YYYY-MM-DD, e.g. \"2027-06-30\"",
+			wb.Expires.Range.Filename, wb.Expires.Range.Start.Line, expires)
+	}
+	w.Expires = t
+	return w, nil
+}
+
+func explain(name string) string {
+	switch name {
+	case "rule":
+		return `rule = "EPSnnn": the rule it accepts`
+	case "address":
+		return `address = "...": the Terraform address it applies to (a glob: * and ?)`
+	case "reason":
+		return `reason = "...": why the risk is accepted, for the reviewer`
+	case "expires":
+		return `expires = "YYYY-MM-DD": waivers must expire, so the risk is reviewed again`
+	}
+	return name
+}
+
+// diagError turns HCL diagnostics into one error with file:line.
+func diagError(diags hcl.Diagnostics) error {
+	var parts []string
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		loc := ""
+		if d.Subject != nil {
+			loc = fmt.Sprintf("%s:%d: ", d.Subject.Filename, d.Subject.Start.Line)
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		parts = append(parts, loc+msg)
+	}
+	return fmt.Errorf("%s", strings.Join(parts, "; "))
+}
+
+// Active reports whether the waiver still applies on day now (its expiry day included).
+func (w Waiver) Active(now time.Time) bool {
+	y, m, d := now.UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return !today.After(w.Expires)
+}
+
+// Apply marks findings that an active waiver accepts as waived, and returns notes about
+// expired waivers and waivers that matched nothing.
+func (s *Settings) Apply(fs []finding.Finding, now time.Time) []string {
+	var notes []string
+	for _, w := range s.Waivers {
+		matched := 0
+		for i := range fs {
+			f := &fs[i]
+			if f.RuleID != w.Rule || f.Status == finding.Waived || !Glob(w.Address, f.Address) {
+				continue
+			}
+			matched++
+			if w.Active(now) {
+				f.Status = finding.Waived
+				f.Waiver = &finding.Waiver{Reason: w.Reason, Source: w.Source, Expires: w.Expires.Format("2006-01-02")}
+			}
+		}
+		switch {
+		case !w.Active(now):
+			notes = append(notes, fmt.Sprintf("waiver %s (%s on %s) expired on %s: its %d finding(s) count again",
+				w.Source, w.Rule, w.Address, w.Expires.Format("2006-01-02"), matched))
+		case matched == 0:
+			notes = append(notes, fmt.Sprintf("waiver %s (%s on %s) matches no finding: remove it if the risk is gone",
+				w.Source, w.Rule, w.Address))
+		}
+	}
+	return notes
+}
+
+// Glob matches a Terraform address against a pattern where * is any run of characters
+// (dots and brackets included) and ? is one character; everything else is literal.
+func Glob(pattern, s string) bool {
+	// Iterative wildcard matching with backtracking on the last *.
+	p, i, star, mark := 0, 0, -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
