@@ -32,10 +32,11 @@ func Catalogue() []Rule {
 // opaqueRule reports objects whose whole content is unknown until apply.
 func opaqueRule() Rule {
 	return Rule{
-		ID:       "EPS021",
-		Severity: finding.High,
-		Title:    "Object cannot be judged until apply",
-		Guide:    "All sections: a value Terraform cannot know yet is never a pass",
+		ID:          "EPS021",
+		Severity:    finding.High,
+		Title:       "Object cannot be judged until apply",
+		Description: `A ` + "`" + `kubernetes_manifest` + "`" + ` or ` + "`" + `kubectl_manifest` + "`" + ` whose whole content (or kind) is not known until apply. No rule can judge it, so it is reported once, as unknown.`,
+		Guide:       "All sections: a value Terraform cannot know yet is never a pass",
 		Remediation: "Make the manifest known at plan time (avoid building the whole object from values " +
 			"computed during apply), or run plan-check on a later plan once those values exist.",
 	}

@@ -39,3 +39,21 @@ func TestCatalogueDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleDocsCurrent: docs/rules/ID.md (linked from SARIF and annotations) is what the
+// catalogue renders; regenerate with `make docs`.
+func TestRuleDocsCurrent(t *testing.T) {
+	for _, r := range Catalogue() {
+		got, err := os.ReadFile("../../docs/rules/" + r.ID + ".md")
+		if err != nil {
+			t.Errorf("%s: %v (run make docs)", r.ID, err)
+			continue
+		}
+		if string(got) != Doc(r) {
+			t.Errorf("docs/rules/%s.md is stale: run make docs", r.ID)
+		}
+		if len(r.Description) < 60 {
+			t.Errorf("%s: description too short to explain the rule", r.ID)
+		}
+	}
+}

@@ -8,10 +8,11 @@ import (
 
 func eps001() Rule {
 	return Rule{
-		ID:       "EPS001",
-		Severity: finding.Critical,
-		Title:    "Privileged container",
-		Guide:    guidePrivileged,
+		ID:          "EPS001",
+		Severity:    finding.Critical,
+		Description: `A container (or init or ephemeral container) sets ` + "`" + `securityContext.privileged: true` + "`" + `. A privileged container has every Linux capability and access to all host devices: it is root on the node, and escaping it is trivial.`,
+		Title:       "Privileged container",
+		Guide:       guidePrivileged,
 		Remediation: "Remove privileged = true from the container's security_context (securityContext.privileged " +
 			"in a manifest). A privileged container is root on the node. Node agents that truly need it " +
 			"(VPC CNI, kube-proxy) belong in kube-system, under the privileged policy scoped to their service accounts.",

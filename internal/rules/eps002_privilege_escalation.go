@@ -8,10 +8,11 @@ import (
 
 func eps002() Rule {
 	return Rule{
-		ID:       "EPS002",
-		Severity: finding.High,
-		Title:    "Privilege escalation not disabled",
-		Guide:    guideEscalation,
+		ID:          "EPS002",
+		Severity:    finding.High,
+		Description: `A container does not set ` + "`" + `allowPrivilegeEscalation: false` + "`" + `. Kubernetes defaults it to true, so a process can gain more privileges than its parent through setuid binaries or file capabilities. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` for any container with a ` + "`" + `security_context` + "`" + ` block that does not set it to false.`,
+		Title:       "Privilege escalation not disabled",
+		Guide:       guideEscalation,
 		Remediation: "Set allow_privilege_escalation = false in the container's security_context " +
 			"(securityContext.allowPrivilegeEscalation: false). Note that the kubernetes provider sends true " +
 			"whenever a security_context block is present and the attribute is not set to false.",

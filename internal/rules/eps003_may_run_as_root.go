@@ -8,10 +8,11 @@ import (
 
 func eps003() Rule {
 	return Rule{
-		ID:       "EPS003",
-		Severity: finding.High,
-		Title:    "Container may run as root",
-		Guide:    guideRoot,
+		ID:          "EPS003",
+		Severity:    finding.High,
+		Description: `Neither the container nor the pod sets ` + "`" + `runAsNonRoot: true` + "`" + ` or a non-zero ` + "`" + `runAsUser` + "`" + `, so the image's ` + "`" + `USER` + "`" + ` decides, and most images run as root.`,
+		Title:       "Container may run as root",
+		Guide:       guideRoot,
 		Remediation: "Set run_as_non_root = true and a non-zero run_as_user in the pod's or the container's " +
 			"security_context (securityContext.runAsNonRoot / runAsUser). Without them the image's USER decides, " +
 			"and most images run as root.",

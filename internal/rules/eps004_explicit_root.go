@@ -8,10 +8,11 @@ import (
 
 func eps004() Rule {
 	return Rule{
-		ID:       "EPS004",
-		Severity: finding.High,
-		Title:    "Runs as root user or group",
-		Guide:    guideRoot,
+		ID:          "EPS004",
+		Severity:    finding.High,
+		Description: `The container runs as user 0 or group 0, or the pod sets ` + "`" + `fsGroup: 0` + "`" + ` or adds group 0 to ` + "`" + `supplementalGroups` + "`" + `. Root in a container is root on the node as soon as anything breaks out.`,
+		Title:       "Runs as root user or group",
+		Guide:       guideRoot,
 		Remediation: "Use a non-zero run_as_user, run_as_group and fs_group (e.g. \"10001\"), drop group 0 from " +
 			"supplemental_groups, and set run_as_non_root = true.",
 		Workload: func(in *WorkloadInput) []Result {

@@ -8,10 +8,11 @@ import (
 
 func eps005() Rule {
 	return Rule{
-		ID:       "EPS005",
-		Severity: finding.Medium,
-		Title:    "hostPath volume used",
-		Guide:    guideHostPath,
+		ID:          "EPS005",
+		Severity:    finding.Medium,
+		Description: `The pod mounts a ` + "`" + `hostPath` + "`" + ` volume. hostPath gives the pod the node's files; the guide asks to keep it rare, read-only and restricted to known prefixes.`,
+		Title:       "hostPath volume used",
+		Guide:       guideHostPath,
 		Remediation: "Replace the host_path volume with an empty_dir, a config_map/secret/projected volume or a " +
 			"persistent volume claim. If the pod must read node files (log shippers), mount only the narrowest " +
 			"path, read-only, and allow that prefix explicitly (EPS007).",

@@ -8,10 +8,11 @@ import (
 
 func eps006() Rule {
 	return Rule{
-		ID:       "EPS006",
-		Severity: finding.High,
-		Title:    "hostPath mounted read-write",
-		Guide:    guideHostPath,
+		ID:          "EPS006",
+		Severity:    finding.High,
+		Description: `A container mounts a ` + "`" + `hostPath` + "`" + ` volume without ` + "`" + `readOnly: true` + "`" + `, so it can change the node's files (binaries, kubelet configuration, other pods' data).`,
+		Title:       "hostPath mounted read-write",
+		Guide:       guideHostPath,
 		Remediation: "Set read_only = true on every volume_mount of a host_path volume " +
 			"(volumeMounts[].readOnly: true).",
 		Workload: func(in *WorkloadInput) []Result {

@@ -10,10 +10,11 @@ import (
 
 func eps007() Rule {
 	return Rule{
-		ID:       "EPS007",
-		Severity: finding.High,
-		Title:    "hostPath outside the allowed prefixes",
-		Guide:    guideHostPath,
+		ID:          "EPS007",
+		Severity:    finding.High,
+		Description: `A ` + "`" + `hostPath` + "`" + ` volume is not under an allowed prefix. Prefixes match whole path segments (` + "`" + `/var/log` + "`" + ` allows ` + "`" + `/var/log/pods` + "`" + `, not ` + "`" + `/var/logs` + "`" + `); a path with ` + "`" + `..` + "`" + ` is never allowed. The allow-list is empty by default: set ` + "`" + `allowed_host_paths` + "`" + ` in ` + "`" + `.ekspodsec.hcl` + "`" + ` or ` + "`" + `--allow-host-path` + "`" + `.`,
+		Title:       "hostPath outside the allowed prefixes",
+		Guide:       guideHostPath,
 		Remediation: "Mount a path under an allowed prefix, or allow the narrowest prefix that works " +
 			"(allowed_host_paths in .ekspodsec.hcl or --allow-host-path). Prefixes match whole path " +
 			"segments and a path with \"..\" is never allowed.",

@@ -39,10 +39,11 @@ func mountedSocket(hostPath string) (string, bool) {
 
 func eps008() Rule {
 	return Rule{
-		ID:       "EPS008",
-		Severity: finding.Critical,
-		Title:    "Container runtime socket mounted",
-		Guide:    guideDinD,
+		ID:          "EPS008",
+		Severity:    finding.Critical,
+		Description: `A ` + "`" + `hostPath` + "`" + ` volume mounts a container runtime socket (Docker, containerd, CRI-O, cri-dockerd, dockershim, podman, k3s, BuildKit) or a directory above one (` + "`" + `/var/run` + "`" + `, ` + "`" + `/run/containerd` + "`" + `). Whoever can talk to the socket can start privileged containers on the node and read every other container.`,
+		Title:       "Container runtime socket mounted",
+		Guide:       guideDinD,
 		Remediation: "Remove the host_path volume of the runtime socket (or of its directory). To build images " +
 			"use a daemonless builder (kaniko, buildah, BuildKit rootless) or a managed service (CodeBuild).",
 		Workload: func(in *WorkloadInput) []Result {

@@ -30,10 +30,11 @@ func isDinDImage(image string) bool {
 
 func eps009() Rule {
 	return Rule{
-		ID:       "EPS009",
-		Severity: finding.High,
-		Title:    "Docker-in-Docker image",
-		Guide:    guideDinD,
+		ID:          "EPS009",
+		Severity:    finding.High,
+		Description: `A container runs a Docker-in-Docker image (` + "`" + `docker:*dind*` + "`" + `, an image named ` + "`" + `dind` + "`" + `). Docker in Docker needs a privileged container; the guide says never to run it.`,
+		Title:       "Docker-in-Docker image",
+		Guide:       guideDinD,
 		Remediation: "Do not run Docker in Docker: it needs a privileged container. Build images with a " +
 			"daemonless builder (kaniko, buildah, BuildKit rootless) or a managed service (CodeBuild).",
 		Workload: func(in *WorkloadInput) []Result {

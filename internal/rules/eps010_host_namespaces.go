@@ -8,10 +8,11 @@ import (
 
 func eps010() Rule {
 	return Rule{
-		ID:       "EPS010",
-		Severity: finding.High,
-		Title:    "Host namespace shared",
-		Guide:    guideCapabilities,
+		ID:          "EPS010",
+		Severity:    finding.High,
+		Description: `The pod shares a host namespace: ` + "`" + `hostNetwork` + "`" + `, ` + "`" + `hostPID` + "`" + ` or ` + "`" + `hostIPC` + "`" + `. It then sees the node's network (including the instance metadata service), its processes or its shared memory.`,
+		Title:       "Host namespace shared",
+		Guide:       guideCapabilities,
 		Remediation: "Remove host_network, host_pid and host_ipc from the pod spec (or set them to false). " +
 			"Only node agents in kube-system need them.",
 		Workload: func(in *WorkloadInput) []Result {

@@ -8,10 +8,11 @@ import (
 
 func eps011() Rule {
 	return Rule{
-		ID:       "EPS011",
-		Severity: finding.Medium,
-		Title:    "hostPort used",
-		Guide:    guideCapabilities,
+		ID:          "EPS011",
+		Severity:    finding.Medium,
+		Description: `A container binds a ` + "`" + `hostPort` + "`" + `: it listens on the node's own address, bypasses network policies, pins the pod to nodes with the port free, and cannot run on Fargate.`,
+		Title:       "hostPort used",
+		Guide:       guideCapabilities,
 		Remediation: "Remove host_port from the container's port block and expose the pod through a Service " +
 			"(ClusterIP, NodePort or a load balancer) instead.",
 		Workload: func(in *WorkloadInput) []Result {

@@ -9,10 +9,11 @@ import (
 
 func eps012() Rule {
 	return Rule{
-		ID:       "EPS012",
-		Severity: finding.High,
-		Title:    "Capabilities added beyond the allowed set",
-		Guide:    guideCapabilities,
+		ID:          "EPS012",
+		Severity:    finding.High,
+		Description: `A container adds a capability the profile does not allow (by default only ` + "`" + `NET_BIND_SERVICE` + "`" + `, as the Pod Security Standards restricted level). ` + "`" + `SYS_ADMIN` + "`" + `, ` + "`" + `NET_ADMIN` + "`" + `, ` + "`" + `SYS_PTRACE` + "`" + ` or ` + "`" + `ALL` + "`" + ` come close to root on the node.`,
+		Title:       "Capabilities added beyond the allowed set",
+		Guide:       guideCapabilities,
 		Remediation: "Remove the capability from capabilities.add in the container's security_context; " +
 			"drop ALL and add back only what the process needs (NET_BIND_SERVICE to bind ports below 1024).",
 		Workload: func(in *WorkloadInput) []Result {

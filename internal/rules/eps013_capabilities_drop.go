@@ -9,10 +9,11 @@ import (
 
 func eps013() Rule {
 	return Rule{
-		ID:       "EPS013",
-		Severity: finding.Medium,
-		Title:    "Capabilities not dropping ALL",
-		Guide:    guideRestricted,
+		ID:          "EPS013",
+		Severity:    finding.Medium,
+		Description: `A container does not drop ` + "`" + `ALL` + "`" + ` capabilities, so it keeps the runtime's default set (` + "`" + `CHOWN` + "`" + `, ` + "`" + `DAC_OVERRIDE` + "`" + `, ` + "`" + `NET_RAW` + "`" + `, ` + "`" + `SETUID` + "`" + `, ...). The guide's restricted policy requires dropping ALL.`,
+		Title:       "Capabilities not dropping ALL",
+		Guide:       guideRestricted,
 		Remediation: "Add capabilities { drop = [\"ALL\"] } to the container's security_context " +
 			"(securityContext.capabilities.drop: [ALL]) and add back only what the process needs.",
 		Workload: func(in *WorkloadInput) []Result {

@@ -11,10 +11,11 @@ import (
 
 func eps015() Rule {
 	return Rule{
-		ID:       "EPS015",
-		Severity: finding.Medium,
-		Title:    "CPU or memory limit missing",
-		Guide:    guideResources,
+		ID:          "EPS015",
+		Severity:    finding.Medium,
+		Description: `A container has no CPU or memory limit and no LimitRange created in the plan gives its namespace a default: one runaway container can starve every other pod on its node.`,
+		Title:       "CPU or memory limit missing",
+		Guide:       guideResources,
 		Remediation: "Set resources { limits = { cpu = ..., memory = ... } } on the container, or create a " +
 			"LimitRange with a default (limit) in its namespace (ekspodsec_limit_range).",
 		Workload: func(in *WorkloadInput) []Result {

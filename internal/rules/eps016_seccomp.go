@@ -10,10 +10,11 @@ import (
 
 func eps016() Rule {
 	return Rule{
-		ID:       "EPS016",
-		Severity: finding.Medium,
-		Title:    "Seccomp profile not RuntimeDefault or Localhost",
-		Guide:    guideRestricted,
+		ID:          "EPS016",
+		Severity:    finding.Medium,
+		Description: `The container's seccomp profile (its own, else the pod's) is not ` + "`" + `RuntimeDefault` + "`" + ` or ` + "`" + `Localhost` + "`" + `, so every system call is open to it, including those used in container escapes. Windows pods are exempt.`,
+		Title:       "Seccomp profile not RuntimeDefault or Localhost",
+		Guide:       guideRestricted,
 		Remediation: "Set seccomp_profile { type = \"RuntimeDefault\" } in the pod's security_context " +
 			"(securityContext.seccompProfile.type: RuntimeDefault), or a Localhost profile.",
 		Workload: func(in *WorkloadInput) []Result {

@@ -13,10 +13,11 @@ const appArmorAnnotationPrefix = "container.apparmor.security.beta.kubernetes.io
 
 func eps017() Rule {
 	return Rule{
-		ID:       "EPS017",
-		Severity: finding.Low,
-		Title:    "AppArmor profile unconfined",
-		Guide:    guideRestricted,
+		ID:          "EPS017",
+		Severity:    finding.Low,
+		Description: `A container runs AppArmor ` + "`" + `Unconfined` + "`" + ` (the ` + "`" + `container.apparmor.security.beta.kubernetes.io/NAME` + "`" + ` annotation or ` + "`" + `securityContext.appArmorProfile` + "`" + `).`,
+		Title:       "AppArmor profile unconfined",
+		Guide:       guideRestricted,
 		Remediation: "Remove the Unconfined AppArmor setting (the container.apparmor.security.beta.kubernetes.io " +
 			"annotation, or securityContext.appArmorProfile) so the runtime's default profile applies.",
 		Workload: func(in *WorkloadInput) []Result {

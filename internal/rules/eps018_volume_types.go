@@ -79,10 +79,11 @@ func volumeType(v corev1.VolumeSource) string {
 
 func eps018() Rule {
 	return Rule{
-		ID:       "EPS018",
-		Severity: finding.Medium,
-		Title:    "Volume type outside the restricted set",
-		Guide:    guideRestricted,
+		ID:          "EPS018",
+		Severity:    finding.Medium,
+		Description: `A volume's type is outside the restricted set (configMap, secret, projected, downwardAPI, emptyDir, persistentVolumeClaim, csi, ephemeral): it reaches storage directly instead of through a claim set up by the cluster admin. hostPath is left to EPS005-EPS008.`,
+		Title:       "Volume type outside the restricted set",
+		Guide:       guideRestricted,
 		Remediation: "Use config_map, secret, projected, downward_api, empty_dir, persistent_volume_claim, csi " +
 			"or ephemeral volumes; reach other storage through a PersistentVolumeClaim set up by the cluster admin.",
 		Workload: func(in *WorkloadInput) []Result {

@@ -8,10 +8,11 @@ import (
 
 func eps019() Rule {
 	return Rule{
-		ID:       "EPS019",
-		Severity: finding.High,
-		Title:    "Pod selected by a Fargate profile asks for what Fargate refuses",
-		Guide:    guideFargate,
+		ID:          "EPS019",
+		Severity:    finding.High,
+		Description: `A Fargate profile of the plan (` + "`" + `aws_eks_fargate_profile` + "`" + `) selects the pod (namespace and labels, with ` + "`" + `*` + "`" + ` and ` + "`" + `?` + "`" + ` wildcards), and the pod asks for what Fargate refuses: a privileged container, ` + "`" + `hostNetwork` + "`" + `, a ` + "`" + `hostPort` + "`" + `, added capabilities, or it is a DaemonSet. Fargate leaves such pods Pending.`,
+		Title:       "Pod selected by a Fargate profile asks for what Fargate refuses",
+		Guide:       guideFargate,
 		Remediation: "Remove what Fargate refuses (privileged, host_network, host_port, capabilities.add), or run " +
 			"the workload on EC2 nodes by changing its namespace or labels so no Fargate profile selects it. " +
 			"DaemonSets never run on Fargate.",

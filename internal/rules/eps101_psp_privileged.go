@@ -7,10 +7,11 @@ import (
 
 func eps101() Rule {
 	return Rule{
-		ID:       "EPS101",
-		Severity: finding.Critical,
-		Title:    "PodSecurityPolicy allows privileged pods",
-		Guide:    guidePrivileged,
+		ID:          "EPS101",
+		Severity:    finding.Critical,
+		Description: `A PodSecurityPolicy allows privileged pods (` + "`" + `privileged: true` + "`" + `). Any pod admitted under it can take over its node.`,
+		Title:       "PodSecurityPolicy allows privileged pods",
+		Guide:       guidePrivileged,
 		Remediation: "Set privileged = false in the policy (render it with ekspodsec_pod_security_policy, profile " +
 			"\"restricted\" or \"baseline\"); keep one privileged policy for kube-system agents, bound only to their service accounts.",
 		Object: func(in *ObjectInput) []Result {

@@ -10,10 +10,11 @@ import (
 
 func eps102() Rule {
 	return Rule{
-		ID:       "EPS102",
-		Severity: finding.High,
-		Title:    "Permissive PodSecurityPolicy",
-		Guide:    guideRestricted,
+		ID:          "EPS102",
+		Severity:    finding.High,
+		Description: `A PodSecurityPolicy is permissive: privilege escalation allowed (or left to its default, true), host namespaces, host ports, ` + "`" + `*` + "`" + ` capabilities or volumes, hostPath without read-only ` + "`" + `allowedHostPaths` + "`" + `, or users that may be root (` + "`" + `RunAsAny` + "`" + `, ranges including 0).`,
+		Title:       "Permissive PodSecurityPolicy",
+		Guide:       guideRestricted,
 		Remediation: "Start from the guide's restricted policy (ekspodsec_pod_security_policy with profile " +
 			"\"restricted\") and allow only what the workloads need.",
 		Object: func(in *ObjectInput) []Result {

@@ -9,10 +9,11 @@ import (
 
 func eps103() Rule {
 	return Rule{
-		ID:       "EPS103",
-		Severity: finding.Critical,
-		Title:    "PodSecurityPolicy use granted to everyone",
-		Guide:    guideRBAC,
+		ID:          "EPS103",
+		Severity:    finding.Critical,
+		Description: `A binding grants ` + "`" + `use` + "`" + ` of a PodSecurityPolicy to ` + "`" + `system:authenticated` + "`" + `, ` + "`" + `system:unauthenticated` + "`" + `, ` + "`" + `system:anonymous` + "`" + ` or every service account (` + "`" + `system:serviceaccounts` + "`" + `). That is EKS's own ` + "`" + `eks:podsecuritypolicy:authenticated` + "`" + ` binding, which the guide asks to replace: every pod may then use the policy. The binding's role is resolved inside the plan; built-in ` + "`" + `cluster-admin` + "`" + ` grants everything.`,
+		Title:       "PodSecurityPolicy use granted to everyone",
+		Guide:       guideRBAC,
 		Remediation: "Bind the policy's use role to the service accounts of one namespace with a RoleBinding " +
 			"(ekspodsec_pod_security_policy_rbac), never to system:authenticated, system:unauthenticated or " +
 			"system:serviceaccounts. EKS's own eks:podsecuritypolicy:authenticated binding is the example to remove.",

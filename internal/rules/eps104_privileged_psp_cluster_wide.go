@@ -11,10 +11,11 @@ import (
 
 func eps104() Rule {
 	return Rule{
-		ID:       "EPS104",
-		Severity: finding.Medium,
-		Title:    "Privileged PodSecurityPolicy granted beyond one namespace's service accounts",
-		Guide:    guideRBAC,
+		ID:          "EPS104",
+		Severity:    finding.Medium,
+		Description: `A privileged PodSecurityPolicy (privileged in the plan, or EKS's ` + "`" + `eks.privileged` + "`" + `) is granted by a ClusterRoleBinding, or to users or groups rather than the service accounts of one namespace. The guide scopes the privileged policy to the kube-system service accounts of the agents that need it.`,
+		Title:       "Privileged PodSecurityPolicy granted beyond one namespace's service accounts",
+		Guide:       guideRBAC,
 		Remediation: "Grant the privileged policy with a RoleBinding in kube-system to the service accounts " +
 			"of the agents that need it (aws-node, kube-proxy), not with a ClusterRoleBinding or to users and groups.",
 		Object: func(in *ObjectInput) []Result {

@@ -8,10 +8,11 @@ import (
 
 func eps105() Rule {
 	return Rule{
-		ID:       "EPS105",
-		Severity: finding.Low,
-		Title:    "Namespace created without a LimitRange",
-		Guide:    guideResources,
+		ID:          "EPS105",
+		Severity:    finding.Low,
+		Description: `A namespace created in the plan gets no LimitRange in the plan, so containers that set no requests or limits get none.`,
+		Title:       "Namespace created without a LimitRange",
+		Guide:       guideResources,
 		Remediation: "Create a LimitRange in the namespace with default requests and limits for containers " +
 			"(ekspodsec_limit_range, or ekspodsec_namespace for the whole set).",
 		Object: func(in *ObjectInput) []Result {

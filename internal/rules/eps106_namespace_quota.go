@@ -8,10 +8,11 @@ import (
 
 func eps106() Rule {
 	return Rule{
-		ID:       "EPS106",
-		Severity: finding.Low,
-		Title:    "Namespace created without a ResourceQuota",
-		Guide:    guideResources,
+		ID:          "EPS106",
+		Severity:    finding.Low,
+		Description: `A namespace created in the plan gets no ResourceQuota in the plan. A quota on requests and limits caps the namespace and forces every pod to declare them.`,
+		Title:       "Namespace created without a ResourceQuota",
+		Guide:       guideResources,
 		Remediation: "Create a ResourceQuota in the namespace on requests.cpu, requests.memory, limits.cpu and " +
 			"limits.memory (ekspodsec_resource_quota): it caps the namespace and forces every pod to declare them.",
 		Object: func(in *ObjectInput) []Result {

@@ -10,10 +10,11 @@ const psaEnforceLabel = "pod-security.kubernetes.io/enforce"
 
 func eps107() Rule {
 	return Rule{
-		ID:       "EPS107",
-		Severity: finding.Medium,
-		Title:    "Namespace without Pod Security Admission enforcement",
-		Guide:    guidePSA,
+		ID:          "EPS107",
+		Severity:    finding.Medium,
+		Description: `A namespace created in the plan has no ` + "`" + `pod-security.kubernetes.io/enforce` + "`" + ` label (its own or from a ` + "`" + `kubernetes_labels` + "`" + ` resource), or enforces ` + "`" + `privileged` + "`" + ` outside kube-system. Pod Security Admission is the successor of PodSecurityPolicy.`,
+		Title:       "Namespace without Pod Security Admission enforcement",
+		Guide:       guidePSA,
 		Remediation: "Label the namespace pod-security.kubernetes.io/enforce = \"restricted\" (or \"baseline\"), " +
 			"with warn and audit labels too (ekspodsec_pod_security_admission renders them). Only kube-system " +
 			"should enforce privileged.",

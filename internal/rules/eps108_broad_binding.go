@@ -8,10 +8,11 @@ import (
 
 func eps108() Rule {
 	return Rule{
-		ID:       "EPS108",
-		Severity: finding.High,
-		Title:    "Role bound to everyone",
-		Guide:    guideRBAC,
+		ID:          "EPS108",
+		Severity:    finding.High,
+		Description: `A RoleBinding or ClusterRoleBinding grants a role to ` + "`" + `system:anonymous` + "`" + `, ` + "`" + `system:unauthenticated` + "`" + `, ` + "`" + `system:authenticated` + "`" + ` or all service accounts (` + "`" + `system:serviceaccounts` + "`" + `, ` + "`" + `system:serviceaccounts:NS` + "`" + `): the same mistake as the authenticated PSP binding, for any permission. Critical when the role is cluster-admin. Roles that only grant PSP ` + "`" + `use` + "`" + ` are EPS103's.`,
+		Title:       "Role bound to everyone",
+		Guide:       guideRBAC,
 		Remediation: "Bind roles to named users, groups or service accounts, never to system:anonymous, " +
 			"system:unauthenticated, system:authenticated or system:serviceaccounts(:NAMESPACE).",
 		Object: func(in *ObjectInput) []Result {

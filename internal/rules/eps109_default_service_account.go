@@ -10,10 +10,11 @@ import (
 
 func eps109() Rule {
 	return Rule{
-		ID:       "EPS109",
-		Severity: finding.Medium,
-		Title:    "Default service account granted a role",
-		Guide:    guideIAM,
+		ID:          "EPS109",
+		Severity:    finding.Medium,
+		Description: `A binding grants a role to the ` + "`" + `default` + "`" + ` service account of a namespace, so every pod there that names no service account gets the role.`,
+		Title:       "Default service account granted a role",
+		Guide:       guideIAM,
 		Remediation: "Create a dedicated service account for the workload that needs the role " +
 			"(kubernetes_service_account_v1), bind the role to it, and set service_account_name on the pod spec.",
 		Object: func(in *ObjectInput) []Result {

@@ -12,6 +12,8 @@ type Rule struct {
 	ID       string
 	Severity finding.Severity
 	Title    string
+	// Description says what the rule flags and why it matters (docs/rules/ID.md).
+	Description string
 	// Guide is the section of the EKS best-practices guide the rule implements.
 	Guide string
 	// Remediation is the default how-to-fix; a Result may be more specific.
