@@ -81,7 +81,7 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 	}
 	sort.Strings(r.Addresses)
 	for _, rule := range eng.Rules() {
-		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation})
+		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation})
 	}
 	if opts.Source != nil {
 		for i := range r.Findings {

@@ -30,6 +30,7 @@ type Report struct {
 type RuleInfo struct {
 	ID          string
 	Title       string
+	Description string
 	Severity    finding.Severity
 	Guide       string
 	Remediation string

@@ -58,10 +58,10 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		run.AddRule(ri.ID).
 			WithName(ruleName(ri.Title)).
 			WithShortDescription(sarif.NewMultiformatMessageString(ri.Title)).
-			WithFullDescription(sarif.NewMultiformatMessageString(ri.Title + ". EKS best-practices guide: " + ri.Guide + ".")).
+			WithFullDescription(sarif.NewMultiformatMessageString(ri.Description)).
 			WithHelpURI(HelpURI(ri.ID)).
 			WithHelp(sarif.NewMultiformatMessageString(ri.Remediation).WithMarkdown(
-				"**" + ri.Title + "** (" + ri.ID + ", " + ri.Severity.String() + ")\n\n" + ri.Remediation +
+				"**" + ri.Title + "** (" + ri.ID + ", " + ri.Severity.String() + ")\n\n" + ri.Description + "\n\n**Fix:** " + ri.Remediation +
 					"\n\nGuide: " + ri.Guide + ". More: [" + ri.ID + "](" + HelpURI(ri.ID) + ")")).
 			WithDefaultConfiguration(&sarif.ReportingConfiguration{Level: sarifLevel(ri.Severity)}).
 			WithProperties(sarif.Properties{
@@ -92,7 +92,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			WithName(logicalName(f)).
 			WithKind("resource"))
 		res.AddLocation(loc)
-		res.SetPartialFingerPrint("ekspodsecFinding/v1", fingerprint(f))
+		res.WithPartialFingerPrints(map[string]interface{}{"ekspodsecFinding/v1": fingerprint(f)})
 		if f.Status == finding.Waived && f.Waiver != nil {
 			kind := "external"
 			if strings.HasPrefix(f.Waiver.Source, "annotation") {

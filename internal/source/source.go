@@ -186,15 +186,19 @@ func walk(body *hclsyntax.Body, toks []token, best hcl.Range) hcl.Range {
 	if len(rest) > 0 && rest[0].isIndex {
 		i, rest = rest[0].index, rest[1:]
 	}
-	if i >= len(same) {
-		// More blocks in the plan than written: some come from a dynamic block.
-		return best
-	}
+	// Blocks of this type written before the first dynamic block of the same type keep
+	// their index in the plan; after it, the dynamic block's count is unknown here.
+	exact := 0
 	for _, b := range body.Blocks {
 		if b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == t.name {
-			// Static and dynamic blocks of one type mixed: indexes cannot be matched.
-			return best
+			break
 		}
+		if b.Type == t.name {
+			exact++
+		}
+	}
+	if i >= exact {
+		return best
 	}
 	return walk(same[i].Body, rest, same[i].DefRange())
 }

@@ -1,0 +1,163 @@
+package settings
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+const good = `fail_on = "medium"
+allowed_host_paths = ["/var/log"]
+rule "EPS020" { severity = "info" }
+rule "EPS017" { enabled = false }
+
+waiver {
+  rule    = "EPS005"
+  address = "module.logging.kubernetes_daemon_set_v1.*"
+  reason  = "fluent-bit reads node logs read-only"
+  expires = "2027-06-30"
+}
+`
+
+func TestParse(t *testing.T) {
+	s, err := Parse([]byte(good), ".ekspodsec.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.FailOn == nil || *s.FailOn != finding.Medium {
+		t.Errorf("fail_on %v", s.FailOn)
+	}
+	if len(s.AllowedHostPaths) != 1 || s.AllowedHostPaths[0].PathPrefix != "/var/log" || !s.AllowedHostPaths[0].ReadOnly {
+		t.Errorf("allowed_host_paths %+v", s.AllowedHostPaths)
+	}
+	if o := s.Overrides["EPS020"]; o.Severity == nil || *o.Severity != finding.Info {
+		t.Errorf("EPS020 override %+v", o)
+	}
+	if !s.Overrides["EPS017"].Disabled {
+		t.Error("EPS017 not disabled")
+	}
+	if len(s.Waivers) != 1 || s.Waivers[0].Source != ".ekspodsec.hcl:6" || s.Waivers[0].Expires.Format("2006-01-02") != "2027-06-30" {
+		t.Errorf("waivers %+v", s.Waivers)
+	}
+}
+
+// TestParseErrors: every mistake is an error with file:line.
+func TestParseErrors(t *testing.T) {
+	cases := map[string]struct{ src, want string }{
+		"waiver without reason": {`waiver {
+  rule    = "EPS005"
+  address = "x"
+  expires = "2027-06-30"
+}`, ".ekspodsec.hcl:1: waiver needs reason"},
+		"empty reason": {`waiver {
+  rule    = "EPS005"
+  address = "x"
+  reason  = "  "
+  expires = "2027-06-30"
+}`, ".ekspodsec.hcl:4: waiver reason is empty"},
+		"bad date": {`waiver {
+  rule    = "EPS005"
+  address = "x"
+  reason  = "r"
+  expires = "30/06/2027"
+}`, ".ekspodsec.hcl:5: waiver expires \"30/06/2027\" is not a date"},
+		"no expiry": {`waiver {
+  rule    = "EPS005"
+  address = "x"
+  reason  = "r"
+}`, "waivers must expire"},
+		"unknown rule in waiver": {`waiver {
+  rule    = "EPS999"
+  address = "x"
+  reason  = "r"
+  expires = "2027-06-30"
+}`, ".ekspodsec.hcl:2: waiver rule \"EPS999\" is not in the catalogue"},
+		"unknown rule block":    {"rule \"EPS998\" { enabled = false }\n", ".ekspodsec.hcl:1: rule \"EPS998\""},
+		"bad severity":          {"rule \"EPS020\" {\n  severity = \"severe\"\n}\n", ".ekspodsec.hcl:1: rule EPS020: unknown severity"},
+		"unknown attribute":     {"fail_on = \"high\"\nfailon = \"x\"\n", ".ekspodsec.hcl:2"},
+		"syntax error":          {"waiver {\n  rule = \n}\n", ".ekspodsec.hcl:2"},
+		"relative host path":    {"allowed_host_paths = [\"var/log\"]\n", "not absolute"},
+		"bad fail_on":           {"fail_on = \"severe\"\n", "fail_on"},
+		"unknown waiver field":  {"waiver {\n  rule = \"EPS005\"\n  address = \"x\"\n  reason = \"r\"\n  expires = \"2027-01-01\"\n  owner = \"me\"\n}\n", ".ekspodsec.hcl:6"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.src), ".ekspodsec.hcl")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestApplyWaivers(t *testing.T) {
+	s, err := Parse([]byte(`
+waiver {
+  rule    = "EPS005"
+  address = "module.logging.kubernetes_daemon_set_v1.*"
+  reason  = "fluent-bit reads node logs read-only"
+  expires = "2027-06-30"
+}
+waiver {
+  rule    = "EPS006"
+  address = "kubernetes_pod_v1.x"
+  reason  = "old"
+  expires = "2026-01-31"
+}
+waiver {
+  rule    = "EPS001"
+  address = "nothing.matches"
+  reason  = "stale"
+  expires = "2027-01-01"
+}
+`), "s.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []finding.Finding{
+		{RuleID: "EPS005", Status: finding.Fail, Address: `module.logging.kubernetes_daemon_set_v1.fluent["a"]`},
+		{RuleID: "EPS005", Status: finding.Fail, Address: "module.other.kubernetes_daemon_set_v1.fluent"},
+		{RuleID: "EPS006", Status: finding.Fail, Address: "kubernetes_pod_v1.x"},
+		{RuleID: "EPS006", Status: finding.Unknown, Address: "module.logging.kubernetes_daemon_set_v1.fluent"},
+	}
+	notes := s.Apply(fs, time.Date(2027, 6, 30, 23, 0, 0, 0, time.UTC))
+	if fs[0].Status != finding.Waived || fs[0].Waiver == nil || fs[0].Waiver.Source != "s.hcl:2" || fs[0].Waiver.Reason == "" {
+		t.Errorf("glob waiver on its last day: %+v", fs[0])
+	}
+	if fs[1].Status != finding.Fail || fs[2].Status != finding.Fail || fs[3].Status != finding.Unknown {
+		t.Errorf("other findings must keep their status: %+v", fs[1:])
+	}
+	joined := strings.Join(notes, "\n")
+	if !strings.Contains(joined, "s.hcl:8") || !strings.Contains(joined, "expired on 2026-01-31") || !strings.Contains(joined, "s.hcl:14") {
+		t.Errorf("notes %q", joined)
+	}
+	// the day after expiry it no longer applies
+	fs[0].Status, fs[0].Waiver = finding.Fail, nil
+	s.Apply(fs, time.Date(2027, 7, 1, 0, 0, 1, 0, time.UTC))
+	if fs[0].Status != finding.Fail {
+		t.Error("an expired waiver applied")
+	}
+}
+
+func TestGlob(t *testing.T) {
+	for _, c := range []struct {
+		p, s string
+		ok   bool
+	}{
+		{"*", "anything", true},
+		{"module.logging.*", `module.logging.kubernetes_daemon_set_v1.x["a.b"]`, true},
+		{"module.logging.*", "module.loggingx.y", false},
+		{"kubernetes_pod_v1.x[?]", "kubernetes_pod_v1.x[0]", true},
+		{`kubernetes_pod_v1.x["a"]`, `kubernetes_pod_v1.x["a"]`, true},
+		{"*.fluent", "module.a.kubernetes_daemon_set_v1.fluent", true},
+		{"*.fluent", "module.a.kubernetes_daemon_set_v1.fluentd", false},
+		{"a*b*c", "aXbYc", true},
+		{"a*b*c", "aXbY", false},
+	} {
+		if got := Glob(c.p, c.s); got != c.ok {
+			t.Errorf("Glob(%q, %q) = %v", c.p, c.s, got)
+		}
+	}
+}
