@@ -74,13 +74,13 @@ func TestParseErrors(t *testing.T) {
   reason  = "r"
   expires = "2027-06-30"
 }`, ".ekspodsec.hcl:2: waiver rule \"EPS999\" is not in the catalogue"},
-		"unknown rule block":    {"rule \"EPS998\" { enabled = false }\n", ".ekspodsec.hcl:1: rule \"EPS998\""},
-		"bad severity":          {"rule \"EPS020\" {\n  severity = \"severe\"\n}\n", ".ekspodsec.hcl:1: rule EPS020: unknown severity"},
-		"unknown attribute":     {"fail_on = \"high\"\nfailon = \"x\"\n", ".ekspodsec.hcl:2"},
-		"syntax error":          {"waiver {\n  rule = \n}\n", ".ekspodsec.hcl:2"},
-		"relative host path":    {"allowed_host_paths = [\"var/log\"]\n", "not absolute"},
-		"bad fail_on":           {"fail_on = \"severe\"\n", "fail_on"},
-		"unknown waiver field":  {"waiver {\n  rule = \"EPS005\"\n  address = \"x\"\n  reason = \"r\"\n  expires = \"2027-01-01\"\n  owner = \"me\"\n}\n", ".ekspodsec.hcl:6"},
+		"unknown rule block":   {"rule \"EPS998\" { enabled = false }\n", ".ekspodsec.hcl:1: rule \"EPS998\""},
+		"bad severity":         {"rule \"EPS020\" {\n  severity = \"severe\"\n}\n", ".ekspodsec.hcl:1: rule EPS020: unknown severity"},
+		"unknown attribute":    {"fail_on = \"high\"\nfailon = \"x\"\n", ".ekspodsec.hcl:2"},
+		"syntax error":         {"waiver {\n  rule = \n}\n", ".ekspodsec.hcl:2"},
+		"relative host path":   {"allowed_host_paths = [\"var/log\"]\n", "not absolute"},
+		"bad fail_on":          {"fail_on = \"severe\"\n", "fail_on"},
+		"unknown waiver field": {"waiver {\n  rule = \"EPS005\"\n  address = \"x\"\n  reason = \"r\"\n  expires = \"2027-01-01\"\n  owner = \"me\"\n}\n", ".ekspodsec.hcl:6"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

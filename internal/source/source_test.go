@@ -81,11 +81,11 @@ func TestLocateFixtureCases(t *testing.T) {
 	dep := filepath.Join(dir, "deployment_v1_violating", "main.tf")
 	idx := load(t, filepath.Dir(dep))
 	for path, want := range map[string]int{
-		"spec[0].template[0].spec[0].container[0].security_context[0].privileged":      lineOf(t, dep, "privileged                 = true", 0),
-		"spec[0].template[0].spec[0].init_container[0].security_context[0].privileged": lineOf(t, dep, "privileged  = true", 0),
-		"spec[0].template[0].spec[0].host_network":                                     lineOf(t, dep, "host_network = true", 0),
-		"spec[0].template[0].spec[0].volume[2].host_path[0].path":                      lineOf(t, dep, `path = "/var/lib"`, 0),
-		"spec[0].template[0].spec[0].container[0].port[0].host_port":                   lineOf(t, dep, "host_port", 0),
+		"spec[0].template[0].spec[0].container[0].security_context[0].privileged":                 lineOf(t, dep, "privileged                 = true", 0),
+		"spec[0].template[0].spec[0].init_container[0].security_context[0].privileged":            lineOf(t, dep, "privileged  = true", 0),
+		"spec[0].template[0].spec[0].host_network":                                                lineOf(t, dep, "host_network = true", 0),
+		"spec[0].template[0].spec[0].volume[2].host_path[0].path":                                 lineOf(t, dep, `path = "/var/lib"`, 0),
+		"spec[0].template[0].spec[0].container[0].port[0].host_port":                              lineOf(t, dep, "host_port", 0),
 		"spec[0].template[0].spec[0].container[1].security_context[0].allow_privilege_escalation": lineOf(t, dep, `name  = "sidecar"`, 0) - 1,
 	} {
 		loc, ok := idx.Locate("kubernetes_deployment_v1.bad", path)
