@@ -6,6 +6,8 @@ package eks
 import (
 	"path"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // Cluster is an EKS cluster as far as pod security cares.
@@ -98,4 +100,23 @@ func MatchPod(profiles []FargateProfile, ns string, labels map[string]string) (M
 		}
 	}
 	return Match{}, false
+}
+
+// MinorAtLeast reports whether a Kubernetes version ("1.31", "v1.24.3", "1.30-eks-1234")
+// is at least 1.minor. ok is false when the version does not parse.
+func MinorAtLeast(version string, minor int) (atLeast, ok bool) {
+	v := strings.TrimPrefix(strings.TrimSpace(version), "v")
+	major, rest, found := strings.Cut(v, ".")
+	if !found || major != "1" {
+		return false, false
+	}
+	digits := 0
+	for digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
+		digits++
+	}
+	m, err := strconv.Atoi(rest[:digits])
+	if err != nil {
+		return false, false
+	}
+	return m >= minor, true
 }

@@ -5,7 +5,10 @@ package plancheck
 
 import (
 	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
@@ -29,6 +32,14 @@ type Options struct {
 	Now time.Time
 	// ToolVersion is reported in SARIF.
 	ToolVersion string
+	// Live adds facts read from the EKS API (--eks-cluster) to those of the plan.
+	Live *LiveFacts
+}
+
+// LiveFacts are a cluster's version and Fargate profiles read from the EKS API.
+type LiveFacts struct {
+	Cluster  eks.Cluster
+	Profiles []eks.FargateProfile
 }
 
 // Check runs plan-check over the bytes of a `terraform show -json` plan.
@@ -48,11 +59,19 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Live != nil {
+		inv.Clusters = append(inv.Clusters, opts.Live.Cluster)
+		inv.FargateProfiles = append(inv.FargateProfiles, opts.Live.Profiles...)
+	}
 	session := eng.Start(inv)
 	seen := map[string]bool{}
+	var fargate []report.FargatePod
 	judge := func(o *plan.Object) error {
 		seen[o.Address] = true
 		session.Judge(o)
+		if p, ok := fargateSize(o, inv.FargateProfiles); ok {
+			fargate = append(fargate, p)
+		}
 		return nil
 	}
 	for _, o := range inv.Objects {
@@ -75,6 +94,11 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 		Gate:             opts.Gate,
 		Notes:            session.Notes(),
 		ToolVersion:      opts.ToolVersion,
+		Fargate:          fargate,
+	}
+	sort.Slice(r.Fargate, func(i, j int) bool { return r.Fargate[i].Address < r.Fargate[j].Address })
+	for _, c := range inv.Clusters {
+		r.Clusters = append(r.Clusters, fmt.Sprintf("%s %s (%s)", c.Name, c.Version, c.Source))
 	}
 	for a := range seen {
 		r.Addresses = append(r.Addresses, a)
@@ -105,4 +129,36 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 		r.Notes = append(r.Notes, fmt.Sprintf("the plan has no Kubernetes objects that plan-check reads (%d resources will exist after apply)", inv.Resources))
 	}
 	return r, nil
+}
+
+// fargateSize computes what a workload selected by a Fargate profile will be billed for.
+func fargateSize(o *plan.Object, profiles []eks.FargateProfile) (report.FargatePod, bool) {
+	if o.Workload == nil || len(profiles) == 0 || o.Fields.Unknown("metadata.namespace") {
+		return report.FargatePod{}, false
+	}
+	m, ok := eks.MatchPod(profiles, o.Namespace, o.Workload.Template.Labels)
+	if !ok {
+		return report.FargatePod{}, false
+	}
+	p := report.FargatePod{Address: o.Address, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name,
+		Profile: m.Profile.Name, Selector: m.Selector.String()}
+	if o.Kind == "DaemonSet" {
+		p.Note = "DaemonSets never run on Fargate (EPS019)"
+		return p, true
+	}
+	for _, u := range o.Fields.UnknownPaths() {
+		if strings.Contains(u, ".resources") || strings.HasSuffix(u, "containers") || strings.HasSuffix(u, "initContainers") {
+			p.Note = "requests not known until apply"
+			return p, true
+		}
+	}
+	cpu, mem := eks.PodRequest(&o.Workload.Spec)
+	p.RequestMilliCPU, p.RequestMemoryMiB = cpu, (mem+(1<<20)-1)>>20
+	size, ok := eks.FargateSize(cpu, mem)
+	if !ok {
+		p.Note = "the pod requests more than Fargate's largest configuration (16 vCPU, 120 GB): Fargate will not run it"
+		return p, true
+	}
+	p.VCPU, p.MemoryGB = float64(size.MilliCPU)/1000, float64(size.MemoryMiB)/1024
+	return p, true
 }

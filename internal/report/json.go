@@ -15,12 +15,16 @@ type jsonReport struct {
 	Plan     string            `json:"plan"`
 	Summary  Summary           `json:"summary"`
 	Notes    []string          `json:"notes"`
+	Fargate  []FargatePod      `json:"fargate"`
 	Findings []finding.Finding `json:"findings"`
 }
 
 // WriteJSON writes the report as indented JSON, with a stable field order.
 func WriteJSON(w io.Writer, r *Report) error {
-	out := jsonReport{Version: JSONVersion, Plan: r.Plan, Summary: r.Summarize(), Notes: r.Notes, Findings: r.Findings}
+	out := jsonReport{Version: JSONVersion, Plan: r.Plan, Summary: r.Summarize(), Notes: r.Notes, Fargate: r.Fargate, Findings: r.Findings}
+	if out.Fargate == nil {
+		out.Fargate = []FargatePod{}
+	}
 	if out.Findings == nil {
 		out.Findings = []finding.Finding{}
 	}

@@ -24,6 +24,30 @@ type Report struct {
 	Rules []RuleInfo
 	// ToolVersion is the version of the binary.
 	ToolVersion string
+	// Fargate is what each workload selected by a Fargate profile will be billed for.
+	Fargate []FargatePod
+	// Clusters are the EKS clusters the run knew of ("name version (source)").
+	Clusters []string
+}
+
+// FargatePod is the Fargate size of one workload's pods.
+type FargatePod struct {
+	Address   string `json:"address"`
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Profile and Selector are the Fargate profile selector that selects the pods.
+	Profile  string `json:"profile"`
+	Selector string `json:"selector"`
+	// RequestMilliCPU and RequestMemoryMiB are the pod's request as Fargate computes it
+	// (largest init container vs the sum of the others).
+	RequestMilliCPU  int64 `json:"request_millicpu"`
+	RequestMemoryMiB int64 `json:"request_memory_mib"`
+	// VCPU and MemoryGB are the configuration billed (request + 256 MB, rounded up).
+	VCPU     float64 `json:"vcpu"`
+	MemoryGB float64 `json:"memory_gb"`
+	// Note explains a size that could not be computed (unknown requests, too large).
+	Note string `json:"note,omitempty"`
 }
 
 // RuleInfo describes one rule for reports that carry the catalogue.

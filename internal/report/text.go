@@ -99,6 +99,18 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		}
 		fmt.Fprintln(&b)
 	}
+	if len(r.Fargate) > 0 {
+		fmt.Fprintln(&b, paint(ansiBold, "Fargate sizing (request + 256 MB, rounded up to a Fargate configuration):"))
+		for _, p := range r.Fargate {
+			if p.Note != "" {
+				fmt.Fprintf(&b, "  %s  profile %s: %s\n", p.Address, p.Profile, p.Note)
+				continue
+			}
+			fmt.Fprintf(&b, "  %s  profile %s: requests %s vCPU / %d MiB -> billed %s vCPU / %s GB\n", p.Address, p.Profile,
+				trimFloat(float64(p.RequestMilliCPU)/1000), p.RequestMemoryMiB, trimFloat(p.VCPU), trimFloat(p.MemoryGB))
+		}
+		fmt.Fprintln(&b)
+	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
@@ -145,4 +157,10 @@ func pl(n int) string {
 		return ""
 	}
 	return "s"
+}
+
+func trimFloat(f float64) string {
+	s := fmt.Sprintf("%.3f", f)
+	s = strings.TrimRight(s, "0")
+	return strings.TrimSuffix(s, ".")
 }

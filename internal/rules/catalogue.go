@@ -24,8 +24,8 @@ func Catalogue() []Rule {
 	return []Rule{
 		eps001(), eps002(), eps003(), eps004(), eps005(), eps006(), eps007(), eps008(), eps009(),
 		eps010(), eps011(), eps012(), eps013(), eps014(), eps015(), eps016(), eps017(), eps018(),
-		eps019(), eps020(), opaqueRule(),
-		eps101(), eps102(), eps103(), eps104(), eps105(), eps106(), eps107(), eps108(), eps109(),
+		eps019(), eps020(), opaqueRule(), eps022(),
+		eps101(), eps102(), eps103(), eps104(), eps105(), eps106(), eps107(), eps108(), eps109(), eps110(),
 	}
 }
 

@@ -1,0 +1,98 @@
+package eks
+
+import (
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+func TestFargateSizeTable(t *testing.T) {
+	mi := func(n int64) int64 { return n << 20 }
+	gi := func(n float64) int64 { return int64(n * (1 << 30)) }
+	cases := []struct {
+		cpu  int64
+		mem  int64
+		want string
+		ok   bool
+	}{
+		{0, 0, "0.25 vCPU / 0.5 GB", true},            // nothing requested: the smallest
+		{100, mi(100), "0.25 vCPU / 0.5 GB", true},    // 100Mi + 256Mi fits 0.5 GB
+		{250, mi(256), "0.25 vCPU / 0.5 GB", true},    // exactly 512Mi with the overhead
+		{250, mi(257), "0.25 vCPU / 1 GB", true},      // one MiB over
+		{250, gi(1.75), "0.25 vCPU / 2 GB", true},     // 1.75 GB + 256 MB = 2 GB: the edge of 0.25 vCPU
+		{250, gi(1.76), "0.5 vCPU / 3 GB", true},      // over 2 GB: 0.25 vCPU has no more memory
+		{251, 0, "0.5 vCPU / 1 GB", true},             // a hair over 0.25 vCPU
+		{1000, gi(8), "2 vCPU / 9 GB", true},          // the guide's example: 8 GB + 256 MB needs 2 vCPU
+		{1000, gi(7.75), "1 vCPU / 8 GB", true},       // 7.75 GB + 256 MB = 8 GB
+		{4000, gi(29.75), "4 vCPU / 30 GB", true},     // the top of 4 vCPU
+		{4000, gi(30), "8 vCPU / 32 GB", true},        // then 8 vCPU, in 4 GB steps
+		{8000, gi(60), "16 vCPU / 64 GB", true},       // 60 GB + 256 MB: 16 vCPU, 8 GB steps
+		{16000, gi(119.75), "16 vCPU / 120 GB", true}, // the largest
+		{16000, gi(120), "", false},                   // too big for Fargate
+		{16001, 0, "", false},                         // too many vCPU
+	}
+	for _, c := range cases {
+		got, ok := FargateSize(c.cpu, c.mem)
+		if ok != c.ok || (ok && got.String() != c.want) {
+			t.Errorf("FargateSize(%dm, %d) = %s %v, want %s %v", c.cpu, c.mem, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+func TestPodRequest(t *testing.T) {
+	res := func(cpu, mem string, limitsOnly bool) corev1.ResourceRequirements {
+		l := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu), corev1.ResourceMemory: resource.MustParse(mem)}
+		if limitsOnly {
+			return corev1.ResourceRequirements{Limits: l}
+		}
+		return corev1.ResourceRequirements{Requests: l}
+	}
+	always := corev1.ContainerRestartPolicyAlways
+	spec := &corev1.PodSpec{
+		InitContainers: []corev1.Container{
+			{Name: "migrate", Resources: res("2", "1Gi", false)},
+			{Name: "proxy", RestartPolicy: &always, Resources: res("250m", "256Mi", false)},
+		},
+		Containers: []corev1.Container{
+			{Name: "app", Resources: res("500m", "1Gi", false)},
+			{Name: "side", Resources: res("250m", "512Mi", true)}, // limits stand in for requests
+		},
+	}
+	cpu, mem := PodRequest(spec)
+	// long-running: 500m + 250m + 250m (sidecar) = 1000m, 1Gi + 512Mi + 256Mi; init: 2000m, 1Gi
+	if cpu != 2000 || mem != (1<<30)+(512<<20)+(256<<20) {
+		t.Errorf("PodRequest = %dm %d", cpu, mem)
+	}
+}
+
+func TestSelectorMatching(t *testing.T) {
+	s := Selector{Namespace: "team-*", Labels: map[string]string{"compute": "fargate", "tier": "w?b"}}
+	for _, c := range []struct {
+		ns     string
+		labels map[string]string
+		want   bool
+	}{
+		{"team-a", map[string]string{"compute": "fargate", "tier": "web", "x": "y"}, true},
+		{"team-a", map[string]string{"compute": "fargate"}, false}, // every selector label must be on the pod
+		{"other", map[string]string{"compute": "fargate", "tier": "web"}, false},
+		{"team-a", map[string]string{"compute": "ec2", "tier": "web"}, false},
+	} {
+		if got := s.Matches(c.ns, c.labels); got != c.want {
+			t.Errorf("Matches(%s, %v) = %v", c.ns, c.labels, got)
+		}
+	}
+	if !(Selector{Namespace: "apps"}).Matches("apps", nil) {
+		t.Error("a selector without labels takes every pod of its namespace")
+	}
+	profiles := []FargateProfile{
+		{Name: "first", Selectors: []Selector{{Namespace: "batch", Labels: map[string]string{"compute": "fargate"}}}},
+		{Name: "second", Selectors: []Selector{{Namespace: "batch"}}},
+	}
+	if m, ok := MatchPod(profiles, "batch", map[string]string{"compute": "fargate"}); !ok || m.Profile.Name != "first" {
+		t.Errorf("first match wins: %+v", m)
+	}
+	if m, ok := MatchPod(profiles, "batch", nil); !ok || m.Profile.Name != "second" {
+		t.Errorf("second profile: %+v", m)
+	}
+}

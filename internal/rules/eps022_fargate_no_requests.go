@@ -1,0 +1,46 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+)
+
+func eps022() Rule {
+	return Rule{
+		ID:       "EPS022",
+		Severity: finding.Info,
+		Title:    "Fargate pod without requests gets the smallest size",
+		Description: "A Fargate profile selects the pod and none of its containers requests CPU or memory, so Fargate " +
+			"gives it the smallest configuration, 0.25 vCPU and 0.5 GB, whatever it needs: it may be starved or OOM-killed.",
+		Guide: guideFargate,
+		Remediation: "Set resources { requests = ... } (equal to limits: Fargate pods run with guaranteed QoS) so " +
+			"Fargate sizes the pod for what it needs.",
+		Workload: func(in *WorkloadInput) []Result {
+			if len(in.Ctx.FargateProfiles) == 0 {
+				return nil
+			}
+			cpu, mem := eks.PodRequest(in.Spec())
+			if cpu != 0 || mem != 0 || in.UnknownWithinResources() {
+				return nil
+			}
+			m, matched, _ := in.Ctx.FargateMatch(in.Obj.Namespace, in.Obj.Fields.Unknown("metadata.namespace"),
+				in.W.Template.Labels, in.Obj.Fields.UnknownWithin(in.W.TemplatePath+".labels"))
+			if !matched {
+				return nil
+			}
+			return []Result{fail(in.P(""), "", fmt.Sprintf("Fargate profile %q selects this pod and no container requests CPU or memory: Fargate runs it with 0.25 vCPU and 0.5 GB.", m.Profile.Name))}
+		},
+	}
+}
+
+// UnknownWithinResources reports whether any container's resources are unknown.
+func (in *WorkloadInput) UnknownWithinResources() bool {
+	for _, ref := range in.Containers() {
+		if in.UnknownWithin(ref.Path + ".resources") {
+			return true
+		}
+	}
+	return false
+}
