@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plancheck"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
@@ -47,7 +48,7 @@ type output struct {
 	path   string // "" = stdout
 }
 
-func runPlanCheck(_ context.Context, args []string, stdio Stdio) int {
+func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 	fs := flag.NewFlagSet("plan-check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	var formats, outputs, hostPaths, caps listFlag
@@ -58,6 +59,9 @@ func runPlanCheck(_ context.Context, args []string, stdio Stdio) int {
 	noColor := fs.Bool("no-color", false, "never colour the text report")
 	sourceDir := fs.String("source", ".", "the Terraform root module, to point findings at file:line (\"\" to skip)")
 	configPath := fs.String("config", "", "settings and waivers (default: "+settings.FileName+" in --source, when present)")
+	eksCluster := fs.String("eks-cluster", "", "read the version and Fargate profiles of this live EKS cluster (aws-sdk-go-v2: standard credential chain, AWS_ENDPOINT_URL)")
+	region := fs.String("region", "", "AWS region of --eks-cluster (default: AWS_REGION / the profile's region)")
+	awsProfile := fs.String("aws-profile", "", "shared-config profile for --eks-cluster (default: AWS_PROFILE)")
 	fs.Var(&hostPaths, "allow-host-path", "hostPath prefix EPS007 accepts (repeatable)")
 	fs.Var(&caps, "allow-capability", "capability containers may add without EPS012 (repeatable; default NET_BIND_SERVICE)")
 
@@ -131,6 +135,15 @@ func runPlanCheck(_ context.Context, args []string, stdio Stdio) int {
 	data, err := readPlan(positional[0], stdio.In)
 	if err != nil {
 		return usageError(stdio, err.Error())
+	}
+	if *eksCluster != "" {
+		c, profiles, err := eks.FromAPI(ctx, eks.LiveOptions{Cluster: *eksCluster, Region: *region, Profile: *awsProfile})
+		if err != nil {
+			return usageError(stdio, "--eks-cluster: "+err.Error())
+		}
+		opts.Live = &plancheck.LiveFacts{Cluster: c, Profiles: profiles}
+	} else if *region != "" || *awsProfile != "" {
+		return usageError(stdio, "--region and --aws-profile go with --eks-cluster")
 	}
 	// Keep peak memory proportional to the plan: the bytes, the objects read from them
 	// and the findings fit in about twice the plan's size, so ask the garbage collector

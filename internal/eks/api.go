@@ -116,6 +116,11 @@ func explain(err error, op, cluster, region string) error {
 		}
 		return fmt.Errorf("eks:%s on cluster %q failed: %s: %s", op, cluster, apiErr.ErrorCode(), apiErr.ErrorMessage())
 	}
+	var respErr *awshttp.ResponseError
+	if errors.As(err, &respErr) && (respErr.HTTPStatusCode() == http.StatusForbidden || respErr.HTTPStatusCode() == http.StatusUnauthorized) {
+		return fmt.Errorf("access denied calling eks:%s on cluster %q (HTTP %d): the identity needs eks:DescribeCluster, eks:ListFargateProfiles and eks:DescribeFargateProfile",
+			op, cluster, respErr.HTTPStatusCode())
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("eks:%s on cluster %q timed out", op, cluster)
 	}

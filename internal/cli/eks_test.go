@@ -1,0 +1,280 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+)
+
+const testSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
+
+// startMoto starts a real local AWS API (moto_server) on 127.0.0.1 with a free port and
+// stops it by PID when the test ends, also on failure.
+func startMoto(t *testing.T, env ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		if os.Getenv("EKSPODSEC_SKIP_MOTO") != "" {
+			t.Skip("moto_server not installed and EKSPODSEC_SKIP_MOTO is set")
+		}
+		t.Fatal("moto_server is not on PATH: these tests need a local AWS API (pip install 'moto[server]'), or set EKSPODSEC_SKIP_MOTO=1 to skip them")
+	}
+	port := freePort(t)
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	logf, err := os.Create(filepath.Join(t.TempDir(), "moto.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+		_ = logf.Close()
+	})
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(endpoint + "/moto-api/")
+		if err == nil {
+			resp.Body.Close()
+			return endpoint
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("moto_server did not answer on %s: %v", endpoint, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// awsEnv points the standard AWS configuration chain at a local endpoint with test
+// credentials and no shared config, instance metadata or proxy.
+func awsEnv(t *testing.T, endpoint string) {
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIATESTEKSPODSEC")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+// createCluster makes an EKS cluster with Fargate profiles through aws-sdk-go-v2.
+func createCluster(t *testing.T, name, version string, profiles map[string][]ekstypes.FargateProfileSelector) {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := eks.NewFromConfig(cfg)
+	_, err = c.CreateCluster(ctx, &eks.CreateClusterInput{
+		Name:               aws.String(name),
+		Version:            aws.String(version),
+		RoleArn:            aws.String("arn:aws:iam::123456789012:role/eks-cluster"),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a1", "subnet-0b2"}},
+	})
+	if err != nil {
+		t.Fatalf("CreateCluster: %v", err)
+	}
+	for pname, sels := range profiles {
+		_, err := c.CreateFargateProfile(ctx, &eks.CreateFargateProfileInput{
+			ClusterName:         aws.String(name),
+			FargateProfileName:  aws.String(pname),
+			PodExecutionRoleArn: aws.String("arn:aws:iam::123456789012:role/eks-fargate-pods"),
+			Subnets:             []string{"subnet-0a1"},
+			Selectors:           sels,
+		})
+		if err != nil {
+			t.Fatalf("CreateFargateProfile %s: %v", pname, err)
+		}
+	}
+}
+
+type jsonReport struct {
+	Findings []struct {
+		RuleID  string `json:"rule_id"`
+		Status  string `json:"status"`
+		Address string `json:"address"`
+		Message string `json:"message"`
+	} `json:"findings"`
+	Fargate []struct {
+		Address  string  `json:"address"`
+		Profile  string  `json:"profile"`
+		VCPU     float64 `json:"vcpu"`
+		MemoryGB float64 `json:"memory_gb"`
+		Note     string  `json:"note"`
+	} `json:"fargate"`
+}
+
+func decode(t *testing.T, out string) jsonReport {
+	t.Helper()
+	var r jsonReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	return r
+}
+
+func hasFinding(r jsonReport, rule, status, addr string) bool {
+	for _, f := range r.Findings {
+		if f.RuleID == rule && f.Status == status && (addr == "" || f.Address == addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestLiveEKSCluster: plan-check reads version and Fargate profiles from a real local EKS
+// API and judges the plan with them.
+func TestLiveEKSCluster(t *testing.T) {
+	endpoint := startMoto(t)
+	awsEnv(t, endpoint)
+	createCluster(t, "prod", "1.29", map[string][]ekstypes.FargateProfileSelector{
+		"apps":  {{Namespace: aws.String("fargate-apps")}},
+		"batch": {{Namespace: aws.String("batch"), Labels: map[string]string{"compute": "fargate"}}},
+	})
+	createCluster(t, "legacy", "1.24", nil)
+
+	// Fargate: the plan's deployment in fargate-apps is selected by the live profile.
+	code, out, errs := run(t, "", "plan-check", "--source", "", "--format", "json", "--eks-cluster", "prod", filepath.Join(fixtures, "fargate_violating.json"))
+	if code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	r := decode(t, out)
+	if !hasFinding(r, "EPS019", "fail", "kubernetes_deployment_v1.fargate_bad") {
+		t.Errorf("EPS019 from the live profile missing: %+v", r.Findings)
+	}
+	for _, f := range r.Findings {
+		if f.RuleID == "EPS019" && !strings.Contains(f.Message, `"apps"`) {
+			t.Errorf("EPS019 must name the profile: %s", f.Message)
+		}
+	}
+	sized := false
+	for _, p := range r.Fargate {
+		if p.Address == "kubernetes_deployment_v1.fargate_bad" && p.Profile == "apps" && p.VCPU == 0.25 && p.MemoryGB == 0.5 {
+			sized = true
+		}
+		if p.Address == "kubernetes_daemon_set_v1.fargate_ds" && !strings.Contains(p.Note, "DaemonSets never run on Fargate") {
+			t.Errorf("daemon set sizing note %+v", p)
+		}
+	}
+	if !sized {
+		t.Errorf("fargate sizing %+v", r.Fargate)
+	}
+	if strings.Contains(out+errs, testSecret) {
+		t.Error("the secret key appears in the output")
+	}
+
+	// Version: a PSP on a 1.29 cluster fails at apply (EPS110); on 1.24 it does not.
+	_, out, _ = run(t, "", "plan-check", "--source", "", "--format", "json", "--eks-cluster", "prod", filepath.Join(fixtures, "augmented_psp_rbac.json"))
+	if !hasFinding(decode(t, out), "EPS110", "fail", "kubernetes_manifest.psp_restricted") {
+		t.Error("EPS110 missing for a 1.29 cluster")
+	}
+	_, out, _ = run(t, "", "plan-check", "--source", "", "--format", "json", "--eks-cluster", "legacy", filepath.Join(fixtures, "augmented_psp_rbac.json"))
+	if r := decode(t, out); hasFinding(r, "EPS110", "fail", "") || hasFinding(r, "EPS110", "unknown", "") {
+		t.Error("EPS110 on a 1.24 cluster")
+	}
+
+	// An unknown cluster is exit 2 with a clear reason.
+	code, _, errs = run(t, "", "plan-check", "--source", "", "--eks-cluster", "nope", filepath.Join(fixtures, "fargate_violating.json"))
+	if code != ExitUsage || !strings.Contains(errs, `EKS cluster "nope" not found in region us-east-1`) {
+		t.Errorf("unknown cluster: exit %d %q", code, errs)
+	}
+}
+
+// TestLiveEKSThrottling: throttled calls are retried with backoff.
+func TestLiveEKSThrottling(t *testing.T) {
+	endpoint := startMoto(t)
+	awsEnv(t, endpoint)
+	createCluster(t, "prod", "1.31", nil)
+	target, _ := url.Parse(endpoint)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var calls atomic.Int32
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) <= 2 {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("X-Amzn-ErrorType", "ThrottlingException")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"message":"Rate exceeded"}`))
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	})}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	t.Setenv("AWS_ENDPOINT_URL", "http://"+l.Addr().String())
+
+	code, out, errs := run(t, "", "plan-check", "--source", "", "--format", "json", "--eks-cluster", "prod", filepath.Join(fixtures, "augmented_psp_rbac.json"))
+	if code == ExitUsage {
+		t.Fatalf("throttling was not retried: %s", errs)
+	}
+	if calls.Load() < 3 || !hasFinding(decode(t, out), "EPS110", "fail", "") {
+		t.Errorf("calls %d, EPS110 expected after retries", calls.Load())
+	}
+}
+
+// TestLiveEKSErrors: missing credentials and access denied are exit 2 with a reason that
+// says what to do, and no credential is printed.
+func TestLiveEKSErrors(t *testing.T) {
+	// moto with authentication enforced from the first call: unknown keys are refused
+	endpoint := startMoto(t, "INITIAL_NO_AUTH_ACTION_COUNT=0")
+	awsEnv(t, endpoint)
+	code, out, errs := run(t, "", "plan-check", "--source", "", "--eks-cluster", "prod", filepath.Join(fixtures, "fargate_violating.json"))
+	if code != ExitUsage || !strings.Contains(errs, "access denied calling eks:DescribeCluster") {
+		t.Errorf("access denied: exit %d %q", code, errs)
+	}
+	if strings.Contains(out+errs, testSecret) || strings.Contains(out+errs, "AKIATESTEKSPODSEC") {
+		t.Error("a credential appears in the output")
+	}
+
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	code, _, errs = run(t, "", "plan-check", "--source", "", "--eks-cluster", "prod", filepath.Join(fixtures, "fargate_violating.json"))
+	if code != ExitUsage || !strings.Contains(errs, "no AWS credentials found") {
+		t.Errorf("missing credentials: exit %d %q", code, errs)
+	}
+	if strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+		t.Errorf("not one line: %q", errs)
+	}
+	if code, _, errs := run(t, "", "plan-check", "--region", "eu-west-1", filepath.Join(fixtures, "fargate_violating.json")); code != ExitUsage || !strings.Contains(errs, "--eks-cluster") {
+		t.Errorf("--region alone: exit %d %q", code, errs)
+	}
+}
