@@ -32,23 +32,25 @@ type PodSecurityPolicy struct {
 	Spec              PodSecurityPolicySpec `json:"spec,omitempty"`
 }
 
-// PodSecurityPolicySpec has the policy's rules.
+// PodSecurityPolicySpec has the policy's rules. The booleans the guide writes out
+// (privileged, host namespaces, readOnlyRootFilesystem) are always rendered, false
+// included, so a rendered policy reads like the guide's.
 type PodSecurityPolicySpec struct {
-	Privileged                      bool                              `json:"privileged,omitempty"`
+	Privileged                      bool                              `json:"privileged"`
 	DefaultAddCapabilities          []string                          `json:"defaultAddCapabilities,omitempty"`
 	RequiredDropCapabilities        []string                          `json:"requiredDropCapabilities,omitempty"`
 	AllowedCapabilities             []string                          `json:"allowedCapabilities,omitempty"`
 	Volumes                         []string                          `json:"volumes,omitempty"`
-	HostNetwork                     bool                              `json:"hostNetwork,omitempty"`
+	HostNetwork                     bool                              `json:"hostNetwork"`
 	HostPorts                       []HostPortRange                   `json:"hostPorts,omitempty"`
-	HostPID                         bool                              `json:"hostPID,omitempty"`
-	HostIPC                         bool                              `json:"hostIPC,omitempty"`
+	HostPID                         bool                              `json:"hostPID"`
+	HostIPC                         bool                              `json:"hostIPC"`
 	SELinux                         SELinuxStrategyOptions            `json:"seLinux"`
 	RunAsUser                       RunAsUserStrategyOptions          `json:"runAsUser"`
 	RunAsGroup                      *RunAsGroupStrategyOptions        `json:"runAsGroup,omitempty"`
 	SupplementalGroups              SupplementalGroupsStrategyOptions `json:"supplementalGroups"`
 	FSGroup                         FSGroupStrategyOptions            `json:"fsGroup"`
-	ReadOnlyRootFilesystem          bool                              `json:"readOnlyRootFilesystem,omitempty"`
+	ReadOnlyRootFilesystem          bool                              `json:"readOnlyRootFilesystem"`
 	DefaultAllowPrivilegeEscalation *bool                             `json:"defaultAllowPrivilegeEscalation,omitempty"`
 	AllowPrivilegeEscalation        *bool                             `json:"allowPrivilegeEscalation,omitempty"`
 	AllowedHostPaths                []AllowedHostPath                 `json:"allowedHostPaths,omitempty"`

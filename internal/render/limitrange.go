@@ -1,0 +1,150 @@
+package render
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ContainerLimits are a LimitRange's container item, as resource name → quantity.
+type ContainerLimits struct {
+	Default, DefaultRequest, Min, Max, MaxLimitRequestRatio map[string]string
+}
+
+// MinMax bounds pods or persistent volume claims.
+type MinMax struct {
+	Min, Max map[string]string
+}
+
+// LimitRangeSpec is what a LimitRange is rendered from.
+type LimitRangeSpec struct {
+	Name, Namespace string
+	Container       *ContainerLimits
+	Pod             *MinMax
+	PVC             *MinMax
+}
+
+var (
+	computeResourceRE = regexp.MustCompile(`^(cpu|memory|ephemeral-storage|hugepages-[0-9]+[KMGTPE]i?|[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$`)
+	storageResourceRE = regexp.MustCompile(`^storage$`)
+)
+
+// quantities parses one map attribute, collecting errors that name the attribute and key.
+func quantities(path []any, m map[string]string, keyRE *regexp.Regexp, what string, errs *FieldErrors) corev1.ResourceList {
+	if m == nil {
+		return nil
+	}
+	out := corev1.ResourceList{}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p := append(append([]any(nil), path...), MapKey(k))
+		if !keyRE.MatchString(k) {
+			*errs = append(*errs, FieldError{p, fmt.Sprintf("%q is not a %s resource name", k, what)})
+			continue
+		}
+		q, err := resource.ParseQuantity(m[k])
+		if err != nil {
+			*errs = append(*errs, FieldError{p, fmt.Sprintf("%q is not a Kubernetes quantity (like 500m, 2, 256Mi, 1Gi)", m[k])})
+			continue
+		}
+		if q.Sign() < 0 {
+			*errs = append(*errs, FieldError{p, fmt.Sprintf("%q is negative", m[k])})
+			continue
+		}
+		out[corev1.ResourceName(k)] = q
+	}
+	return out
+}
+
+// LimitRange renders and checks a LimitRange: every quantity parses, and for each
+// resource min ≤ default_request ≤ default ≤ max (as the API server requires).
+func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
+	var errs FieldErrors
+	var items []corev1.LimitRangeItem
+	if c := s.Container; c != nil {
+		item := corev1.LimitRangeItem{
+			Type:                 corev1.LimitTypeContainer,
+			Default:              quantities([]any{"container", "default"}, c.Default, computeResourceRE, "container", &errs),
+			DefaultRequest:       quantities([]any{"container", "default_request"}, c.DefaultRequest, computeResourceRE, "container", &errs),
+			Min:                  quantities([]any{"container", "min"}, c.Min, computeResourceRE, "container", &errs),
+			Max:                  quantities([]any{"container", "max"}, c.Max, computeResourceRE, "container", &errs),
+			MaxLimitRequestRatio: quantities([]any{"container", "max_limit_request_ratio"}, c.MaxLimitRequestRatio, computeResourceRE, "container", &errs),
+		}
+		order(&errs, "container", []named{{"min", item.Min}, {"default_request", item.DefaultRequest}, {"default", item.Default}, {"max", item.Max}})
+		for r, ratio := range item.MaxLimitRequestRatio {
+			if ratio.Cmp(resource.MustParse("1")) < 0 {
+				errs = append(errs, FieldError{[]any{"container", "max_limit_request_ratio", MapKey(r)}, fmt.Sprintf("%s is below 1: a limit can never be smaller than its request", ratio.String())})
+			}
+		}
+		items = append(items, item)
+	}
+	if p := s.Pod; p != nil {
+		item := corev1.LimitRangeItem{
+			Type: corev1.LimitTypePod,
+			Min:  quantities([]any{"pod", "min"}, p.Min, computeResourceRE, "pod", &errs),
+			Max:  quantities([]any{"pod", "max"}, p.Max, computeResourceRE, "pod", &errs),
+		}
+		order(&errs, "pod", []named{{"min", item.Min}, {"max", item.Max}})
+		items = append(items, item)
+	}
+	if p := s.PVC; p != nil {
+		item := corev1.LimitRangeItem{
+			Type: corev1.LimitTypePersistentVolumeClaim,
+			Min:  quantities([]any{"persistent_volume_claim", "min"}, p.Min, storageResourceRE, "persistent volume claim (storage)", &errs),
+			Max:  quantities([]any{"persistent_volume_claim", "max"}, p.Max, storageResourceRE, "persistent volume claim (storage)", &errs),
+		}
+		order(&errs, "persistent_volume_claim", []named{{"min", item.Min}, {"max", item.Max}})
+		items = append(items, item)
+	}
+	if len(items) == 0 {
+		errs = append(errs, FieldError{[]any{"container"}, "a LimitRange needs at least one of container, pod or persistent_volume_claim"})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	om, err := objectMeta(s.Name, s.Namespace, m, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &corev1.LimitRange{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "LimitRange"},
+		ObjectMeta: om,
+		Spec:       corev1.LimitRangeSpec{Limits: items},
+	}, nil
+}
+
+type named struct {
+	name string
+	list corev1.ResourceList
+}
+
+// order checks that, for every resource, each list's value is at most the next ones'.
+func order(errs *FieldErrors, block string, chain []named) {
+	for i := 0; i < len(chain); i++ {
+		for j := i + 1; j < len(chain); j++ {
+			lo, hi := chain[i], chain[j]
+			keys := make([]string, 0, len(lo.list))
+			for r := range lo.list {
+				keys = append(keys, string(r))
+			}
+			sort.Strings(keys)
+			for _, r := range keys {
+				a := lo.list[corev1.ResourceName(r)]
+				b, ok := hi.list[corev1.ResourceName(r)]
+				if ok && a.Cmp(b) > 0 {
+					*errs = append(*errs, FieldError{[]any{block, lo.name, MapKey(r)},
+						fmt.Sprintf("%s %s %s is greater than %s %s %s: a LimitRange needs min <= default_request <= default <= max",
+							lo.name, r, a.String(), hi.name, r, b.String())})
+				}
+			}
+		}
+	}
+}

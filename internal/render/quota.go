@@ -1,0 +1,124 @@
+package render
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ScopeExpression is one scope selector expression of a ResourceQuota.
+type ScopeExpression struct {
+	ScopeName string
+	Operator  string
+	Values    []string
+}
+
+// QuotaSpec is what a ResourceQuota is rendered from.
+type QuotaSpec struct {
+	Name, Namespace string
+	Hard            map[string]string
+	Scopes          []string
+	ScopeSelector   []ScopeExpression
+}
+
+// quotaResourceRE matches the resource names a ResourceQuota accepts.
+var quotaResourceRE = regexp.MustCompile(`^(` + strings.Join([]string{
+	`pods`, `services`, `services\.loadbalancers`, `services\.nodeports`, `secrets`, `configmaps`,
+	`persistentvolumeclaims`, `replicationcontrollers`, `resourcequotas`,
+	`cpu`, `memory`, `ephemeral-storage`, `storage`,
+	`(requests|limits)\.(cpu|memory|ephemeral-storage)`, `requests\.storage`,
+	`(requests|limits)\.hugepages-[0-9]+[KMGTPE]i?`, `hugepages-[0-9]+[KMGTPE]i?`,
+	`count/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*`,
+	`[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.storageclass\.storage\.k8s\.io/(requests\.storage|persistentvolumeclaims)`,
+	`[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.volumeattributesclass\.storage\.k8s\.io/(requests\.storage|persistentvolumeclaims)`,
+	`(requests\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`,
+}, "|") + `)$`)
+
+// QuotaScopes are the ResourceQuota scopes.
+func QuotaScopes() []string {
+	return []string{"BestEffort", "CrossNamespacePodAffinity", "NotBestEffort", "NotTerminating", "PriorityClass", "Terminating", "VolumeAttributesClass"}
+}
+
+// ResourceQuota renders a ResourceQuota and returns warnings: per the guide, a quota on
+// requests and limits of CPU and memory forces every pod to declare them, so a quota
+// without them is said to be weaker.
+func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error) {
+	var errs FieldErrors
+	hard := quantities([]any{"hard"}, s.Hard, quotaResourceRE, "quota", &errs)
+	if len(s.Hard) == 0 {
+		errs = append(errs, FieldError{[]any{"hard"}, "a ResourceQuota needs at least one hard limit, e.g. requests.cpu"})
+	}
+	var scopes []corev1.ResourceQuotaScope
+	for i, sc := range s.Scopes {
+		if !contains(QuotaScopes(), sc) {
+			errs = append(errs, FieldError{[]any{"scopes", i}, fmt.Sprintf("%q is not a quota scope: want one of %s", sc, strings.Join(QuotaScopes(), ", "))})
+		}
+		scopes = append(scopes, corev1.ResourceQuotaScope(sc))
+	}
+	var sel *corev1.ScopeSelector
+	if len(s.ScopeSelector) > 0 {
+		sel = &corev1.ScopeSelector{}
+		for i, e := range s.ScopeSelector {
+			if !contains(QuotaScopes(), e.ScopeName) {
+				errs = append(errs, FieldError{[]any{"scope_selector", i, "scope_name"}, fmt.Sprintf("%q is not a quota scope", e.ScopeName)})
+			}
+			switch e.Operator {
+			case "In", "NotIn":
+				if len(e.Values) == 0 {
+					errs = append(errs, FieldError{[]any{"scope_selector", i, "values"}, "operator " + e.Operator + " needs values"})
+				}
+			case "Exists", "DoesNotExist":
+				if len(e.Values) > 0 {
+					errs = append(errs, FieldError{[]any{"scope_selector", i, "values"}, "operator " + e.Operator + " takes no values"})
+				}
+			default:
+				errs = append(errs, FieldError{[]any{"scope_selector", i, "operator"}, fmt.Sprintf("%q is not an operator: want In, NotIn, Exists or DoesNotExist", e.Operator)})
+			}
+			vals := append([]string(nil), e.Values...)
+			sort.Strings(vals)
+			sel.MatchExpressions = append(sel.MatchExpressions, corev1.ScopedResourceSelectorRequirement{
+				ScopeName: corev1.ResourceQuotaScope(e.ScopeName), Operator: corev1.ScopeSelectorOperator(e.Operator), Values: vals,
+			})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	var warnings []string
+	var missing []string
+	for _, need := range []struct{ key, alias string }{{"requests.cpu", "cpu"}, {"requests.memory", "memory"}, {"limits.cpu", ""}, {"limits.memory", ""}} {
+		if _, ok := hard[corev1.ResourceName(need.key)]; ok {
+			continue
+		}
+		if _, ok := hard[corev1.ResourceName(need.alias)]; need.alias != "" && ok {
+			continue
+		}
+		missing = append(missing, need.key)
+	}
+	if len(missing) > 0 {
+		warnings = append(warnings, fmt.Sprintf("hard has no %s: a quota on requests and limits of CPU and memory makes every pod "+
+			"in the namespace declare them (the guide's advice), and caps what the namespace can take", strings.Join(missing, ", ")))
+	}
+	om, err := objectMeta(s.Name, s.Namespace, m, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &corev1.ResourceQuota{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},
+		ObjectMeta: om,
+		Spec:       corev1.ResourceQuotaSpec{Hard: hard, Scopes: scopes, ScopeSelector: sel},
+	}, warnings, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
