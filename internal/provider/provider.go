@@ -51,7 +51,9 @@ func (p *ekspodsecProvider) Resources(_ context.Context) []func() resource.Resou
 }
 
 func (p *ekspodsecProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewPodSecurityPolicyDataSource,
+	}
 }
 
 func (p *ekspodsecProvider) Functions(_ context.Context) []func() function.Function {

@@ -6,7 +6,6 @@ package render
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -17,33 +16,40 @@ type Meta struct {
 	Annotations map[string]string
 }
 
-// ManagedByLabel marks every rendered object.
-const ManagedByLabel = "app.kubernetes.io/managed-by"
-
-// objectMeta builds metadata with the user's labels and annotations merged over the
-// renderer's own (reserved keys: the renderer's win, and the clash is an error).
+// objectMeta builds metadata with the user's labels and annotations merged with the
+// renderer's own annotations. A user annotation that would change one of the renderer's
+// own (the policy's seccomp and AppArmor annotations) is an error on that key.
 func objectMeta(name, namespace string, m Meta, own map[string]string) (metav1.ObjectMeta, error) {
-	om := metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: map[string]string{ManagedByLabel: "ekspodsec"}}
-	for k, v := range m.Labels {
-		om.Labels[k] = v
+	om := metav1.ObjectMeta{Name: name, Namespace: namespace}
+	if len(m.Labels) > 0 {
+		om.Labels = make(map[string]string, len(m.Labels))
+		for k, v := range m.Labels {
+			om.Labels[k] = v
+		}
 	}
 	if len(own)+len(m.Annotations) > 0 {
-		om.Annotations = map[string]string{}
+		om.Annotations = make(map[string]string, len(own)+len(m.Annotations))
 	}
 	for k, v := range own {
 		om.Annotations[k] = v
 	}
-	var clash []string
-	for k, v := range m.Annotations {
-		if _, reserved := own[k]; reserved && own[k] != v {
-			clash = append(clash, k)
+	var errs FieldErrors
+	keys := make([]string, 0, len(m.Annotations))
+	for k := range m.Annotations {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := m.Annotations[k]
+		if mine, reserved := own[k]; reserved && mine != v {
+			errs = append(errs, FieldError{Path: []any{"annotations", MapKey(k)},
+				Msg: fmt.Sprintf("annotation %q is set by the policy itself to %q and cannot be changed to %q: choose another profile instead", k, mine, v)})
 			continue
 		}
 		om.Annotations[k] = v
 	}
-	if len(clash) > 0 {
-		sort.Strings(clash)
-		return om, fmt.Errorf("annotation %s is set by the policy itself and cannot be overridden", strings.Join(clash, ", "))
+	if len(errs) > 0 {
+		return om, errs
 	}
 	return om, nil
 }

@@ -1,0 +1,101 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+func TestAccPodSecurityPolicy_restricted(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: `
+data "ekspodsec_pod_security_policy" "r" {
+  kubernetes_version = "1.24"
+}
+output "kind" { value = data.ekspodsec_pod_security_policy.r.manifest.kind }
+output "privileged" { value = data.ekspodsec_pod_security_policy.r.manifest.spec.privileged }
+output "drop" { value = data.ekspodsec_pod_security_policy.r.manifest.spec.requiredDropCapabilities[0] }
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.ekspodsec_pod_security_policy.r", "name", "restricted"),
+				resource.TestCheckResourceAttr("data.ekspodsec_pod_security_policy.r", "profile", "restricted"),
+				resource.TestCheckResourceAttrWith("data.ekspodsec_pod_security_policy.r", "yaml", func(y string) error {
+					for _, want := range []string{"kind: PodSecurityPolicy", "privileged: false", "allowPrivilegeEscalation: false",
+						"rule: MustRunAsNonRoot", "- persistentVolumeClaim", "seccomp.security.alpha.kubernetes.io/allowedProfileNames: docker/default,runtime/default"} {
+						if !strings.Contains(y, want) {
+							return errorf("yaml lacks %q:\n%s", want, y)
+						}
+					}
+					return nil
+				}),
+				resource.TestCheckOutput("kind", "PodSecurityPolicy"),
+				resource.TestCheckOutput("privileged", "false"),
+				resource.TestCheckOutput("drop", "ALL"),
+			),
+		}},
+	})
+}
+
+func TestAccPodSecurityPolicy_fargateAndHostPaths(t *testing.T) {
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: `
+data "ekspodsec_pod_security_policy" "f" {
+  name               = "baseline-fargate"
+  profile            = "baseline"
+  fargate            = true
+  kubernetes_version = "v1.23.7"
+  allowed_host_paths = [{ path_prefix = "/var/log" }, { path_prefix = "/data", read_only = false }]
+  additional_volumes = ["csi"]
+  labels             = { team = "platform" }
+}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.ekspodsec_pod_security_policy.f", "allowed_host_paths.0.read_only", "true"),
+				resource.TestCheckResourceAttrWith("data.ekspodsec_pod_security_policy.f", "json", func(j string) error {
+					for _, want := range []string{`"name": "baseline-fargate"`, `"hostNetwork": false`, `"pathPrefix": "/var/log"`, `"readOnly": true`, `"team": "platform"`} {
+						if !strings.Contains(j, want) {
+							return errorf("json lacks %q:\n%s", want, j)
+						}
+					}
+					if strings.Contains(j, "allowedCapabilities") || strings.Contains(j, "hostPorts") {
+						return errorf("a Fargate policy allows no added capabilities or host ports:\n%s", j)
+					}
+					return nil
+				}),
+			),
+		}},
+	})
+}
+
+// TestAccPodSecurityPolicy_refusals: each unsafe or impossible request is an error on
+// the attribute at fault.
+func TestAccPodSecurityPolicy_refusals(t *testing.T) {
+	for name, tc := range map[string]struct{ config, want string }{
+		"privileged on fargate": {`profile = "privileged"
+  fargate = true`, `(?s)Privileged profile on Fargate.*Fargate refuses privileged containers`},
+		"1.25 or later": {`kubernetes_version = "1.29"`, `(?s)removed in Kubernetes 1.25.*Pod Security Admission.*ValidatingAdmissionPolicy`},
+		"capabilities on fargate": {`fargate = true
+  allowed_capabilities = ["NET_ADMIN"]`, `only lets containers drop capabilities`},
+		"relative host path": {`allowed_host_paths = [{ path_prefix = "var/log" }]`, `not absolute`},
+		"host path with ..":  {`allowed_host_paths = [{ path_prefix = "/var/log/../../etc" }]`, `contains ".."`},
+		"unknown profile":    {`profile = "lenient"`, `value must be one of`},
+		"unknown capability": {`allowed_capabilities = ["CAP_SYS_ADMIN"]`, `without CAP_`},
+		"unknown volume":     {`additional_volumes = ["hostpath"]`, `value must be one of`},
+		"bad version":        {`kubernetes_version = "latest"`, `not a Kubernetes version`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: protoV6,
+				Steps: []resource.TestStep{{
+					Config:      "data \"ekspodsec_pod_security_policy\" \"x\" {\n  " + tc.config + "\n}\n",
+					ExpectError: wrapped(tc.want),
+				}},
+			})
+		})
+	}
+}
