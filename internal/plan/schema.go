@@ -34,7 +34,9 @@ type spec struct {
 	// computed attributes are filled by the provider when the user did not write them, so
 	// an unknown value there means "not set" unless the configuration wrote the attribute.
 	computed bool
-	fields   map[string]*spec
+	// unbounded marks an object read from a provider block list without max_items.
+	unbounded bool
+	fields    map[string]*spec
 	// keys are the field names in sorted order, so conversion (and its first error) is
 	// deterministic; filled by finish.
 	keys []string
@@ -168,7 +170,9 @@ func volumeSpec() *spec {
 		"config_map":              presence("configMap", fieldSpec{"name": attr("name")}),
 		"secret":                  presence("secret", fieldSpec{"secret_name": attr("secretName")}),
 		"persistent_volume_claim": presence("persistentVolumeClaim", fieldSpec{"claim_name": attr("claimName"), "read_only": attr("readOnly")}),
-		"projected":               presence("projected", nil),
+		// The provider declares projected as a list of blocks; Kubernetes has one object:
+		// the first block is read (object shape reads element 0).
+		"projected":               {k8s: "projected", shape: object, fields: fieldSpec{}, unbounded: true},
 		"downward_api":            presence("downwardAPI", nil),
 		"csi":                     presence("csi", fieldSpec{"driver": attr("driver"), "read_only": attr("readOnly")}),
 		"ephemeral":               presence("ephemeral", nil),
@@ -232,7 +236,8 @@ func podSpec() *spec {
 }
 
 func podTemplateSpec() *spec {
-	return block("template", fieldSpec{"metadata": metadataSpec(true), "spec": podSpec()})
+	// A pod template's namespace is the workload's: job templates have no namespace attribute.
+	return block("template", fieldSpec{"metadata": metadataSpec(false), "spec": podSpec()})
 }
 
 // resourceSpec is the root spec of a resource type's value.
@@ -259,18 +264,21 @@ func cronJobResource() *spec {
 	}}
 }
 
-func ruleSpec() *spec {
-	return blocks("rules", fieldSpec{
-		"api_groups":        seq("apiGroups"),
-		"resources":         seq("resources"),
-		"resource_names":    seq("resourceNames"),
-		"verbs":             seq("verbs"),
-		"non_resource_urls": seq("nonResourceURLs"),
-	})
+func ruleSpec(cluster bool) *spec {
+	f := fieldSpec{
+		"api_groups":     seq("apiGroups"),
+		"resources":      seq("resources"),
+		"resource_names": seq("resourceNames"),
+		"verbs":          seq("verbs"),
+	}
+	if cluster {
+		f["non_resource_urls"] = seq("nonResourceURLs")
+	}
+	return blocks("rules", f)
 }
 
 func roleResource(namespaced bool) *spec {
-	f := fieldSpec{"metadata": metadataSpec(namespaced), "rule": ruleSpec()}
+	f := fieldSpec{"metadata": metadataSpec(namespaced), "rule": ruleSpec(!namespaced)}
 	if !namespaced {
 		f["aggregation_rule"] = block("aggregationRule", fieldSpec{
 			"cluster_role_selectors": blocks("clusterRoleSelectors", fieldSpec{"match_labels": dict("matchLabels")}),
