@@ -129,6 +129,16 @@ type Options struct {
 	AdditionalVolumes []string
 	// ReadOnlyRootFilesystem, when set, overrides the level's default.
 	ReadOnlyRootFilesystem *bool
+	// UserRanges, when set, make runAsUser MustRunAs these ranges instead of the level's
+	// rule. The restricted level refuses a range that includes 0 (root).
+	UserRanges []IDRange
+	// GroupRanges, when set, make supplementalGroups and fsGroup MustRunAs these ranges.
+	// The restricted level refuses a range that includes 0 (the root group).
+	GroupRanges []IDRange
+	// Seccomp and AppArmor, when set, replace the level's allowed and default profiles.
+	// The restricted level refuses "unconfined" and "*".
+	Seccomp  *AnnotationProfiles
+	AppArmor *AnnotationProfiles
 }
 
 // ErrFargatePrivileged is returned for the privileged level on Fargate.
@@ -181,6 +191,31 @@ func New(level Level, opts Options) (Profile, error) {
 	}
 	if opts.ReadOnlyRootFilesystem != nil {
 		p.ReadOnlyRootFilesystem = *opts.ReadOnlyRootFilesystem
+	}
+	if opts.UserRanges != nil {
+		if err := checkRanges("user", level, opts.UserRanges); err != nil {
+			return Profile{}, err
+		}
+		p.RunAsUser = IDRule{Rule: RuleMustRunAs, Ranges: slices.Clone(opts.UserRanges)}
+	}
+	if opts.GroupRanges != nil {
+		if err := checkRanges("group", level, opts.GroupRanges); err != nil {
+			return Profile{}, err
+		}
+		p.SupplementalGroups = IDRule{Rule: RuleMustRunAs, Ranges: slices.Clone(opts.GroupRanges)}
+		p.FSGroup = IDRule{Rule: RuleMustRunAs, Ranges: slices.Clone(opts.GroupRanges)}
+	}
+	if opts.Seccomp != nil {
+		if err := checkAnnotationProfiles("seccomp", level, *opts.Seccomp); err != nil {
+			return Profile{}, err
+		}
+		p.Seccomp = AnnotationProfiles{Allowed: slices.Clone(opts.Seccomp.Allowed), Default: opts.Seccomp.Default}
+	}
+	if opts.AppArmor != nil {
+		if err := checkAnnotationProfiles("AppArmor", level, *opts.AppArmor); err != nil {
+			return Profile{}, err
+		}
+		p.AppArmor = AnnotationProfiles{Allowed: slices.Clone(opts.AppArmor.Allowed), Default: opts.AppArmor.Default}
 	}
 	if opts.Fargate {
 		p.Fargate = true
@@ -266,6 +301,39 @@ func defaults(level Level) (Profile, error) {
 		}, nil
 	}
 	return Profile{}, fmt.Errorf("unknown profile %q: want one of %s", level, strings.Join(Levels(), ", "))
+}
+
+// checkRanges refuses empty or inverted ranges, and on the restricted level any range
+// that lets a process run as root (ID 0).
+func checkRanges(what string, level Level, ranges []IDRange) error {
+	if len(ranges) == 0 {
+		return fmt.Errorf("%s ranges are empty: give at least one range, or leave them unset for the level's default", what)
+	}
+	for _, r := range ranges {
+		if r.Min < 0 || r.Max < r.Min {
+			return fmt.Errorf("%s range %d-%d is not a range: want 0 <= min <= max", what, r.Min, r.Max)
+		}
+		if level == Restricted && r.Min == 0 {
+			return fmt.Errorf("%s range %d-%d includes 0 (root), which the restricted profile forbids: start at 1", what, r.Min, r.Max)
+		}
+	}
+	return nil
+}
+
+// checkAnnotationProfiles refuses a default that is not allowed, and on the restricted
+// level an unconfined or wildcard profile.
+func checkAnnotationProfiles(what string, level Level, a AnnotationProfiles) error {
+	if a.Default != "" && !slices.Contains(a.Allowed, a.Default) && !slices.Contains(a.Allowed, "*") {
+		return fmt.Errorf("%s default profile %q is not among the allowed ones (%s)", what, a.Default, strings.Join(a.Allowed, ", "))
+	}
+	if level == Restricted {
+		for _, v := range append(slices.Clone(a.Allowed), a.Default) {
+			if v == "*" || v == "unconfined" {
+				return fmt.Errorf("%s profile %q lets containers run unconfined, which the restricted profile forbids", what, v)
+			}
+		}
+	}
+	return nil
 }
 
 func appendUnique(list []string, v string) []string {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -31,6 +32,9 @@ func (e FieldError) Error() string {
 			fmt.Fprintf(&b, "[%q]", string(v))
 		}
 	}
+	if b.Len() == 0 {
+		return e.Msg
+	}
 	return b.String() + ": " + e.Msg
 }
 
@@ -43,4 +47,27 @@ func (es FieldErrors) Error() string {
 		s = append(s, e.Error())
 	}
 	return strings.Join(s, "; ")
+}
+
+// add appends err to es: its FieldErrors when it has them, or else one error without a
+// path. A nil err adds nothing.
+func (es *FieldErrors) add(err error) {
+	if err == nil {
+		return
+	}
+	var fe FieldErrors
+	if errors.As(err, &fe) {
+		*es = append(*es, fe...)
+		return
+	}
+	*es = append(*es, FieldError{Msg: err.Error()})
+}
+
+// orNil returns es as an error, or nil when there is none (a nil FieldErrors in an error
+// interface is not nil).
+func (es FieldErrors) orNil() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
 }

@@ -28,8 +28,14 @@ type LimitRangeSpec struct {
 	PVC             *MinMax
 }
 
+// ComputeResourcePattern matches the resource names a LimitRange's container and pod
+// items take: cpu, memory, ephemeral-storage, hugepages-<size> and extended resources
+// such as nvidia.com/gpu.
+const ComputeResourcePattern = `^(cpu|memory|ephemeral-storage|hugepages-[0-9]+[KMGTPE]i?|[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$`
+
+// Compiled patterns (read-only).
 var (
-	computeResourceRE = regexp.MustCompile(`^(cpu|memory|ephemeral-storage|hugepages-[0-9]+[KMGTPE]i?|[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$`)
+	computeResourceRE = regexp.MustCompile(ComputeResourcePattern)
 	storageResourceRE = regexp.MustCompile(`^storage$`)
 )
 
@@ -107,12 +113,12 @@ func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 	if len(items) == 0 {
 		errs = append(errs, FieldError{[]any{"container"}, "a LimitRange needs at least one of container, pod or persistent_volume_claim"})
 	}
+	checkSubdomain(&errs, []any{"name"}, "name", s.Name)
+	checkNamespace(&errs, []any{"namespace"}, s.Namespace)
+	om, err := objectMeta(s.Name, s.Namespace, m, nil)
+	errs.add(err)
 	if len(errs) > 0 {
 		return nil, errs
-	}
-	om, err := objectMeta(s.Name, s.Namespace, m, nil)
-	if err != nil {
-		return nil, err
 	}
 	return &corev1.LimitRange{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "LimitRange"},

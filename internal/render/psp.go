@@ -13,10 +13,14 @@ import (
 // PodSecurityPolicy renders the policy of a profile. For the restricted level it is the
 // EKS guide's restricted policy, field for field (the guide's YAML has indentation
 // mistakes; this renders what it means).
+//
+// Errors are FieldErrors on "name" and "annotations".
 func PodSecurityPolicy(p profile.Profile, name string, m Meta) (*psp.PodSecurityPolicy, error) {
+	var errs FieldErrors
 	if name == "" {
 		name = p.Name
 	}
+	checkSubdomain(&errs, []any{"name"}, "name", name)
 	own := map[string]string{}
 	if len(p.Seccomp.Allowed) > 0 {
 		own[psp.SeccompAllowedProfilesAnnotation] = strings.Join(p.Seccomp.Allowed, ",")
@@ -31,8 +35,9 @@ func PodSecurityPolicy(p profile.Profile, name string, m Meta) (*psp.PodSecurity
 		own[psp.AppArmorDefaultProfileAnnotation] = p.AppArmor.Default
 	}
 	om, err := objectMeta(name, "", m, own)
-	if err != nil {
-		return nil, err
+	errs.add(err)
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	escalation := p.AllowPrivilegeEscalation
 	spec := psp.PodSecurityPolicySpec{

@@ -25,18 +25,23 @@ type QuotaSpec struct {
 	ScopeSelector   []ScopeExpression
 }
 
-// quotaResourceRE matches the resource names a ResourceQuota accepts.
-var quotaResourceRE = regexp.MustCompile(`^(` + strings.Join([]string{
-	`pods`, `services`, `services\.loadbalancers`, `services\.nodeports`, `secrets`, `configmaps`,
-	`persistentvolumeclaims`, `replicationcontrollers`, `resourcequotas`,
-	`cpu`, `memory`, `ephemeral-storage`, `storage`,
-	`(requests|limits)\.(cpu|memory|ephemeral-storage)`, `requests\.storage`,
-	`(requests|limits)\.hugepages-[0-9]+[KMGTPE]i?`, `hugepages-[0-9]+[KMGTPE]i?`,
-	`count/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*`,
-	`[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.storageclass\.storage\.k8s\.io/(requests\.storage|persistentvolumeclaims)`,
-	`[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.volumeattributesclass\.storage\.k8s\.io/(requests\.storage|persistentvolumeclaims)`,
-	`(requests\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`,
-}, "|") + `)$`)
+// QuotaResourcePattern matches the resource names a ResourceQuota accepts: object counts
+// (pods, services, count/<resource>.<group>, ...), compute requests and limits (cpu,
+// requests.memory, limits.ephemeral-storage, hugepages-*), storage (requests.storage,
+// <class>.storageclass.storage.k8s.io/requests.storage) and extended resources
+// (requests.nvidia.com/gpu).
+const QuotaResourcePattern = `^(` + `pods|services|services\.loadbalancers|services\.nodeports|secrets|configmaps|` +
+	`persistentvolumeclaims|replicationcontrollers|resourcequotas|` +
+	`cpu|memory|ephemeral-storage|storage|` +
+	`(requests|limits)\.(cpu|memory|ephemeral-storage)|requests\.storage|` +
+	`(requests|limits)\.hugepages-[0-9]+[KMGTPE]i?|hugepages-[0-9]+[KMGTPE]i?|` +
+	`count/[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*|` +
+	`[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.storageclass\.storage\.k8s\.io/(requests\.storage|persistentvolumeclaims)|` +
+	`[a-z0-9]([-a-z0-9.]*[a-z0-9])?\.volumeattributesclass\.storage\.k8s\.io/(requests\.storage|persistentvolumeclaims)|` +
+	`(requests\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?` + `)$`
+
+// quotaResourceRE is QuotaResourcePattern compiled (read-only).
+var quotaResourceRE = regexp.MustCompile(QuotaResourcePattern)
 
 // QuotaScopes are the ResourceQuota scopes.
 func QuotaScopes() []string {
@@ -64,19 +69,19 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 		sel = &corev1.ScopeSelector{}
 		for i, e := range s.ScopeSelector {
 			if !contains(QuotaScopes(), e.ScopeName) {
-				errs = append(errs, FieldError{[]any{"scope_selector", i, "scope_name"}, fmt.Sprintf("%q is not a quota scope", e.ScopeName)})
+				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "scope_name"}, fmt.Sprintf("%q is not a quota scope", e.ScopeName)})
 			}
 			switch e.Operator {
 			case "In", "NotIn":
 				if len(e.Values) == 0 {
-					errs = append(errs, FieldError{[]any{"scope_selector", i, "values"}, "operator " + e.Operator + " needs values"})
+					errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "values"}, "operator " + e.Operator + " needs values"})
 				}
 			case "Exists", "DoesNotExist":
 				if len(e.Values) > 0 {
-					errs = append(errs, FieldError{[]any{"scope_selector", i, "values"}, "operator " + e.Operator + " takes no values"})
+					errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "values"}, "operator " + e.Operator + " takes no values"})
 				}
 			default:
-				errs = append(errs, FieldError{[]any{"scope_selector", i, "operator"}, fmt.Sprintf("%q is not an operator: want In, NotIn, Exists or DoesNotExist", e.Operator)})
+				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "operator"}, fmt.Sprintf("%q is not an operator: want In, NotIn, Exists or DoesNotExist", e.Operator)})
 			}
 			vals := append([]string(nil), e.Values...)
 			sort.Strings(vals)
@@ -85,6 +90,8 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 			})
 		}
 	}
+	checkSubdomain(&errs, []any{"name"}, "name", s.Name)
+	checkNamespace(&errs, []any{"namespace"}, s.Namespace)
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}

@@ -17,7 +17,7 @@ type Binding struct {
 
 // ForbiddenGroups are the groups that stand for everyone or every service account:
 // binding a policy to them is the mistake the guide warns against
-// (eks:podsecuritypolicy:authenticated).
+// (EKS's eks:podsecuritypolicy:authenticated binding). The value says who they are.
 func ForbiddenGroups() map[string]string {
 	return map[string]string{
 		"system:authenticated":   "every authenticated user and service account",
@@ -27,71 +27,106 @@ func ForbiddenGroups() map[string]string {
 	}
 }
 
-// ForbiddenGroupError explains why a group may not be granted a policy.
-func ForbiddenGroupError(group string) error {
+// ForbiddenGroupMessage explains why a group may not be granted a policy, or returns ""
+// for a group that may be.
+func ForbiddenGroupMessage(group string) string {
 	who, ok := ForbiddenGroups()[group]
 	if !ok {
-		return nil
+		return ""
 	}
-	return fmt.Errorf("group %q is %s: granting it use of the policy lets any pod use it, which is exactly EKS's "+
+	return fmt.Sprintf("group %q is %s: granting it use of the policy lets any pod use it, which is exactly EKS's "+
 		"eks:podsecuritypolicy:authenticated binding that the guide tells you to remove. Name the service accounts, "+
 		"or leave service_accounts and groups empty to grant the namespace's own service accounts (system:serviceaccounts:NAMESPACE)", group, who)
 }
 
+// RoleName is the ClusterRole name used when none is given: psp:<policy>.
+func RoleName(policy string) string { return "psp:" + policy }
+
 // PolicyRBAC renders the ClusterRole that allows `use` of exactly one PodSecurityPolicy,
-// and one RoleBinding per namespace (never a ClusterRoleBinding). A binding with neither
-// service accounts nor groups grants the namespace's own service accounts.
+// and one RoleBinding per namespace (never a ClusterRoleBinding), sorted by namespace. A
+// binding with neither service accounts nor groups grants the namespace's own service
+// accounts (group system:serviceaccounts:<namespace>). Errors are FieldErrors whose paths
+// are policy_name, role_name and binding[i].namespace / .service_accounts[j] / .groups[j].
 func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.ClusterRole, []*rbacv1.RoleBinding, error) {
+	var errs FieldErrors
+	checkSubdomain(&errs, []any{"policy_name"}, "policy_name", policy)
 	if role == "" {
-		role = "psp:" + policy
+		role = RoleName(policy)
+	} else {
+		checkRBACName(&errs, []any{"role_name"}, "role_name", role)
+	}
+	if len(bindings) == 0 {
+		errs = append(errs, FieldError{Path: []any{"binding"}, Msg: "at least one binding is needed: a ClusterRole nobody is bound to grants nothing"})
+	}
+	seen := map[string]int{}
+	var rbs []*rbacv1.RoleBinding
+	for i, b := range bindings {
+		at := func(rest ...any) []any { return append([]any{"binding", i}, rest...) }
+		checkNamespace(&errs, at("namespace"), b.Namespace)
+		if first, dup := seen[b.Namespace]; dup {
+			errs = append(errs, FieldError{Path: at("namespace"), Msg: fmt.Sprintf(
+				"namespace %q already has binding %d: put all its service accounts and groups in one binding", b.Namespace, first)})
+			continue
+		}
+		seen[b.Namespace] = i
+		var subjects []rbacv1.Subject
+		sas := sortedUnique(b.ServiceAccounts)
+		for j, sa := range b.ServiceAccounts {
+			checkSubdomain(&errs, at("service_accounts", j), "service account", sa)
+		}
+		for _, sa := range sas {
+			subjects = append(subjects, rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Name: sa, Namespace: b.Namespace})
+		}
+		for j, g := range b.Groups {
+			if msg := ForbiddenGroupMessage(g); msg != "" {
+				errs = append(errs, FieldError{Path: at("groups", j), Msg: msg})
+			} else if g == "" {
+				errs = append(errs, FieldError{Path: at("groups", j), Msg: "a group name must not be empty"})
+			}
+		}
+		for _, g := range sortedUnique(b.Groups) {
+			subjects = append(subjects, rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: g})
+		}
+		if len(subjects) == 0 {
+			subjects = []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "system:serviceaccounts:" + b.Namespace}}
+		}
+		rbs = append(rbs, &rbacv1.RoleBinding{
+			TypeMeta:   metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "RoleBinding"},
+			ObjectMeta: metav1.ObjectMeta{Name: role, Namespace: b.Namespace},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
+			Subjects:   subjects,
+		})
 	}
 	om, err := objectMeta(role, "", m, nil)
-	if err != nil {
-		return nil, nil, err
+	errs.add(err)
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	for _, rb := range rbs {
+		rb.ObjectMeta, _ = objectMeta(role, rb.Namespace, m, nil) // same Meta: cannot fail twice
 	}
 	cr := &rbacv1.ClusterRole{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
+		TypeMeta:   metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "ClusterRole"},
 		ObjectMeta: om,
 		Rules: []rbacv1.PolicyRule{{
 			APIGroups: []string{"policy"}, Resources: []string{"podsecuritypolicies"},
 			ResourceNames: []string{policy}, Verbs: []string{"use"},
 		}},
 	}
-	seen := map[string]bool{}
-	var rbs []*rbacv1.RoleBinding
-	for _, b := range bindings {
-		if seen[b.Namespace] {
-			return nil, nil, fmt.Errorf("namespace %q has two bindings: put its service accounts and groups in one", b.Namespace)
-		}
-		seen[b.Namespace] = true
-		var subjects []rbacv1.Subject
-		sas := append([]string(nil), b.ServiceAccounts...)
-		sort.Strings(sas)
-		for _, sa := range sas {
-			subjects = append(subjects, rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Name: sa, Namespace: b.Namespace})
-		}
-		groups := append([]string(nil), b.Groups...)
-		sort.Strings(groups)
-		for _, g := range groups {
-			if err := ForbiddenGroupError(g); err != nil {
-				return nil, nil, err
-			}
-			subjects = append(subjects, rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: g})
-		}
-		if len(subjects) == 0 {
-			subjects = []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "system:serviceaccounts:" + b.Namespace}}
-		}
-		bm, err := objectMeta(role, b.Namespace, m, nil)
-		if err != nil {
-			return nil, nil, err
-		}
-		rbs = append(rbs, &rbacv1.RoleBinding{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding"},
-			ObjectMeta: bm,
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
-			Subjects:   subjects,
-		})
-	}
 	sort.Slice(rbs, func(i, j int) bool { return rbs[i].Namespace < rbs[j].Namespace })
 	return cr, rbs, nil
+}
+
+// sortedUnique returns a sorted copy of list without duplicates.
+func sortedUnique(list []string) []string {
+	out := append([]string(nil), list...)
+	sort.Strings(out)
+	j := 0
+	for i, v := range out {
+		if i == 0 || v != out[j-1] {
+			out[j] = v
+			j++
+		}
+	}
+	return out[:j]
 }

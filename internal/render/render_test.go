@@ -3,11 +3,14 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -174,9 +177,90 @@ func TestRBAC(t *testing.T) {
 	y, _ := YAML(objs...)
 	golden(t, "rbac.yaml", y)
 	for _, g := range []string{"system:authenticated", "system:unauthenticated", "system:anonymous", "system:serviceaccounts"} {
-		if _, _, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{g}}}, Meta{}); err == nil || !strings.Contains(err.Error(), "eks:podsecuritypolicy:authenticated") {
+		_, _, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"ops", g}}}, Meta{})
+		var fe FieldErrors
+		if !errors.As(err, &fe) || len(fe) != 1 || fmt.Sprint(fe[0].Path) != "[binding 0 groups 1]" ||
+			!strings.Contains(fe[0].Msg, "eks:podsecuritypolicy:authenticated") || !strings.Contains(fe[0].Msg, g) {
 			t.Errorf("group %s: %v", g, err)
 		}
+	}
+	// a namespace's own service accounts group, and ordinary groups, are fine
+	if _, rbs, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"system:serviceaccounts:x", "ops"}}}, Meta{}); err != nil ||
+		len(rbs[0].Subjects) != 2 || rbs[0].Subjects[0].Name != "ops" {
+		t.Errorf("allowed groups: %v %+v", err, rbs)
+	}
+	_, _, err = PolicyRBAC("p", "", []Binding{{Namespace: "a"}, {Namespace: "a"}, {Namespace: "Bad_NS"}}, Meta{})
+	if err == nil || !strings.Contains(err.Error(), `binding[1].namespace: namespace "a" already has binding 0`) ||
+		!strings.Contains(err.Error(), `binding[2].namespace: namespace "Bad_NS" is not a valid namespace name`) {
+		t.Errorf("duplicate/invalid namespaces: %v", err)
+	}
+	if _, _, err := PolicyRBAC("p", "", nil, Meta{}); err == nil || !strings.Contains(err.Error(), "binding: at least one binding") {
+		t.Errorf("no binding: %v", err)
+	}
+}
+
+func TestAnnotationsAndLabels(t *testing.T) {
+	p := profile.MustNew(profile.Restricted, profile.Options{})
+	obj, err := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"owner": "sre",
+		psp.SeccompDefaultProfileAnnotation: "runtime/default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obj.Labels["team"] != "a" || obj.Annotations["owner"] != "sre" || len(obj.Annotations) != 5 {
+		t.Errorf("metadata %+v", obj.ObjectMeta)
+	}
+	_, err = PodSecurityPolicy(p, "Not A Name", Meta{Annotations: map[string]string{psp.SeccompDefaultProfileAnnotation: "unconfined"}})
+	var fe FieldErrors
+	if !errors.As(err, &fe) || len(fe) != 2 {
+		t.Fatalf("errors %v", err)
+	}
+	if fmt.Sprint(fe[0].Path) != "[name]" || fmt.Sprint(fe[1].Path) != "[annotations "+psp.SeccompDefaultProfileAnnotation+"]" ||
+		!strings.Contains(fe[1].Msg, `cannot be changed to "unconfined"`) {
+		t.Errorf("errors %v", fe)
+	}
+}
+
+// TestTerraformValue: the dynamic value carries the object's shape and exact values.
+func TestTerraformValue(t *testing.T) {
+	m := render(t, profile.MustNew(profile.Restricted, profile.Options{}), "")
+	v, err := Manifest(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, ok := v.UnderlyingValue().(types.Object)
+	if !ok {
+		t.Fatalf("manifest is %T, want an object", v.UnderlyingValue())
+	}
+	spec := obj.Attributes()["spec"].(types.Object).Attributes()
+	if spec["privileged"].(types.Bool).ValueBool() || spec["runAsUser"].(types.Object).Attributes()["rule"].(types.String).ValueString() != "MustRunAsNonRoot" {
+		t.Errorf("spec %v", spec)
+	}
+	maxID := spec["fsGroup"].(types.Object).Attributes()["ranges"].(types.Tuple).Elements()[0].(types.Object).Attributes()["max"].(types.Number).ValueBigFloat()
+	if i, acc := maxID.Int64(); i != 65535 || acc != 0 {
+		t.Errorf("fsGroup max %v", maxID)
+	}
+	vols := spec["volumes"].(types.Tuple).Elements()
+	if len(vols) != 6 || vols[5].(types.String).ValueString() != "persistentVolumeClaim" {
+		t.Errorf("volumes %v", vols)
+	}
+	cr, rbs, _ := PolicyRBAC("restricted", "", []Binding{{Namespace: "a"}, {Namespace: "b", ServiceAccounts: []string{"x"}}}, Meta{})
+	objs, _ := All(cr, rbs[0], rbs[1])
+	many, err := Manifests(objs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tup, ok := many.UnderlyingValue().(types.Tuple); !ok || len(tup.Elements()) != 3 {
+		t.Errorf("manifests %v", many)
+	}
+	byNS, err := ManifestsByKey(map[string]map[string]any{"a": objs[1], "b": objs[2]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := byNS.UnderlyingValue().(types.Object); !ok || len(o.Attributes()) != 2 {
+		t.Errorf("by key %v", byNS)
+	}
+	if _, err := TerraformValue(map[string]any{"f": 1.5}); err == nil {
+		t.Error("a float64 (not from Generic) was accepted")
 	}
 }
 

@@ -1,0 +1,43 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/validation/path"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// Name patterns, for the provider's schema validators (the renderers check the same with
+// k8s.io/apimachinery's validation).
+const (
+	// DNSSubdomainPattern is an object name such as a PodSecurityPolicy's or a LimitRange's.
+	DNSSubdomainPattern = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	// DNSLabelPattern is a namespace name.
+	DNSLabelPattern = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+)
+
+// checkSubdomain adds an error when name is not a DNS subdomain (most object names).
+func checkSubdomain(errs *FieldErrors, at []any, what, name string) {
+	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
+		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("%s %q is not a valid name: %s", what, name, strings.Join(msgs, "; "))})
+	}
+}
+
+// checkNamespace adds an error when ns is not a namespace name (a DNS label).
+func checkNamespace(errs *FieldErrors, at []any, ns string) {
+	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
+		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("namespace %q is not a valid namespace name: %s", ns, strings.Join(msgs, "; "))})
+	}
+}
+
+// checkRBACName adds an error when name cannot name an RBAC object (any path segment).
+func checkRBACName(errs *FieldErrors, at []any, what, name string) {
+	msgs := path.IsValidPathSegmentName(name)
+	if name == "" {
+		msgs = append(msgs, "must not be empty")
+	}
+	if len(msgs) > 0 {
+		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("%s %q is not a valid name: %s", what, name, strings.Join(msgs, "; "))})
+	}
+}
