@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -106,8 +107,8 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 			},
 			"additional_volumes": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Volume types allowed on top of the profile's own, in PodSecurityPolicy names (e.g. `csi`, `ephemeral`).",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(volumeType()), listvalidator.UniqueValues()},
+				MarkdownDescription: "Volume types allowed on top of the profile's own, in PodSecurityPolicy names (e.g. `csi`, `ephemeral`). `hostPath` is refused here: allow host paths with `allowed_host_paths`, which restricts them to prefixes.",
+				Validators:          []validator.List{listvalidator.ValueStringsAre(additionalVolume()), listvalidator.UniqueValues()},
 			},
 			"read_only_root_filesystem": schema.BoolAttribute{
 				Optional:            true,
@@ -116,31 +117,34 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 			"labels":      labelsAttribute(),
 			"annotations": annotationsAttribute(),
 			"id":          idAttribute(),
-			"manifest": schema.DynamicAttribute{
-				Computed:            true,
-				MarkdownDescription: "The PodSecurityPolicy as an object, ready for `kubernetes_manifest.manifest`.",
-			},
-			"yaml": yamlAttribute(false),
-			"json": jsonAttribute(false),
+			"manifest":    manifestAttribute("PodSecurityPolicy"),
+			"yaml":        yamlAttribute(false),
+			"json":        jsonAttribute(false),
 		},
 	}
 }
 
-// ValidateConfig refuses what cannot work, with the attribute at fault.
+// ValidateConfig refuses what cannot work, with the attribute at fault, as soon as the
+// values are known (terraform validate already says it).
 func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var m podSecurityPolicyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	var fargate types.Bool
+	var level, version types.String
+	var caps types.List
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("fargate"), &fargate)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("profile"), &level)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("kubernetes_version"), &version)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("allowed_capabilities"), &caps)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if m.Fargate.ValueBool() && m.Profile.ValueString() == string(profile.Privileged) {
+	if fargate.ValueBool() && level.ValueString() == string(profile.Privileged) {
 		resp.Diagnostics.AddAttributeError(path.Root("fargate"), "Privileged profile on Fargate", profile.ErrFargatePrivileged.Error())
 	}
-	if m.Fargate.ValueBool() && !m.AllowedCapabilities.IsNull() && !m.AllowedCapabilities.IsUnknown() && len(m.AllowedCapabilities.Elements()) > 0 {
+	if fargate.ValueBool() && !caps.IsNull() && !caps.IsUnknown() && len(caps.Elements()) > 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("allowed_capabilities"), "Added capabilities on Fargate", profile.ErrFargateCapabilities.Error())
 	}
-	if v := m.KubernetesVersion; !v.IsNull() && !v.IsUnknown() {
-		if parsed, err := k8sversion.Parse(v.ValueString()); err == nil && parsed.AtLeast(1, 25) {
+	if !version.IsNull() && !version.IsUnknown() {
+		if parsed, err := k8sversion.Parse(version.ValueString()); err == nil && parsed.AtLeast(1, 25) {
 			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
 				render.PSPRemovedMessage(parsed.String()))
 		}
@@ -148,6 +152,11 @@ func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req da
 }
 
 func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+		"manifest": types.DynamicUnknown(), "name": types.StringUnknown(), "profile": types.StringUnknown(),
+	}), &resp.Diagnostics) {
+		return
+	}
 	var m podSecurityPolicyModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
@@ -203,10 +212,10 @@ func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.R
 	}
 	obj, err := render.PodSecurityPolicy(p, m.Name.ValueString(), meta)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("annotations"), "Cannot render the policy", err.Error())
+		fieldDiagnostics(err, "Cannot render the policy", &resp.Diagnostics)
 		return
 	}
-	out, err := encodeOutputs([]any{obj}, true)
+	out, err := encodeOutputs(obj)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the policy", err.Error())
 		return

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
@@ -85,8 +86,11 @@ func TestAccPodSecurityPolicy_refusals(t *testing.T) {
 		"host path with ..":  {`allowed_host_paths = [{ path_prefix = "/var/log/../../etc" }]`, `contains ".."`},
 		"unknown profile":    {`profile = "lenient"`, `value must be one of`},
 		"unknown capability": {`allowed_capabilities = ["CAP_SYS_ADMIN"]`, `without CAP_`},
-		"unknown volume":     {`additional_volumes = ["hostpath"]`, `value must be one of`},
-		"bad version":        {`kubernetes_version = "latest"`, `not a Kubernetes version`},
+		"unknown volume":     {`additional_volumes = ["hostpath"]`, `(?s)additional_volumes\[0\]: "hostpath" is not a volume type`},
+		"hostPath wholesale": {`additional_volumes = ["hostPath"]`, `(?s)hostPath is not allowed wholesale.*allowed_host_paths`},
+		"reserved annotation": {`annotations = { "seccomp.security.alpha.kubernetes.io/defaultProfileName" = "unconfined" }`,
+			`(?s)annotations\["seccomp.security.alpha.kubernetes.io/defaultProfileName"\].*cannot be changed to "unconfined"`},
+		"bad version": {`kubernetes_version = "latest"`, `not a Kubernetes version`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
@@ -97,5 +101,22 @@ func TestAccPodSecurityPolicy_refusals(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+// TestPodSecurityPolicyWarnsWithoutVersion: without kubernetes_version the policy is
+// rendered, with a warning that it needs a cluster older than 1.25.
+func TestPodSecurityPolicyWarnsWithoutVersion(t *testing.T) {
+	resp := readWith(t, NewPodSecurityPolicyDataSource(), nil)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	w := resp.Diagnostics.Warnings()
+	if len(w) != 1 || !strings.Contains(w[0].Summary(), "older than Kubernetes 1.25") {
+		t.Fatalf("warnings %v", w)
+	}
+	with := readWith(t, NewPodSecurityPolicyDataSource(), map[string]tftypes.Value{"kubernetes_version": str("1.23")})
+	if len(with.Diagnostics) != 0 {
+		t.Errorf("with a version: %v", with.Diagnostics)
 	}
 }

@@ -53,6 +53,9 @@ func (p *ekspodsecProvider) Resources(_ context.Context) []func() resource.Resou
 func (p *ekspodsecProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewPodSecurityPolicyDataSource,
+		NewPodSecurityPolicyRBACDataSource,
+		NewLimitRangeDataSource,
+		NewResourceQuotaDataSource,
 	}
 }
 

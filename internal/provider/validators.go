@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"k8s.io/apimachinery/pkg/api/resource"
+	apipath "k8s.io/apimachinery/pkg/api/validation/path"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
@@ -29,7 +32,7 @@ func (v funcValidator) ValidateString(_ context.Context, req validator.StringReq
 		return
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.desc, err.Error())
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.desc, req.Path.String()+": "+err.Error())
 	}
 }
 
@@ -53,8 +56,18 @@ func capabilityName() validator.String {
 	}}
 }
 
-func volumeType() validator.String {
-	return stringvalidator.OneOf(profile.VolumeTypes()...)
+// additionalVolume takes a volume type name, except hostPath: host paths are allowed by
+// prefix (allowed_host_paths), never wholesale.
+func additionalVolume() validator.String {
+	return funcValidator{"volume type", func(s string) error {
+		if s == "hostPath" {
+			return fmt.Errorf("hostPath is not allowed wholesale: list the host paths pods may mount in allowed_host_paths (read-only by default), as the guide asks")
+		}
+		if !slices.Contains(profile.VolumeTypes(), s) {
+			return fmt.Errorf("%q is not a volume type: want one of %s", s, strings.Join(profile.VolumeTypes(), ", "))
+		}
+		return nil
+	}}
 }
 
 func kubernetesVersion() validator.String {
@@ -89,12 +102,45 @@ var groupRE = regexp.MustCompile(`^[^\s]+$`)
 // bindableGroup refuses the groups that stand for everyone (the guide's warning).
 func bindableGroup() validator.String {
 	return funcValidator{"group", func(s string) error {
-		if err := render.ForbiddenGroupError(s); err != nil {
-			return err
+		if msg := render.ForbiddenGroupMessage(s); msg != "" {
+			return fmt.Errorf("%s", msg)
 		}
 		if !groupRE.MatchString(s) {
 			return fmt.Errorf("%q is not a group name", s)
 		}
 		return nil
 	}}
+}
+
+// rbacName validates ClusterRole and RoleBinding names: any path segment name, so
+// "psp:restricted" is fine.
+func rbacName() validator.String {
+	return funcValidator{"RBAC name", func(s string) error {
+		if s == "" {
+			return fmt.Errorf("the name must not be empty")
+		}
+		if errs := apipath.IsValidPathSegmentName(s); len(errs) > 0 {
+			return fmt.Errorf("%q: %s", s, strings.Join(errs, "; "))
+		}
+		return nil
+	}}
+}
+
+// quantity validates a Kubernetes quantity (500m, 2, 256Mi, 1Gi), not negative.
+func quantity() validator.String {
+	return funcValidator{"quantity", func(s string) error {
+		q, err := resource.ParseQuantity(s)
+		if err != nil {
+			return fmt.Errorf("%q is not a Kubernetes quantity (like 500m, 2, 256Mi, 1Gi): %w", s, err)
+		}
+		if q.Sign() < 0 {
+			return fmt.Errorf("%q is negative", s)
+		}
+		return nil
+	}}
+}
+
+// resourceName validates a map key against one of the renderers' resource name patterns.
+func resourceName(pattern, what string) validator.String {
+	return stringvalidator.RegexMatches(regexp.MustCompile(pattern), "must be a "+what)
 }

@@ -4,89 +4,32 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"math/big"
-	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
-// toValue turns a generic manifest (maps, slices, json.Number, strings, bools) into a
-// Terraform value: objects for maps, tuples for lists, so it fits kubernetes_manifest.
-func toValue(v any) (attr.Value, error) {
-	switch t := v.(type) {
-	case nil:
-		return types.DynamicNull(), nil
-	case string:
-		return types.StringValue(t), nil
-	case bool:
-		return types.BoolValue(t), nil
-	case json.Number:
-		f, _, err := big.ParseFloat(t.String(), 10, 512, big.ToNearestEven)
-		if err != nil {
-			return nil, fmt.Errorf("number %s: %w", t, err)
-		}
-		return types.NumberValue(f), nil
-	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		attrTypes := make(map[string]attr.Type, len(t))
-		attrs := make(map[string]attr.Value, len(t))
-		for _, k := range keys {
-			cv, err := toValue(t[k])
-			if err != nil {
-				return nil, err
-			}
-			attrTypes[k] = cv.Type(context.Background())
-			attrs[k] = cv
-		}
-		o, diags := types.ObjectValue(attrTypes, attrs)
-		if diags.HasError() {
-			return nil, fmt.Errorf("object: %v", diags)
-		}
-		return o, nil
-	case []any:
-		elemTypes := make([]attr.Type, 0, len(t))
-		elems := make([]attr.Value, 0, len(t))
-		for _, e := range t {
-			cv, err := toValue(e)
-			if err != nil {
-				return nil, err
-			}
-			elemTypes = append(elemTypes, cv.Type(context.Background()))
-			elems = append(elems, cv)
-		}
-		tv, diags := basetypes.NewTupleValue(elemTypes, elems)
-		if diags.HasError() {
-			return nil, fmt.Errorf("tuple: %v", diags)
-		}
-		return tv, nil
-	}
-	return nil, fmt.Errorf("unsupported value %T", v)
-}
-
 // outputs are the rendered forms every data source returns.
 type outputs struct {
-	ID       types.String
-	Manifest types.Dynamic // one object, or a tuple of objects for several
-	YAML     types.String
-	JSON     types.String
+	ID   types.String
+	YAML types.String
+	JSON types.String
+	// Maps are the objects as generic maps, for data sources with more outputs.
+	Maps []map[string]any
+	// Manifest is the object (one rendered) or a tuple of the objects (several).
+	Manifest types.Dynamic
 }
 
-// encodeOutputs renders objects into the data source's outputs. With single, the
-// manifest is the object itself (for kubernetes_manifest.manifest); otherwise a tuple.
-func encodeOutputs(objs []any, single bool) (outputs, error) {
+// encodeOutputs renders objects into the data source's outputs: YAML (multi-document
+// when several), JSON (an object, or an array when several), the id (SHA-256 of the
+// YAML) and the manifest as a Terraform value.
+func encodeOutputs(objs ...any) (outputs, error) {
 	maps, err := render.All(objs...)
 	if err != nil {
 		return outputs{}, err
@@ -99,15 +42,11 @@ func encodeOutputs(objs []any, single bool) (outputs, error) {
 	if err != nil {
 		return outputs{}, err
 	}
-	var m attr.Value
-	if single && len(maps) == 1 {
-		m, err = toValue(maps[0])
+	var m types.Dynamic
+	if len(maps) == 1 {
+		m, err = render.Manifest(maps[0])
 	} else {
-		list := make([]any, len(maps))
-		for i := range maps {
-			list[i] = maps[i]
-		}
-		m, err = toValue(list)
+		m, err = render.Manifests(maps...)
 	}
 	if err != nil {
 		return outputs{}, err
@@ -115,42 +54,77 @@ func encodeOutputs(objs []any, single bool) (outputs, error) {
 	sum := sha256.Sum256([]byte(y))
 	return outputs{
 		ID:       types.StringValue(hex.EncodeToString(sum[:])),
-		Manifest: types.DynamicValue(m),
 		YAML:     types.StringValue(y),
 		JSON:     types.StringValue(j),
+		Maps:     maps,
+		Manifest: m,
 	}, nil
 }
 
-// fieldDiagnostics turns the renderers' field errors into attribute-pathed diagnostics.
+// fieldDiagnostics turns the renderers' field errors into attribute-pathed diagnostics;
+// any other error becomes a diagnostic without a path.
 func fieldDiagnostics(err error, summary string, diags *diag.Diagnostics) {
-	var fes render.FieldErrors
-	switch e := err.(type) {
-	case render.FieldErrors:
-		fes = e
-	case render.FieldError:
-		fes = render.FieldErrors{e}
-	default:
+	fes, ok := err.(render.FieldErrors)
+	if !ok {
 		diags.AddError(summary, err.Error())
 		return
 	}
 	for _, fe := range fes {
-		p := path.Empty()
-		for i, seg := range fe.Path {
-			switch v := seg.(type) {
-			case string:
-				if i == 0 {
-					p = path.Root(v)
-				} else {
-					p = p.AtName(v)
-				}
-			case int:
-				p = p.AtListIndex(v)
-			case render.MapKey:
-				p = p.AtMapKey(string(v))
-			}
+		if len(fe.Path) == 0 {
+			diags.AddError(summary, fe.Msg)
+			continue
 		}
-		diags.AddAttributeError(p, summary, fe.Error())
+		diags.AddAttributeError(attributePath(fe.Path), summary, fe.Error())
 	}
+}
+
+// attributePath turns a renderer's field path (names, list indexes, map keys) into a
+// Terraform attribute path.
+func attributePath(segs []any) path.Path {
+	var p path.Path
+	for i, seg := range segs {
+		switch v := seg.(type) {
+		case string:
+			if i == 0 {
+				p = path.Root(v)
+			} else {
+				p = p.AtName(v)
+			}
+		case int:
+			p = p.AtListIndex(v)
+		case render.MapKey:
+			p = p.AtMapKey(string(v))
+		}
+	}
+	return p
+}
+
+// deferUnknown handles a configuration that is not fully known yet (it depends on
+// values known only after apply): the computed outputs stay unknown and nothing is
+// rendered or refused. It reports whether it did so. Terraform itself defers such reads
+// to apply; this keeps the data source correct when it is asked anyway.
+func deferUnknown(ctx context.Context, config tfsdk.Config, state *tfsdk.State, computed map[string]attr.Value, diags *diag.Diagnostics) bool {
+	if config.Raw.IsFullyKnown() {
+		return false
+	}
+	state.Raw = config.Raw.Copy()
+	for name, unknown := range computed {
+		diags.Append(state.SetAttribute(ctx, path.Root(name), unknown)...)
+	}
+	return true
+}
+
+// unknownOutputs are the outputs every data source has, unknown.
+func unknownOutputs(extra map[string]attr.Value) map[string]attr.Value {
+	out := map[string]attr.Value{
+		"id":   types.StringUnknown(),
+		"yaml": types.StringUnknown(),
+		"json": types.StringUnknown(),
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
 }
 
 // Common attributes.
@@ -175,14 +149,19 @@ func jsonAttribute(several bool) schema.StringAttribute {
 	return schema.StringAttribute{Computed: true, MarkdownDescription: d}
 }
 
+func manifestAttribute(what string) schema.DynamicAttribute {
+	return schema.DynamicAttribute{Computed: true,
+		MarkdownDescription: "The " + what + " as an object, ready for `kubernetes_manifest`'s `manifest` argument."}
+}
+
 func labelsAttribute() schema.MapAttribute {
 	return schema.MapAttribute{Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Labels added to every rendered object (`app.kubernetes.io/managed-by = ekspodsec` is always set)."}
+		MarkdownDescription: "Labels added to every rendered object."}
 }
 
 func annotationsAttribute() schema.MapAttribute {
 	return schema.MapAttribute{Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Annotations added to every rendered object. Annotations the policy itself sets (seccomp and AppArmor profiles) cannot be overridden."}
+		MarkdownDescription: "Annotations added to every rendered object. Annotations the policy itself sets (seccomp and AppArmor profiles) cannot be changed."}
 }
 
 func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {

@@ -85,10 +85,13 @@ func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 			MaxLimitRequestRatio: quantities([]any{"container", "max_limit_request_ratio"}, c.MaxLimitRequestRatio, computeResourceRE, "container", &errs),
 		}
 		order(&errs, "container", []named{{"min", item.Min}, {"default_request", item.DefaultRequest}, {"default", item.Default}, {"max", item.Max}})
-		for r, ratio := range item.MaxLimitRequestRatio {
-			if ratio.Cmp(resource.MustParse("1")) < 0 {
+		for _, r := range sortedNames(item.MaxLimitRequestRatio) {
+			if ratio := item.MaxLimitRequestRatio[r]; ratio.Cmp(resource.MustParse("1")) < 0 {
 				errs = append(errs, FieldError{[]any{"container", "max_limit_request_ratio", MapKey(r)}, fmt.Sprintf("%s is below 1: a limit can never be smaller than its request", ratio.String())})
 			}
+		}
+		if len(item.Default)+len(item.DefaultRequest)+len(item.Min)+len(item.Max)+len(item.MaxLimitRequestRatio) == 0 && len(errs) == 0 {
+			errs = append(errs, FieldError{[]any{"container"}, "the container block sets nothing: give at least one of default, default_request, min, max, max_limit_request_ratio"})
 		}
 		items = append(items, item)
 	}
@@ -99,6 +102,9 @@ func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 			Max:  quantities([]any{"pod", "max"}, p.Max, computeResourceRE, "pod", &errs),
 		}
 		order(&errs, "pod", []named{{"min", item.Min}, {"max", item.Max}})
+		if p.Min == nil && p.Max == nil {
+			errs = append(errs, FieldError{[]any{"pod"}, "the pod block sets nothing: give min or max"})
+		}
 		items = append(items, item)
 	}
 	if p := s.PVC; p != nil {
@@ -108,6 +114,9 @@ func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 			Max:  quantities([]any{"persistent_volume_claim", "max"}, p.Max, storageResourceRE, "persistent volume claim (storage)", &errs),
 		}
 		order(&errs, "persistent_volume_claim", []named{{"min", item.Min}, {"max", item.Max}})
+		if p.Min == nil && p.Max == nil {
+			errs = append(errs, FieldError{[]any{"persistent_volume_claim"}, "the persistent_volume_claim block sets nothing: give min or max"})
+		}
 		items = append(items, item)
 	}
 	if len(items) == 0 {
@@ -125,6 +134,16 @@ func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 		ObjectMeta: om,
 		Spec:       corev1.LimitRangeSpec{Limits: items},
 	}, nil
+}
+
+// sortedNames returns a resource list's names, sorted.
+func sortedNames(l corev1.ResourceList) []corev1.ResourceName {
+	out := make([]corev1.ResourceName, 0, len(l))
+	for r := range l {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 type named struct {

@@ -1,0 +1,167 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
+)
+
+var _ datasource.DataSource = (*podSecurityPolicyRBACDataSource)(nil)
+
+// NewPodSecurityPolicyRBACDataSource renders the RBAC that grants use of one policy.
+func NewPodSecurityPolicyRBACDataSource() datasource.DataSource {
+	return &podSecurityPolicyRBACDataSource{}
+}
+
+type podSecurityPolicyRBACDataSource struct{}
+
+// bindingModel is one binding block.
+type bindingModel struct {
+	Namespace       types.String `tfsdk:"namespace"`
+	ServiceAccounts types.List   `tfsdk:"service_accounts"`
+	Groups          types.List   `tfsdk:"groups"`
+}
+
+type podSecurityPolicyRBACModel struct {
+	PolicyName  types.String   `tfsdk:"policy_name"`
+	RoleName    types.String   `tfsdk:"role_name"`
+	Bindings    []bindingModel `tfsdk:"binding"`
+	Labels      types.Map      `tfsdk:"labels"`
+	Annotations types.Map      `tfsdk:"annotations"`
+
+	ID           types.String  `tfsdk:"id"`
+	Manifests    types.Dynamic `tfsdk:"manifests"`
+	ClusterRole  types.Dynamic `tfsdk:"cluster_role"`
+	RoleBindings types.Dynamic `tfsdk:"role_bindings"`
+	YAML         types.String  `tfsdk:"yaml"`
+	JSON         types.String  `tfsdk:"json"`
+}
+
+func (d *podSecurityPolicyRBACDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_pod_security_policy_rbac"
+}
+
+func (d *podSecurityPolicyRBACDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Renders the RBAC that lets pods use one PodSecurityPolicy: a ClusterRole with `use` on exactly " +
+			"that policy, and one RoleBinding per namespace, never a ClusterRoleBinding. This is how the guide scopes a " +
+			"policy: to the service accounts of the namespaces that need it, never to `system:authenticated`.",
+		Attributes: map[string]schema.Attribute{
+			"policy_name": schema.StringAttribute{
+				Required: true, MarkdownDescription: "The PodSecurityPolicy's name (e.g. `data.ekspodsec_pod_security_policy.x.name`).",
+				Validators: []validator.String{dnsSubdomain()},
+			},
+			"role_name": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The ClusterRole's (and RoleBindings') name. Defaults to `psp:<policy_name>`.",
+				Validators:          []validator.String{rbacName()},
+			},
+			"labels":      labelsAttribute(),
+			"annotations": annotationsAttribute(),
+			"id":          idAttribute(),
+			"manifests": schema.DynamicAttribute{
+				Computed: true,
+				MarkdownDescription: "The ClusterRole then the RoleBindings (sorted by namespace), as a tuple of objects, " +
+					"each ready for `kubernetes_manifest`'s `manifest`.",
+			},
+			"cluster_role": manifestAttribute("ClusterRole"),
+			"role_bindings": schema.DynamicAttribute{
+				Computed: true,
+				MarkdownDescription: "The RoleBindings as an object keyed by namespace: `for_each = data.ekspodsec_pod_security_policy_rbac.x.role_bindings` " +
+					"then `manifest = each.value` in a `kubernetes_manifest`.",
+			},
+			"yaml": yamlAttribute(true),
+			"json": jsonAttribute(true),
+		},
+		Blocks: map[string]schema.Block{
+			"binding": schema.ListNestedBlock{
+				MarkdownDescription: "One namespace whose pods may use the policy. With neither `service_accounts` nor " +
+					"`groups`, the namespace's own service accounts are granted (group `system:serviceaccounts:<namespace>`).",
+				Validators: []validator.List{listvalidator.IsRequired(), listvalidator.SizeAtLeast(1)},
+				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+					"namespace": schema.StringAttribute{
+						Required: true, MarkdownDescription: "The namespace of the RoleBinding.",
+						Validators: []validator.String{dnsLabel()},
+					},
+					"service_accounts": schema.ListAttribute{
+						Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Service accounts of the namespace that may use the policy.",
+						Validators:          []validator.List{listvalidator.ValueStringsAre(dnsSubdomain()), listvalidator.UniqueValues()},
+					},
+					"groups": schema.ListAttribute{
+						Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Groups that may use the policy in the namespace. `system:authenticated`, " +
+							"`system:unauthenticated`, `system:anonymous` and `system:serviceaccounts` are refused: that is the " +
+							"binding the guide warns against.",
+						Validators: []validator.List{listvalidator.ValueStringsAre(bindableGroup()), listvalidator.UniqueValues()},
+					},
+				}},
+			},
+		},
+	}
+}
+
+func (d *podSecurityPolicyRBACDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+		"manifests": types.DynamicUnknown(), "cluster_role": types.DynamicUnknown(), "role_bindings": types.DynamicUnknown(),
+		"role_name": types.StringUnknown(),
+	}), &resp.Diagnostics) {
+		return
+	}
+	var m podSecurityPolicyRBACModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	bindings := make([]render.Binding, 0, len(m.Bindings))
+	for _, b := range m.Bindings {
+		bindings = append(bindings, render.Binding{
+			Namespace:       b.Namespace.ValueString(),
+			ServiceAccounts: stringList(ctx, b.ServiceAccounts, &resp.Diagnostics),
+			Groups:          stringList(ctx, b.Groups, &resp.Diagnostics),
+		})
+	}
+	meta := metaFrom(ctx, m.Labels, m.Annotations, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cr, rbs, err := render.PolicyRBAC(m.PolicyName.ValueString(), m.RoleName.ValueString(), bindings, meta)
+	if err != nil {
+		fieldDiagnostics(err, "Cannot grant use of the policy", &resp.Diagnostics)
+		return
+	}
+	objs := []any{cr}
+	for _, rb := range rbs {
+		objs = append(objs, rb)
+	}
+	out, err := encodeOutputs(objs...)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the RBAC", err.Error())
+		return
+	}
+	byNamespace := make(map[string]map[string]any, len(rbs))
+	for i, rb := range rbs {
+		byNamespace[rb.Namespace] = out.Maps[i+1]
+	}
+	role, err := render.Manifest(out.Maps[0])
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the ClusterRole", err.Error())
+		return
+	}
+	bindingsValue, err := render.ManifestsByKey(byNamespace)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the RoleBindings", err.Error())
+		return
+	}
+	m.RoleName = types.StringValue(cr.Name)
+	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+	m.ClusterRole, m.RoleBindings = role, bindingsValue
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
