@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// The examples use kubernetes_manifest, whose provider cannot be installed without the
+// network. These tests run each example as a user would, with one change: every
+// kubernetes_manifest becomes a terraform_data (built into Terraform) whose input is the
+// same expression as the manifest, and the kubernetes provider's configuration is
+// dropped (and a for_each becomes a map in one terraform_data, as the test framework
+// cannot read for_each instances). Apply then proves that the example's data sources, expressions, for_each and
+// references work, and the checks read the manifests kubernetes_manifest would get.
+
+// withoutKubernetes rewrites one example file as described above.
+func withoutKubernetes(t *testing.T, src []byte, name string) []byte {
+	t.Helper()
+	f, diags := hclwrite.ParseConfig(src, name, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %s", name, diags)
+	}
+	body := f.Body()
+	for _, b := range body.Blocks() {
+		labels := b.Labels()
+		switch {
+		case b.Type() == "provider" && len(labels) == 1 && labels[0] == "kubernetes":
+			body.RemoveBlock(b)
+		case b.Type() == "terraform":
+			for _, rp := range b.Body().Blocks() {
+				if rp.Type() == "required_providers" {
+					rp.Body().RemoveAttribute("kubernetes")
+				}
+			}
+		case b.Type() == "resource" && len(labels) == 2 && labels[0] == "kubernetes_manifest":
+			b.SetLabels([]string{"terraform_data", labels[1]})
+			manifest := b.Body().GetAttribute("manifest")
+			if manifest == nil {
+				t.Fatalf("%s: kubernetes_manifest.%s has no manifest", name, labels[1])
+			}
+			tokens := manifest.Expr().BuildTokens(nil)
+			b.Body().RemoveAttribute("manifest")
+			// terraform-plugin-testing cannot read the state of for_each instances: one
+			// terraform_data holds the map of what each instance's manifest would be
+			if forEach := b.Body().GetAttribute("for_each"); forEach != nil {
+				each := strings.NewReplacer("each.value", "each_value", "each.key", "each_key").Replace(string(tokens.Bytes()))
+				expr := "{ for each_key, each_value in " + string(forEach.Expr().BuildTokens(nil).Bytes()) + " : each_key => " + each + " }"
+				b.Body().RemoveAttribute("for_each")
+				tokens = hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte(expr)}}
+			}
+			b.Body().SetAttributeRaw("input", tokens)
+		}
+	}
+	return bytes.ReplaceAll(f.Bytes(), []byte("kubernetes_manifest."), []byte("terraform_data."))
+}
+
+// exampleDir copies example files, rewritten, into a new Terraform root.
+func exampleDir(t *testing.T, files ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if filepath.Ext(file) != ".tf" {
+			continue
+		}
+		out := filepath.Join(dir, filepath.Base(filepath.Dir(file))+"-"+filepath.Base(file))
+		if err := os.WriteFile(out, withoutKubernetes(t, src, file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestAccExampleDataSources: each examples/data-sources/*/data-source.tf, with
+// examples/provider/provider.tf (the real source address ekspodsec/ekspodsec), applies.
+func TestAccExampleDataSources(t *testing.T) {
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ekspodsec")
+	checks := map[string][]statecheck.StateCheck{
+		"ekspodsec_pod_security_policy": {
+			statecheck.ExpectKnownValue("terraform_data.restricted_psp", tfjsonpath.New("output").AtMapKey("spec").AtMapKey("requiredDropCapabilities"),
+				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("ALL")})),
+			statecheck.ExpectKnownValue("data.ekspodsec_pod_security_policy.log_readers", tfjsonpath.New("manifest").AtMapKey("spec").AtMapKey("allowedHostPaths"),
+				knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"pathPrefix": knownvalue.StringExact("/var/log"), "readOnly": knownvalue.Bool(true)})})),
+		},
+		"ekspodsec_pod_security_policy_rbac": {
+			statecheck.ExpectKnownValue("terraform_data.psp_bindings", tfjsonpath.New("output").AtMapKey("web").AtMapKey("subjects").AtSliceIndex(0).AtMapKey("name"),
+				knownvalue.StringExact("system:serviceaccounts:web")),
+			statecheck.ExpectKnownValue("terraform_data.psp_bindings", tfjsonpath.New("output").AtMapKey("payments").AtMapKey("subjects").AtSliceIndex(1).AtMapKey("name"),
+				knownvalue.StringExact("worker")),
+			statecheck.ExpectKnownValue("terraform_data.psp_role", tfjsonpath.New("output").AtMapKey("rules").AtSliceIndex(0).AtMapKey("resourceNames"),
+				knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("restricted")})),
+		},
+		"ekspodsec_limit_range": {
+			statecheck.ExpectKnownValue("terraform_data.limit_range", tfjsonpath.New("output").AtMapKey("spec").AtMapKey("limits").AtSliceIndex(0).AtMapKey("defaultRequest").AtMapKey("memory"),
+				knownvalue.StringExact("128Mi")),
+		},
+		"ekspodsec_resource_quota": {
+			statecheck.ExpectKnownValue("terraform_data.quota", tfjsonpath.New("output").AtMapKey("spec").AtMapKey("hard").AtMapKey("limits.memory"),
+				knownvalue.StringExact("32Gi")),
+		},
+	}
+	dirs, err := filepath.Glob(filepath.Join("..", "..", "examples", "data-sources", "*"))
+	if err != nil || len(dirs) != len(checks) {
+		t.Fatalf("examples %v (%v), want one per data source: %d", dirs, err, len(checks))
+	}
+	for _, d := range dirs {
+		name := filepath.Base(d)
+		t.Run(name, func(t *testing.T) {
+			c, ok := checks[name]
+			if !ok {
+				t.Fatalf("no checks for example %s", name)
+			}
+			dir := exampleDir(t, filepath.Join("..", "..", "examples", "provider", "provider.tf"), filepath.Join(d, "data-source.tf"))
+			// the example has a provider block: the factories go on the step
+			resource.UnitTest(t, resource.TestCase{
+				Steps: []resource.TestStep{{ProtoV6ProviderFactories: protoV6, ConfigDirectory: config.StaticDirectory(dir), ConfigStateChecks: c}},
+			})
+		})
+	}
+}
+
+// TestAccExampleHardenedNamespace: examples/hardened-namespace applies and yields the
+// objects the guide describes; a 1.25 cluster is refused.
+func TestAccExampleHardenedNamespace(t *testing.T) {
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ekspodsec")
+	files, err := filepath.Glob(filepath.Join("..", "..", "examples", "hardened-namespace", "*.tf"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("example files %v: %v", files, err)
+	}
+	dir := exampleDir(t, files...)
+	out := func(addr string, p tfjsonpath.Path, v knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(addr, p, v)
+	}
+	spec := tfjsonpath.New("output").AtMapKey("spec")
+	resource.UnitTest(t, resource.TestCase{
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: protoV6,
+				ConfigDirectory:          config.StaticDirectory(dir),
+				ConfigStateChecks: []statecheck.StateCheck{
+					out("terraform_data.namespace", tfjsonpath.New("output").AtMapKey("metadata").AtMapKey("labels").AtMapKey("pod-security.kubernetes.io/enforce"), knownvalue.StringExact("restricted")),
+					out("terraform_data.pod_security_policy", tfjsonpath.New("output").AtMapKey("metadata").AtMapKey("name"), knownvalue.StringExact("payments-restricted")),
+					out("terraform_data.pod_security_policy", spec.AtMapKey("privileged"), knownvalue.Bool(false)),
+					out("terraform_data.pod_security_policy", spec.AtMapKey("allowPrivilegeEscalation"), knownvalue.Bool(false)),
+					out("terraform_data.pod_security_policy", spec.AtMapKey("readOnlyRootFilesystem"), knownvalue.Bool(true)),
+					out("terraform_data.pod_security_policy", spec.AtMapKey("runAsUser").AtMapKey("rule"), knownvalue.StringExact("MustRunAsNonRoot")),
+					out("terraform_data.psp_cluster_role", tfjsonpath.New("output").AtMapKey("rules").AtSliceIndex(0).AtMapKey("resourceNames"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("payments-restricted")})),
+					out("terraform_data.psp_role_bindings", tfjsonpath.New("output").AtMapKey("payments").AtMapKey("subjects"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"kind": knownvalue.StringExact("ServiceAccount"), "name": knownvalue.StringExact("api"), "namespace": knownvalue.StringExact("payments")}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"kind": knownvalue.StringExact("ServiceAccount"), "name": knownvalue.StringExact("worker"), "namespace": knownvalue.StringExact("payments")}),
+					})),
+					out("terraform_data.psp_role_bindings", tfjsonpath.New("output").AtMapKey("payments").AtMapKey("roleRef").AtMapKey("name"), knownvalue.StringExact("psp:payments-restricted")),
+					out("terraform_data.limit_range", spec.AtMapKey("limits").AtSliceIndex(0).AtMapKey("default").AtMapKey("cpu"), knownvalue.StringExact("500m")),
+					out("terraform_data.resource_quota", spec.AtMapKey("hard").AtMapKey("requests.memory"), knownvalue.StringExact("16Gi")),
+				},
+				Check: resource.TestCheckOutput("manifests_yaml", mustRead(t, filepath.Join("testdata", "hardened-namespace.yaml"))),
+			},
+			{
+				ProtoV6ProviderFactories: protoV6,
+				ConfigDirectory:          config.StaticDirectory(dir),
+				ConfigVariables:          config.Variables{"kubernetes_version": config.StringVariable("1.25")},
+				ExpectError:              regexp.MustCompile(`PodSecurityPolicy does not exist in Kubernetes 1.25`),
+			},
+		},
+	})
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
