@@ -82,7 +82,7 @@ func (d *podSecurityPolicyRBACDataSource) Schema(_ context.Context, _ datasource
 		},
 		Blocks: map[string]schema.Block{
 			"binding": schema.ListNestedBlock{
-				MarkdownDescription: "One namespace whose pods may use the policy. With neither `service_accounts` nor " +
+				MarkdownDescription: "One namespace whose pods may use the policy (at least one `binding` block; one per namespace). With neither `service_accounts` nor " +
 					"`groups`, the namespace's own service accounts are granted (group `system:serviceaccounts:<namespace>`).",
 				Validators: []validator.List{listvalidator.IsRequired(), listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
