@@ -181,12 +181,15 @@ func Validations(o VAPOptions) []Validation {
 		`!c.image.lowerAscii().matches('(^|/)docker:[^/@]*dind') && `+
 		`!c.image.lowerAscii().matches('(^|/)(dind|dind-[^/:@]*|[^/:@]*[-_]dind)(:|@|$)'))`,
 		"Docker-in-Docker images are not allowed (EKS guide: never run Docker in Docker)")
-	add("EPS014", `variables.containers.all(c, has(c.resources) && has(c.resources.requests) && `+
+	// Requests and limits are judged on pods: the namespace's LimitRange fills its defaults
+	// into a pod before validation, but not into a Deployment's template, so checking
+	// templates would refuse workloads that rightly rely on LimitRange defaults.
+	add("EPS014", `object.kind != 'Pod' || variables.containers.all(c, has(c.resources) && has(c.resources.requests) && `+
 		`'cpu' in c.resources.requests && 'memory' in c.resources.requests)`,
-		"every container must request cpu and memory (or the namespace's LimitRange must give defaults)")
-	add("EPS015", `variables.containers.all(c, has(c.resources) && has(c.resources.limits) && `+
+		"every container must request cpu and memory (set them, or give the namespace a LimitRange with defaults)")
+	add("EPS015", `object.kind != 'Pod' || variables.containers.all(c, has(c.resources) && has(c.resources.limits) && `+
 		`'cpu' in c.resources.limits && 'memory' in c.resources.limits)`,
-		"every container must set cpu and memory limits (or the namespace's LimitRange must give defaults)")
+		"every container must set cpu and memory limits (set them, or give the namespace a LimitRange with defaults)")
 	if len(o.Fargate) > 0 {
 		add("EPS019", `!variables.onFargate || (object.kind != 'DaemonSet' && `+
 			`!(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork) && `+
