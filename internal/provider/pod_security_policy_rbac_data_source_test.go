@@ -14,6 +14,7 @@ func TestAccPodSecurityPolicyRBAC(t *testing.T) {
 			Config: `
 data "ekspodsec_pod_security_policy_rbac" "r" {
   policy_name = "restricted"
+  labels      = { team = "platform" }
   binding {
     namespace        = "payments"
     service_accounts = ["api", "worker"]
@@ -30,6 +31,7 @@ output "verbs" { value = join(",", data.ekspodsec_pod_security_policy_rbac.r.clu
 output "payments_subjects" {
   value = join(",", [for s in data.ekspodsec_pod_security_policy_rbac.r.role_bindings["payments"].subjects : "${s.kind}/${s.namespace}/${s.name}"])
 }
+output "binding_label" { value = data.ekspodsec_pod_security_policy_rbac.r.role_bindings["web"].metadata.labels.team }
 output "binding_namespaces" { value = join(",", keys(data.ekspodsec_pod_security_policy_rbac.r.role_bindings)) }
 `,
 			Check: resource.ComposeAggregateTestCheckFunc(
@@ -41,6 +43,7 @@ output "binding_namespaces" { value = join(",", keys(data.ekspodsec_pod_security
 				resource.TestCheckOutput("verbs", "use"),
 				resource.TestCheckOutput("payments_subjects", "ServiceAccount/payments/api,ServiceAccount/payments/worker"),
 				resource.TestCheckOutput("binding_namespaces", "payments,web"),
+				resource.TestCheckOutput("binding_label", "platform"),
 				resource.TestCheckResourceAttrWith("data.ekspodsec_pod_security_policy_rbac.r", "yaml", func(y string) error {
 					if strings.Count(y, "kind: RoleBinding") != 2 || strings.Contains(y, "ClusterRoleBinding") || !strings.Contains(y, "- use") {
 						return errorf("yaml:\n%s", y)
@@ -66,7 +69,7 @@ data "ekspodsec_pod_security_policy_rbac" "r" {
     groups    = ["` + g + `"]
   }
 }`,
-					ExpectError: wrapped(`(?s)Invalid group.*binding\[0\].groups\[0\]|eks:podsecuritypolicy:authenticated`),
+					ExpectError: wrapped(`(?s)Invalid group.*binding\[0\].groups\[0\]: group "` + g + `".*eks:podsecuritypolicy:authenticated`),
 				}},
 			})
 		})
@@ -76,6 +79,7 @@ data "ekspodsec_pod_security_policy_rbac" "r" {
 		"twice":           {"policy_name = \"p\"\n  binding { namespace = \"a\" }\n  binding { namespace = \"a\" }", `(?s)binding\[1\].namespace.*already has binding 0`},
 		"bad namespace":   {"policy_name = \"p\"\n  binding { namespace = \"Not_A_Namespace\" }", `Invalid namespace name`},
 		"bad policy name": {"policy_name = \"UPPER\"\n  binding { namespace = \"a\" }", `Invalid Kubernetes name`},
+		"bad role name":   {"policy_name = \"p\"\n  role_name = \"a/b\"\n  binding { namespace = \"a\" }", `(?s)Invalid RBAC name.*may not contain '/'`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
