@@ -8,15 +8,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
-// Name patterns, for the provider's schema validators (the renderers check the same with
-// k8s.io/apimachinery's validation).
-const (
-	// DNSSubdomainPattern is an object name such as a PodSecurityPolicy's or a LimitRange's.
-	DNSSubdomainPattern = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
-	// DNSLabelPattern is a namespace name.
-	DNSLabelPattern = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
-)
-
 // checkSubdomain adds an error when name is not a DNS subdomain (most object names).
 func checkSubdomain(errs *FieldErrors, at []any, what, name string) {
 	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
