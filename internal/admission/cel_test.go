@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -22,10 +20,9 @@ import (
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"k8s.io/apiserver/pkg/cel/environment"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fixtures"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
 
 // compiled is a policy compiled the way the API server's validating admission policy
@@ -113,65 +110,6 @@ func TestPolicyCompiles(t *testing.T) {
 	}
 }
 
-// podSpecs returns every workload of the shared fixture plans, as the manifest an API
-// server would receive, with plan-check's verdicts for it.
-type fixtureWorkload struct {
-	plan, address, namespace string
-	manifest                 map[string]any
-	verdicts                 map[string]bool // rule ID → plan-check reports it as fail
-	unknown                  bool
-}
-
-func fixtureWorkloads(t *testing.T) []fixtureWorkload {
-	t.Helper()
-	files, err := filepath.Glob("../plancheck/testdata/plans/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixture plans: %v", err)
-	}
-	eng, err := rules.New(rules.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []fixtureWorkload
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := plan.Parse(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inv, err := plan.NewReader().Read(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		findings := eng.Run(inv)
-		for _, o := range inv.Objects {
-			if o.Workload == nil || o.Fields.Unknown("metadata.namespace") {
-				continue
-			}
-			m := manifestOf(t, o)
-			w := fixtureWorkload{plan: filepath.Base(f), address: o.Address, namespace: o.Namespace, manifest: m, verdicts: map[string]bool{}}
-			for _, fd := range findings {
-				if fd.Address != o.Address {
-					continue
-				}
-				if fd.Status == finding.Fail {
-					w.verdicts[fd.RuleID] = true
-				}
-			}
-			for _, u := range o.Fields.UnknownPaths() {
-				if strings.HasPrefix(u, o.Workload.SpecPath) {
-					w.unknown = true
-				}
-			}
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
 // manifestOf rebuilds the object the API server would receive from a typed workload.
 func manifestOf(t *testing.T, o *plan.Object) map[string]any {
 	t.Helper()
@@ -221,40 +159,40 @@ func TestDifferentialAgainstPlanCheck(t *testing.T) {
 	for _, v := range Validations(o) {
 		enforced[v.Rule] = true
 	}
-	workloads := fixtureWorkloads(t)
+	workloads, err := fixtures.Workloads("../plancheck/testdata/plans")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(workloads) < 20 {
 		t.Fatalf("only %d fixture workloads", len(workloads))
 	}
 	compared := 0
 	for _, w := range workloads {
-		if w.unknown {
+		if w.UnknownSpec {
 			continue // a value unknown at plan time has no admission-time counterpart to compare
 		}
+		o := w.Object
 		failed := map[string]bool{}
-		for _, r := range c.evaluate(t, w.manifest, w.namespace) {
+		for _, r := range c.evaluate(t, manifestOf(t, o), o.Namespace) {
 			failed[r] = true
 		}
 		for rule := range enforced {
-			planCheck := w.verdicts[rule]
+			planCheck := w.Fails(rule, nil)
 			if rule == "EPS014" || rule == "EPS015" {
 				// The policy judges requests on pods only (the LimitRange fills a pod's
 				// defaults before validation, not a template's), and plan-check credits a
 				// LimitRange created in the plan: compare bare pods in namespaces without one.
-				if w.manifest["kind"] != "Pod" || namespaceHasLimitRange(w) {
+				if o.Kind != "Pod" || (w.Plan == "namespace_policy_compliant.json" && o.Namespace == "apps") {
 					continue
 				}
 			}
 			if failed[rule] != planCheck {
-				t.Errorf("%s %s: %s: CEL says fail=%v, plan-check says fail=%v", w.plan, w.address, rule, failed[rule], planCheck)
+				t.Errorf("%s %s: %s: CEL says fail=%v, plan-check says fail=%v", w.Plan, o.Address, rule, failed[rule], planCheck)
 			}
 			compared++
 		}
 	}
 	t.Logf("%d rule verdicts compared on %d workloads", compared, len(workloads))
-}
-
-func namespaceHasLimitRange(w fixtureWorkload) bool {
-	return w.plan == "namespace_policy_compliant.json" && w.namespace == "apps"
 }
 
 // TestPolicyDecisions checks hand-written objects against the policy (hostPath prefixes,

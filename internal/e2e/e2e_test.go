@@ -8,7 +8,6 @@ package e2e
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -19,11 +18,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fixtures"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
 
 func requireE2E(t *testing.T) {
@@ -57,59 +55,32 @@ type workload struct {
 
 func fixtureWorkloads(t *testing.T, namespace string) []workload {
 	t.Helper()
-	files, err := filepath.Glob("../plancheck/testdata/plans/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no fixture plans: %v", err)
-	}
-	eng, err := rules.New(rules.Options{})
+	all, err := fixtures.Workloads("../plancheck/testdata/plans")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []workload
-	for i, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	for i, fw := range all {
+		if fw.UnknownSpec {
+			continue
 		}
-		p, err := plan.Parse(data)
-		if err != nil {
-			t.Fatal(err)
+		o := fw.Object
+		spec := o.Workload.Spec.DeepCopy()
+		ephemeral := map[string]bool{}
+		for _, e := range spec.EphemeralContainers {
+			ephemeral[e.Name] = true // cannot be set on create: kubectl debug adds them later
 		}
-		inv, err := plan.NewReader().Read(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		findings := eng.Run(inv)
-		for j, o := range inv.Objects {
-			if o.Workload == nil || unknownSpec(o) {
-				continue
+		spec.EphemeralContainers = nil
+		w := workload{name: fw.Plan + " " + o.Address, failing: map[string]bool{}}
+		for rule := range fw.Failing {
+			if fw.Fails(rule, ephemeral) {
+				w.failing[rule] = true
 			}
-			spec := o.Workload.Spec.DeepCopy()
-			ephemeral := map[string]bool{}
-			for _, e := range spec.EphemeralContainers {
-				ephemeral[e.Name] = true // cannot be set on create: kubectl debug adds them later
-			}
-			spec.EphemeralContainers = nil
-			w := workload{name: filepath.Base(f) + " " + o.Address, failing: map[string]bool{}}
-			for _, fd := range findings {
-				if fd.Address == o.Address && fd.Status == finding.Fail && !ephemeral[fd.Container] {
-					w.failing[fd.RuleID] = true
-				}
-			}
-			w.manifest = manifestFor(t, o, spec, namespace, i*100+j)
-			out = append(out, w)
 		}
+		w.manifest = manifestFor(t, o, spec, namespace, i)
+		out = append(out, w)
 	}
 	return out
-}
-
-func unknownSpec(o *plan.Object) bool {
-	for _, u := range o.Fields.UnknownPaths() {
-		if strings.HasPrefix(u, o.Workload.SpecPath) {
-			return true
-		}
-	}
-	return false
 }
 
 // manifestFor rebuilds a workload as a valid object of its kind in the test namespace.
