@@ -37,7 +37,7 @@ func decodeChange(t *tape) (*Change, error) {
 	var err error
 	t.each(0, func(_ int, k, v int32) bool {
 		var target any
-		switch t.key(k) {
+		switch string(t.rawKey(k)) {
 		case "address":
 			target = &rc.Address
 		case "previous_address":
@@ -87,7 +87,7 @@ func (c *Change) decodeBody(n int32) error {
 	c.Change = &tfjson.Change{}
 	var err error
 	t.each(n, func(_ int, k, v int32) bool {
-		switch t.key(k) {
+		switch string(t.rawKey(k)) {
 		case "actions":
 			if uerr := json.Unmarshal(t.raw(v), &c.Change.Actions); uerr != nil {
 				err = fmt.Errorf("change.actions: %w", uerr)

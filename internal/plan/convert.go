@@ -47,6 +47,7 @@ type converter struct {
 	buf        []byte
 	path       []seg
 	ta, tu, ts *tape // after, after_unknown, after_sensitive
+	scratch    []int32
 }
 
 func (c *converter) push(key string) { c.path = append(c.path, seg{key: key, idx: -1}) }
@@ -260,12 +261,15 @@ func (c *converter) attrMap(a, u, sn int32) (bool, error) {
 	}
 	c.buf = append(c.buf, '{')
 	first := true
+	sensitiveKeys := c.ts.kind(sn) == '{'
 	c.ta.each(a, func(_ int, k, v int32) bool {
-		name := c.ta.key(k)
-		if c.ts.isTrue(c.ts.member(sn, name)) {
-			c.push(name)
-			c.sensitive(v)
-			c.pop()
+		if sensitiveKeys {
+			name := c.ta.key(k)
+			if c.ts.isTrue(c.ts.member(sn, name)) {
+				c.push(name)
+				c.sensitive(v)
+				c.pop()
+			}
 		}
 		if c.ta.isNull(v) || string(c.ta.raw(v)) == `""` {
 			return true
@@ -344,11 +348,16 @@ func (c *converter) block(a, u, sn int32, cfg cfgBlock, s *spec) error {
 	if c.ta.kind(a) != '{' {
 		return c.errorf("expected a block")
 	}
-	vals := make([]int32, 3*len(s.keys))
-	for i := range vals {
-		vals[i] = absent
+	// The node indexes of this block's fields live on a scratch stack: nested blocks push
+	// above it and truncate back, so a whole resource reuses one slice.
+	n := len(s.keys)
+	base := len(c.scratch)
+	for i := 0; i < 3*n; i++ {
+		c.scratch = append(c.scratch, absent)
 	}
-	av, uv, sv := vals[:len(s.keys)], vals[len(s.keys):2*len(s.keys)], vals[2*len(s.keys):]
+	defer func() { c.scratch = c.scratch[:base] }()
+	vals := c.scratch[base : base+3*n : base+3*n]
+	av, uv, sv := vals[:n], vals[n:2*n], vals[2*n:]
 	collect := func(t *tape, n int32, into []int32) {
 		t.each(n, func(_ int, k, v int32) bool {
 			if k == absent {

@@ -121,6 +121,13 @@ func (t *tape) isTrue(n int32) bool { return t.kind(n) == 't' }
 // isNull reports whether node n is absent or null.
 func (t *tape) isNull(n int32) bool { k := t.kind(n); return k == 0 || k == 'n' }
 
+// rawKey returns the bytes between the quotes of string node n (no unescaping): for
+// comparing with plain names without allocating.
+func (t *tape) rawKey(n int32) []byte {
+	r := t.raw(n)
+	return r[1 : len(r)-1]
+}
+
 // key returns the member name of string node n, unescaped.
 func (t *tape) key(n int32) string {
 	r := t.raw(n)
