@@ -187,3 +187,28 @@ spec:
 		}
 	}
 }
+
+// TestDefaultSourceDoesNotFail: .tf files in the current directory that do not parse cost
+// the locations (a note), not the run; an explicit --source that does not parse is exit 2.
+func TestDefaultSourceDoesNotFail(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "broken.tf"), []byte("resource \"x\" {\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := filepath.Abs(filepath.Join(fixtures, "pod_v1_violating.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = os.Chdir(wd) }()
+	code, out, errs := run(t, "", "plan-check", "--format", "json", plan)
+	if code != ExitFindings || !strings.Contains(out, "no file:line locations") {
+		t.Errorf("default --source with a broken .tf: exit %d %q", code, errs)
+	}
+	if code, _, errs := run(t, "", "plan-check", "--source", ".", plan); code != ExitUsage || !strings.Contains(errs, "broken.tf:") {
+		t.Errorf("explicit --source with a broken .tf: exit %d %q", code, errs)
+	}
+}

@@ -121,15 +121,24 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 		}
 		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, n)
 	}
+	sourceSet := false
+	fs.Visit(func(f *flag.Flag) { sourceSet = sourceSet || f.Name == "source" })
+	var sourceNote string
 	if *sourceDir != "" {
 		if st, err := os.Stat(*sourceDir); err != nil || !st.IsDir() {
 			return usageError(stdio, fmt.Sprintf("--source %s: not a directory", *sourceDir))
 		}
 		idx, err := source.Load(*sourceDir)
-		if err != nil {
+		switch {
+		case err != nil && sourceSet:
 			return usageError(stdio, "--source: "+err.Error())
+		case err != nil:
+			// The default (the current directory) is a convenience: a .tf file here that
+			// does not parse costs the file:line locations, not the check.
+			sourceNote = "no file:line locations: the .tf files of the current directory do not parse (" + err.Error() + "); pass --source DIR"
+		default:
+			opts.Source = idx
 		}
-		opts.Source = idx
 	}
 
 	data, err := readPlan(positional[0], stdio.In)
@@ -153,6 +162,9 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 	data = nil
 	if err != nil {
 		return usageError(stdio, fmt.Sprintf("%s: %v", displayName(positional[0]), err))
+	}
+	if sourceNote != "" {
+		rep.Notes = append(rep.Notes, sourceNote)
 	}
 
 	toStdout := false
