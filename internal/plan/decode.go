@@ -9,6 +9,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
 )
@@ -91,7 +92,19 @@ func decodeWorkload(kind string, data []byte) (*Workload, error) {
 		w = fromTemplate(&o.Spec.JobTemplate.Spec.Template, "spec.jobTemplate.spec.template")
 		w.Meta = o.ObjectMeta
 	default:
-		return nil, nil
+		// Custom workload kinds (Argo Rollouts, OpenKruise CloneSets, ...) carry a pod
+		// template where a Deployment does: judge it like one.
+		var o struct {
+			Metadata metav1.ObjectMeta `json:"metadata"`
+			Spec     struct {
+				Template *corev1.PodTemplateSpec `json:"template"`
+			} `json:"spec"`
+		}
+		if err := json.Unmarshal(data, &o); err != nil || o.Spec.Template == nil || len(o.Spec.Template.Spec.Containers) == 0 {
+			return nil, nil
+		}
+		w = fromTemplate(o.Spec.Template, "spec.template")
+		w.Meta = o.Metadata
 	}
 	return w, nil
 }

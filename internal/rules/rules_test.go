@@ -495,3 +495,27 @@ func TestOpaqueManifest(t *testing.T) {
 		t.Fatalf("an unknown manifest must be reported unknown: %s", ids(fs))
 	}
 }
+
+// TestCustomWorkloadKind: a custom kind with a Deployment-like pod template (an Argo
+// Rollout) is judged like a Deployment.
+func TestCustomWorkloadKind(t *testing.T) {
+	fs := judge(t, Options{}, map[string]string{"kubernetes_manifest.rollout": `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web, namespace: apps}
+spec:
+  strategy: {canary: {}}
+  template:
+    spec:
+      containers: [{name: app, image: nginx, securityContext: {privileged: true}}]
+`, "kubernetes_manifest.pdb": `apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: apps}
+spec: {maxUnavailable: 1}
+`})
+	if !has(fs, finding.Fail, "EPS001@app") {
+		t.Errorf("the Rollout's privileged container is not reported: %s", ids(fs))
+	}
+	if len(at(fs, "kubernetes_manifest.pdb")) != 0 {
+		t.Errorf("a kind without a pod template is not a workload: %s", ids(at(fs, "kubernetes_manifest.pdb")))
+	}
+}
