@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -54,3 +55,5 @@ func strMap(m map[string]string) tftypes.Value {
 	}
 	return tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, vals)
 }
+
+func pathRoot(name string) path.Path { return path.Root(name) }

@@ -18,12 +18,15 @@ import (
 var (
 	_ datasource.DataSource                     = (*limitRangeDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*limitRangeDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*limitRangeDataSource)(nil)
 )
 
 // NewLimitRangeDataSource renders a LimitRange.
 func NewLimitRangeDataSource() datasource.DataSource { return &limitRangeDataSource{} }
 
-type limitRangeDataSource struct{}
+type limitRangeDataSource struct {
+	facts *clusterFacts
+}
 
 type containerLimitsModel struct {
 	Default              types.Map `tfsdk:"default"`
@@ -44,13 +47,19 @@ type limitRangeModel struct {
 	Container             *containerLimitsModel `tfsdk:"container"`
 	Pod                   *minMaxModel          `tfsdk:"pod"`
 	PersistentVolumeClaim *minMaxModel          `tfsdk:"persistent_volume_claim"`
+	Fargate               types.Bool            `tfsdk:"fargate"`
 	Labels                types.Map             `tfsdk:"labels"`
 	Annotations           types.Map             `tfsdk:"annotations"`
 
-	ID       types.String  `tfsdk:"id"`
-	Manifest types.Dynamic `tfsdk:"manifest"`
-	YAML     types.String  `tfsdk:"yaml"`
-	JSON     types.String  `tfsdk:"json"`
+	ID             types.String  `tfsdk:"id"`
+	Manifest       types.Dynamic `tfsdk:"manifest"`
+	YAML           types.String  `tfsdk:"yaml"`
+	JSON           types.String  `tfsdk:"json"`
+	FargatePodSize types.Object  `tfsdk:"fargate_pod_size"`
+}
+
+func (d *limitRangeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.facts = factsFrom(req, resp)
 }
 
 func (d *limitRangeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -79,7 +88,11 @@ func (d *limitRangeDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "Renders a LimitRange: default requests and limits for containers that declare none, and " +
 			"bounds on what they may ask. The guide's advice is that every pod declares requests and limits; a " +
 			"LimitRange fills them in for pods that forget. Quantities are checked (`min ≤ default_request ≤ default ≤ max` " +
-			"for every resource) and rendered canonically (`0.5` becomes `500m`), so the output is stable.",
+			"for every resource) and rendered canonically (`0.5` becomes `500m`), so the output is stable. With `fargate` " +
+			"(set, or found from the provider's `eks` cluster), `fargate_pod_size` is what Fargate bills a pod that takes " +
+			"the defaults, with a warning when the defaults waste a size: above the smallest (0.25 vCPU / 0.5 GB), billed " +
+			"vCPU at least twice the CPU requested, billed memory at least twice the memory requested plus Fargate's 256 MB, " +
+			"or the 256 MB alone pushing the pod into the next vCPU tier.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				Required: true, MarkdownDescription: "The LimitRange's `metadata.name`.",
@@ -89,12 +102,14 @@ func (d *limitRangeDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Required: true, MarkdownDescription: "The namespace the LimitRange applies to.",
 				Validators: []validator.String{dnsLabel()},
 			},
-			"labels":      labelsAttribute(),
-			"annotations": annotationsAttribute(),
-			"id":          idAttribute(),
-			"manifest":    manifestAttribute("LimitRange"),
-			"yaml":        yamlAttribute(false),
-			"json":        jsonAttribute(false),
+			"fargate":          fargateAttribute(),
+			"fargate_pod_size": fargatePodSizeAttribute(),
+			"labels":           labelsAttribute(),
+			"annotations":      annotationsAttribute(),
+			"id":               idAttribute(),
+			"manifest":         manifestAttribute("LimitRange"),
+			"yaml":             yamlAttribute(false),
+			"json":             jsonAttribute(false),
 		},
 		Blocks: map[string]schema.Block{
 			"container": schema.SingleNestedBlock{
@@ -132,7 +147,9 @@ func (d *limitRangeDataSource) ConfigValidators(context.Context) []datasource.Co
 }
 
 func (d *limitRangeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{"manifest": types.DynamicUnknown()}), &resp.Diagnostics) {
+	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+		"manifest": types.DynamicUnknown(), "fargate": types.BoolUnknown(), "fargate_pod_size": types.ObjectUnknown(fargateSizeType.AttrTypes),
+	}), &resp.Diagnostics) {
 		return
 	}
 	var m limitRangeModel
@@ -166,6 +183,21 @@ func (d *limitRangeDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	out, err := encodeOutputs(lr)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the LimitRange", err.Error())
+		return
+	}
+	if m.Fargate.IsNull() {
+		onFargate := d.facts.usable("fargate", &resp.Diagnostics) && fargateFor(spec.Namespace, d.facts, "fargate", &resp.Diagnostics)
+		m.Fargate = types.BoolValue(onFargate)
+	}
+	m.FargatePodSize = types.ObjectNull(fargateSizeType.AttrTypes)
+	if m.Fargate.ValueBool() {
+		m.FargatePodSize = fargatePodSize(lr, defaultsPaths{
+			DefaultRequest: path.Root("container").AtName("default_request"),
+			Default:        path.Root("container").AtName("default"),
+			Fargate:        path.Root("fargate"),
+		}, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	m.ID, m.Manifest, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON

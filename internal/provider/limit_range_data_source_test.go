@@ -1,9 +1,14 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
@@ -148,4 +153,135 @@ output "namespace" { value = data.ekspodsec_limit_range.l.manifest.metadata.name
 			Check: resource.TestCheckOutput("namespace", "team-a"),
 		}},
 	})
+}
+
+// TestAccLimitRange_fargate: with fargate, the size Fargate bills a pod that takes the
+// defaults; without it (and without an eks block), fargate is false and there is no size.
+func TestAccLimitRange_fargate(t *testing.T) {
+	size := func(vcpu, gb float64, summary string) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"vcpu": knownvalue.Float64Exact(vcpu), "memory_gb": knownvalue.Float64Exact(gb), "summary": knownvalue.StringExact(summary),
+		})
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: `
+data "ekspodsec_limit_range" "small" {
+  name      = "defaults"
+  namespace = "web"
+  fargate   = true
+  container {
+    default         = { cpu = "500m", memory = "512Mi" }
+    default_request = { cpu = "250m", memory = "256Mi" } # 256Mi + Fargate's 256 MB = 0.5 GB exactly
+  }
+}
+data "ekspodsec_limit_range" "large" {
+  name      = "defaults"
+  namespace = "batch"
+  fargate   = true
+  container {
+    default = { cpu = "1", memory = "3Gi" } # no default_request: the default is the request
+  }
+}
+data "ekspodsec_limit_range" "not_fargate" {
+  name      = "defaults"
+  namespace = "web"
+  container {
+    default_request = { cpu = "250m", memory = "256Mi" }
+  }
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.ekspodsec_limit_range.small", tfjsonpath.New("fargate_pod_size"), size(0.25, 0.5, "0.25 vCPU / 0.5 GB")),
+				// 3 GiB + 256 MB needs 4 GB: 1 vCPU / 4 GB
+				statecheck.ExpectKnownValue("data.ekspodsec_limit_range.large", tfjsonpath.New("fargate_pod_size"), size(1, 4, "1 vCPU / 4 GB")),
+				statecheck.ExpectKnownValue("data.ekspodsec_limit_range.not_fargate", tfjsonpath.New("fargate"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue("data.ekspodsec_limit_range.not_fargate", tfjsonpath.New("fargate_pod_size"), knownvalue.Null()),
+			},
+		}, {
+			Config: `
+data "ekspodsec_limit_range" "l" {
+  name      = "defaults"
+  namespace = "web"
+  fargate   = true
+  container {
+    default_request = { cpu = "17", memory = "1Gi" }
+  }
+}
+`,
+			ExpectError: wrapped(`(?s)Too big for Fargate.*default_request = \{ cpu = "17".*requests 17 vCPU and 1024 MiB.*more than Fargate's largest configuration, 16 vCPU / 120 GB`),
+		}},
+	})
+}
+
+// TestLimitRangeFargateWaste: the waste warning's threshold (see fargate.go), on the
+// attribute the requests come from.
+func TestLimitRangeFargateWaste(t *testing.T) {
+	container := func(m map[string]map[string]string) tftypes.Value {
+		typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
+		vals := map[string]tftypes.Value{}
+		for _, k := range []string{"default", "default_request", "min", "max", "max_limit_request_ratio"} {
+			typ.AttributeTypes[k] = tftypes.Map{ElementType: tftypes.String}
+			if v, ok := m[k]; ok {
+				vals[k] = strMap(v)
+			} else {
+				vals[k] = tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil)
+			}
+		}
+		return tftypes.NewValue(typ, vals)
+	}
+	req := func(cpu, mem string) map[string]map[string]string {
+		r := map[string]string{}
+		if cpu != "" {
+			r["cpu"] = cpu
+		}
+		if mem != "" {
+			r["memory"] = mem
+		}
+		return map[string]map[string]string{"default_request": r}
+	}
+	for name, tc := range map[string]struct {
+		limits       map[string]map[string]string
+		size         string
+		path, detail string // the warning, or none
+	}{
+		"small defaults sit at the floor": {req("100m", "128Mi"), "0.25 vCPU / 0.5 GB", "", ""},
+		"rounding below twice":            {req("600m", "1Gi"), "1 vCPU / 2 GB", "", ""},
+		"memory the tier forces": {req("1", "512Mi"), "1 vCPU / 2 GB", "container.default_request",
+			"is billed as 1 vCPU / 2 GB: it needs 768 MiB (512 MiB requested + 256 MiB Fargate adds) of the 2048 MiB billed. Requests up to 1 vCPU and 1792Mi cost the same."},
+		"overhead pushes the tier": {req("250m", "2Gi"), "0.5 vCPU / 3 GB", "container.default_request",
+			"the pod requests 0.25 vCPU of the 0.5 billed; Fargate's 256 MiB pushes it from 0.25 vCPU to 0.5 vCPU. Requests up to 0.5 vCPU and 2816Mi cost the same. A default memory request of at most 1792Mi keeps it at 0.25 vCPU."},
+		"defaults as requests": {map[string]map[string]string{"default": {"cpu": "2", "memory": "256Mi"}}, "2 vCPU / 4 GB", "container.default",
+			"it needs 512 MiB"},
+		"no memory default": {req("250m", ""), "0.25 vCPU / 0.5 GB", "fargate", "no default memory request"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp := readWith(t, NewLimitRangeDataSource(), map[string]tftypes.Value{
+				"name": str("defaults"), "namespace": str("web"), "fargate": tftypes.NewValue(tftypes.Bool, true), "container": container(tc.limits),
+			})
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			var summary string
+			resp.State.GetAttribute(t.Context(), pathRoot("fargate_pod_size").AtName("summary"), &summary)
+			if summary != tc.size {
+				t.Errorf("size %q, want %q", summary, tc.size)
+			}
+			w := resp.Diagnostics.Warnings()
+			if tc.detail == "" {
+				if len(w) != 0 {
+					t.Errorf("unexpected warnings %v", w)
+				}
+				return
+			}
+			if len(w) != 1 {
+				t.Fatalf("warnings %v", w)
+			}
+			pw, ok := w[0].(interface{ Path() path.Path })
+			if !ok || pw.Path().String() != tc.path || !strings.Contains(w[0].Detail(), tc.detail) {
+				t.Errorf("warning at %v: %s\nwant at %s: %s", pw, w[0].Detail(), tc.path, tc.detail)
+			}
+		})
+	}
 }

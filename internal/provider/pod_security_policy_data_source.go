@@ -21,12 +21,19 @@ import (
 var (
 	_ datasource.DataSource                   = (*podSecurityPolicyDataSource)(nil)
 	_ datasource.DataSourceWithValidateConfig = (*podSecurityPolicyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*podSecurityPolicyDataSource)(nil)
 )
 
 // NewPodSecurityPolicyDataSource renders a PodSecurityPolicy from a hardening profile.
 func NewPodSecurityPolicyDataSource() datasource.DataSource { return &podSecurityPolicyDataSource{} }
 
-type podSecurityPolicyDataSource struct{}
+type podSecurityPolicyDataSource struct {
+	facts *clusterFacts
+}
+
+func (d *podSecurityPolicyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.facts = factsFrom(req, resp)
+}
 
 type hostPathModel struct {
 	PathPrefix types.String `tfsdk:"path_prefix"`
@@ -80,9 +87,10 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 					"hostPort, no added capabilities (Fargate refuses them). Not possible with `profile = \"privileged\"`.",
 			},
 			"kubernetes_version": schema.StringAttribute{
-				Optional: true,
+				Optional: true, Computed: true,
 				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.24`). PodSecurityPolicy was removed in 1.25, " +
-					"so 1.25 or later is an error. When unset the policy is rendered with a warning.",
+					"so 1.25 or later is an error. Defaults to the cluster's version when the provider has an `eks` block; " +
+					"otherwise, when unset, the policy is rendered with a warning.",
 				Validators: []validator.String{kubernetesVersion()},
 			},
 			"allowed_host_paths": schema.ListNestedAttribute{
@@ -154,6 +162,7 @@ func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req da
 func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
 		"manifest": types.DynamicUnknown(), "name": types.StringUnknown(), "profile": types.StringUnknown(),
+		"kubernetes_version": types.StringUnknown(),
 	}), &resp.Diagnostics) {
 		return
 	}
@@ -199,6 +208,17 @@ func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.R
 			at = path.Root("allowed_capabilities")
 		}
 		resp.Diagnostics.AddAttributeError(at, "Impossible profile", err.Error())
+		return
+	}
+	var from string
+	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
+	if from != "" {
+		if atLeast, ok := versionAtLeast(m.KubernetesVersion.ValueString(), 1, 25); ok && atLeast {
+			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+m.KubernetesVersion.ValueString(),
+				withSource(render.PSPRemovedMessage(m.KubernetesVersion.ValueString()), from))
+		}
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	if m.KubernetesVersion.IsNull() {

@@ -4,6 +4,11 @@ package provider
 
 import (
 	"context"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -13,8 +18,9 @@ import (
 )
 
 var (
-	_ provider.Provider              = (*ekspodsecProvider)(nil)
-	_ provider.ProviderWithFunctions = (*ekspodsecProvider)(nil)
+	_ provider.Provider                   = (*ekspodsecProvider)(nil)
+	_ provider.ProviderWithFunctions      = (*ekspodsecProvider)(nil)
+	_ provider.ProviderWithValidateConfig = (*ekspodsecProvider)(nil)
 )
 
 // ekspodsecProvider renders hardened EKS pod-security manifests.
@@ -37,13 +43,79 @@ func (p *ekspodsecProvider) Metadata(_ context.Context, _ provider.MetadataReque
 func (p *ekspodsecProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The ekspodsec provider renders hardened pod-security manifests for Amazon EKS " +
-			"(PodSecurityPolicy and the RBAC that scopes it, LimitRange, ResourceQuota) from one hardening " +
-			"profile, following the EKS best-practices pod security guidance. Its data sources are pure: " +
-			"they need no credentials and make no network calls.",
+			"(PodSecurityPolicy and the RBAC that scopes it, Pod Security Admission labels, ValidatingAdmissionPolicy, " +
+			"LimitRange, ResourceQuota, a whole hardened namespace) from one hardening profile, following the EKS " +
+			"best-practices pod security guidance. Without configuration its data sources are pure: they need no " +
+			"credentials and make no network calls. With an `eks` block the provider reads that cluster's Kubernetes " +
+			"version and Fargate profiles once, and data sources default `kubernetes_version` and `fargate` from them.",
+		Blocks: map[string]schema.Block{
+			"eks": schema.SingleNestedBlock{
+				MarkdownDescription: "Read one EKS cluster's facts through the EKS API (`eks:DescribeCluster`, " +
+					"`eks:ListFargateProfiles`, `eks:DescribeFargateProfile`) when the provider is configured, once per " +
+					"Terraform run. Data sources then default `kubernetes_version` to the cluster's version, `fargate` to " +
+					"whether a Fargate profile selector takes their whole `namespace` (a selector that also needs pod labels " +
+					"does not: that is a warning, and `fargate` stays false), and `fargate_selectors` to every profile's " +
+					"selectors. An attribute set in the data source always wins. Credentials come from the standard AWS " +
+					"configuration chain (environment, shared config and profiles, SSO, web identity, instance role; " +
+					"`AWS_ENDPOINT_URL` is honoured). Without this block the provider makes no AWS call.",
+				Attributes: map[string]schema.Attribute{
+					"cluster_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The EKS cluster's name. Required in the block.",
+						Validators: []validator.String{stringvalidator.RegexMatches(clusterNameRE,
+							"must be an EKS cluster name: 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit")},
+					},
+					"region": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The cluster's AWS region. Defaults to the AWS configuration's (`AWS_REGION`, the profile's `region`).",
+						Validators:          []validator.String{stringvalidator.RegexMatches(regionRE, "must be an AWS region such as us-east-1")},
+					},
+					"profile": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "The shared-config profile to take credentials and region from. Defaults to `AWS_PROFILE`, else `default`.",
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+				},
+			},
+		},
 	}
 }
 
-func (p *ekspodsecProvider) Configure(_ context.Context, _ provider.ConfigureRequest, _ *provider.ConfigureResponse) {
+var (
+	clusterNameRE = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
+	regionRE      = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+)
+
+// ValidateConfig: cluster_name is required inside the eks block.
+func (p *ekspodsecProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.EKS == nil {
+		return
+	}
+	if m.EKS.ClusterName.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("eks").AtName("cluster_name"), "Missing EKS cluster name",
+			"The eks block reads one cluster: set cluster_name (and region, unless the AWS configuration has it), or remove the block.")
+	}
+}
+
+// Configure reads the eks block's cluster once (no block: no AWS call) and hands the facts
+// to the data sources. Nothing is stored on the provider itself.
+func (p *ekspodsecProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || m.EKS == nil {
+		return
+	}
+	if m.EKS.ClusterName.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("eks").AtName("cluster_name"), "Missing EKS cluster name",
+			"The eks block reads one cluster: set cluster_name, or remove the block.")
+		return
+	}
+	facts := readClusterFacts(ctx, m.EKS, &resp.Diagnostics)
+	if facts != nil {
+		resp.DataSourceData = facts
+	}
 }
 
 func (p *ekspodsecProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -56,6 +128,9 @@ func (p *ekspodsecProvider) DataSources(_ context.Context) []func() datasource.D
 		NewPodSecurityPolicyRBACDataSource,
 		NewLimitRangeDataSource,
 		NewResourceQuotaDataSource,
+		NewPodSecurityAdmissionDataSource,
+		NewValidatingAdmissionPolicyDataSource,
+		NewNamespaceDataSource,
 	}
 }
 

@@ -144,3 +144,23 @@ func quantity() validator.String {
 func resourceName(pattern, what string) validator.String {
 	return stringvalidator.RegexMatches(regexp.MustCompile(pattern), "must be a "+what)
 }
+
+// labelKey validates a label or annotation key (an optionally prefixed qualified name).
+func labelKey() validator.String {
+	return funcValidator{"label key", func(s string) error {
+		if errs := validation.IsQualifiedName(s); len(errs) > 0 {
+			return fmt.Errorf("%q: %s", s, strings.Join(errs, "; "))
+		}
+		return nil
+	}}
+}
+
+// labelValue validates a label value.
+func labelValue() validator.String {
+	return funcValidator{"label value", func(s string) error {
+		if errs := validation.IsValidLabelValue(s); len(errs) > 0 {
+			return fmt.Errorf("%q: %s", s, strings.Join(errs, "; "))
+		}
+		return nil
+	}}
+}

@@ -185,3 +185,21 @@ func stringList(ctx context.Context, l types.List, diags *diag.Diagnostics) []st
 func metaFrom(ctx context.Context, labels, annotations types.Map, diags *diag.Diagnostics) render.Meta {
 	return render.Meta{Labels: stringMap(ctx, labels, diags), Annotations: stringMap(ctx, annotations, diags)}
 }
+
+// remapFieldErrors rewrites the renderers' field paths into a data source's own attribute
+// names: rename gets each path and returns the new one. Errors without field paths are
+// returned as they are.
+func remapFieldErrors(err error, rename func([]any) []any) error {
+	fes, ok := err.(render.FieldErrors)
+	if !ok {
+		return err
+	}
+	out := make(render.FieldErrors, 0, len(fes))
+	for _, fe := range fes {
+		if len(fe.Path) > 0 {
+			fe.Path = rename(fe.Path)
+		}
+		out = append(out, fe)
+	}
+	return out
+}

@@ -1,0 +1,405 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
+)
+
+var (
+	_ datasource.DataSource                   = (*validatingAdmissionPolicyDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*validatingAdmissionPolicyDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*validatingAdmissionPolicyDataSource)(nil)
+)
+
+// NewValidatingAdmissionPolicyDataSource renders a ValidatingAdmissionPolicy and its binding.
+func NewValidatingAdmissionPolicyDataSource() datasource.DataSource {
+	return &validatingAdmissionPolicyDataSource{}
+}
+
+type validatingAdmissionPolicyDataSource struct {
+	facts *clusterFacts
+}
+
+type vapHostPathModel struct {
+	PathPrefix types.String `tfsdk:"path_prefix"`
+}
+
+type fargateSelectorModel struct {
+	Namespace types.String `tfsdk:"namespace"`
+	Labels    types.Map    `tfsdk:"labels"`
+}
+
+type validatingAdmissionPolicyModel struct {
+	Name                 types.String       `tfsdk:"name"`
+	ValidationActions    types.List         `tfsdk:"validation_actions"`
+	NamespaceSelector    types.Map          `tfsdk:"namespace_selector"`
+	ExemptNamespaces     types.List         `tfsdk:"exempt_namespaces"`
+	AllowedHostPaths     []vapHostPathModel `tfsdk:"allowed_host_paths"`
+	FargateSelectors     types.List         `tfsdk:"fargate_selectors"`
+	PodSecurityStandards types.Bool         `tfsdk:"pod_security_standards"`
+	AllowedCapabilities  types.List         `tfsdk:"allowed_capabilities"`
+	KubernetesVersion    types.String       `tfsdk:"kubernetes_version"`
+	Labels               types.Map          `tfsdk:"labels"`
+
+	ID        types.String  `tfsdk:"id"`
+	Policy    types.Dynamic `tfsdk:"policy"`
+	Binding   types.Dynamic `tfsdk:"binding"`
+	Manifests types.Dynamic `tfsdk:"manifests"`
+	YAML      types.String  `tfsdk:"yaml"`
+	JSON      types.String  `tfsdk:"json"`
+	Rules     types.List    `tfsdk:"rules"`
+}
+
+// fargateSelectorType is the object type of one fargate_selectors element.
+var fargateSelectorType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"namespace": types.StringType,
+	"labels":    types.MapType{ElemType: types.StringType},
+}}
+
+func (d *validatingAdmissionPolicyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_validating_admission_policy"
+}
+
+func (d *validatingAdmissionPolicyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.facts = factsFrom(req, resp)
+}
+
+// fargateNamespaceRE is an EKS Fargate selector namespace: a namespace name that may use
+// the wildcards * and ?.
+var fargateNamespaceRE = regexp.MustCompile(`^[a-z0-9*?]([-a-z0-9*?]{0,61}[a-z0-9*?])?$`)
+
+// fargateLabelValueRE is a selector label value: a label value that may use * and ?.
+var fargateLabelValueRE = regexp.MustCompile(`^([A-Za-z0-9*?]([-A-Za-z0-9_.*?]{0,61}[A-Za-z0-9*?])?)?$`)
+
+// validationActions are the binding's validation actions.
+func validationActions() []string { return []string{"Deny", "Warn", "Audit"} }
+
+func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Renders a ValidatingAdmissionPolicy and its binding (`admissionregistration.k8s.io/v1`, Kubernetes 1.30+) " +
+			"whose CEL validations enforce the ekspodsec rules Pod Security Admission does not cover: hostPath only under " +
+			"allowed prefixes and read-only (EPS005–EPS007), no container runtime socket (EPS008), no Docker-in-Docker " +
+			"image (EPS009), requests and limits on pods (EPS014, EPS015), what Fargate refuses on pods its profiles select " +
+			"(EPS019), and with `pod_security_standards` the restricted-level rules too (EPS001–EPS004, EPS010–EPS013, EPS016) " +
+			"for clusters that want one mechanism. Every validation's message starts with its rule ID. It checks pods and " +
+			"every workload with a pod template (Deployments, DaemonSets, StatefulSets, ReplicaSets, ReplicationControllers, " +
+			"Jobs, CronJobs, PodTemplates) on create and update.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The policy's and the binding's `metadata.name`. Defaults to `ekspodsec-pod-security`.",
+				Validators:          []validator.String{dnsSubdomain()},
+			},
+			"validation_actions": schema.ListAttribute{
+				Optional: true, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "What the binding does with a violation: `Deny` (refuse the request), `Warn` (a warning to the " +
+					"client), `Audit` (an audit annotation). Defaults to `[\"Deny\"]`. Kubernetes refuses `Deny` with `Warn`; start " +
+					"with `[\"Warn\", \"Audit\"]` to see what a policy would refuse.",
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(stringvalidator.OneOf(validationActions()...)),
+				},
+			},
+			"namespace_selector": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Only namespaces with all these labels are checked (the binding's `namespaceSelector.matchLabels`). Default: every namespace but `exempt_namespaces`.",
+				Validators:          []validator.Map{mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())},
+			},
+			"exempt_namespaces": schema.ListAttribute{
+				Optional: true, Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Namespaces never checked. Defaults to `[\"kube-system\"]`, where EKS's own agents (aws-node, " +
+					"kube-proxy) need host access; `[]` exempts nothing, with a warning.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(dnsLabel()), listvalidator.UniqueValues()},
+			},
+			"allowed_host_paths": schema.ListNestedAttribute{
+				Optional: true,
+				MarkdownDescription: "hostPath prefixes pods may mount, read-only (EPS006 requires `readOnly` on every hostPath mount). " +
+					"Prefixes match whole path segments (`/var/log` allows `/var/log/pods`, not `/var/logs`); `..` is never allowed. " +
+					"Without any, hostPath volumes are refused (EPS005).",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"path_prefix": schema.StringAttribute{
+						Required: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`.",
+						Validators: []validator.String{hostPathPrefix()},
+					},
+				}},
+			},
+			"fargate_selectors": schema.ListNestedAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The selectors of the cluster's Fargate profiles: pods they select get the Fargate rules " +
+					"(EPS019: no privileged containers, hostNetwork, hostPort, added capabilities or DaemonSets). Defaults to " +
+					"every selector of every Fargate profile of the provider's `eks` cluster; without an `eks` block, to none.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"namespace": schema.StringAttribute{
+						Required: true, MarkdownDescription: "The namespace, as in the Fargate profile: `*` and `?` are wildcards.",
+						Validators: []validator.String{stringvalidator.RegexMatches(fargateNamespaceRE, "must be a namespace name, with * and ? as wildcards")},
+					},
+					"labels": schema.MapAttribute{
+						Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "Labels a pod must carry to be selected; values may use `*` and `?`.",
+						Validators: []validator.Map{mapvalidator.KeysAre(labelKey()),
+							mapvalidator.ValueStringsAre(stringvalidator.RegexMatches(fargateLabelValueRE, "must be a label value, with * and ? as wildcards"))},
+					},
+				}},
+			},
+			"pod_security_standards": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "Also enforce the restricted Pod Security Standards rules (EPS001–EPS004, EPS010–EPS013, EPS016) in " +
+					"this policy, for a cluster that uses one mechanism instead of Pod Security Admission labels. Defaults to `false`.",
+			},
+			"allowed_capabilities": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "With `pod_security_standards`: the Linux capabilities containers may add (EPS012; upper case, " +
+					"without `CAP_`). Defaults to `[\"NET_BIND_SERVICE\"]`. `ALL` and `*` are refused.",
+				Validators: []validator.List{listvalidator.ValueStringsAre(capabilityName()), listvalidator.UniqueValues()},
+			},
+			"kubernetes_version": schema.StringAttribute{
+				Optional: true, Computed: true,
+				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.31`). ValidatingAdmissionPolicy is served as " +
+					"`admissionregistration.k8s.io/v1` from 1.30: an older version is an error. Defaults to the cluster's version " +
+					"when the provider has an `eks` block; otherwise unset.",
+				Validators: []validator.String{kubernetesVersion()},
+			},
+			"labels": schema.MapAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Labels added to the policy and the binding.",
+				Validators:          []validator.Map{mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())},
+			},
+			"id":     idAttribute(),
+			"policy": manifestAttribute("ValidatingAdmissionPolicy"),
+			"binding": schema.DynamicAttribute{Computed: true,
+				MarkdownDescription: "The ValidatingAdmissionPolicyBinding as an object, ready for `kubernetes_manifest`'s `manifest`. Apply it after the policy (`depends_on`)."},
+			"manifests": schema.DynamicAttribute{Computed: true,
+				MarkdownDescription: "The policy then the binding, as a tuple of objects."},
+			"yaml": yamlAttribute(true),
+			"json": jsonAttribute(true),
+			"rules": schema.ListAttribute{
+				Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The IDs of the rules the policy enforces, sorted (e.g. `[\"EPS005\", \"EPS006\", …]`): " +
+					"each validation's message starts with its ID, and `docs/rules/<ID>.md` explains it.",
+			},
+		},
+	}
+}
+
+// vapVersionError is the error for a cluster too old for ValidatingAdmissionPolicy v1, or
+// nil. A version that does not parse is the validator's to report.
+func vapVersionError(v string) error {
+	if _, err := k8sversion.Parse(v); err != nil {
+		return nil
+	}
+	return admission.CheckVersion(v)
+}
+
+func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var m validatingAdmissionPolicyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !m.KubernetesVersion.IsNull() && !m.KubernetesVersion.IsUnknown() {
+		if err := vapVersionError(m.KubernetesVersion.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+admission.MinimumVersion, err.Error())
+		}
+	}
+	if !m.ValidationActions.IsNull() && !m.ValidationActions.IsUnknown() {
+		actions := stringList(ctx, m.ValidationActions, &resp.Diagnostics)
+		if slices.Contains(actions, "Deny") && slices.Contains(actions, "Warn") {
+			resp.Diagnostics.AddAttributeError(path.Root("validation_actions"), "Deny and Warn together",
+				`validation_actions ["Deny", "Warn"]: Kubernetes refuses the binding (a denied request already returns the message). Use ["Deny"], ["Deny", "Audit"], or ["Warn", "Audit"] to try the policy first.`)
+		}
+	}
+	if !m.AllowedCapabilities.IsNull() && !m.AllowedCapabilities.IsUnknown() {
+		if !m.PodSecurityStandards.IsUnknown() && !m.PodSecurityStandards.ValueBool() {
+			resp.Diagnostics.AddAttributeError(path.Root("allowed_capabilities"), "Capabilities without pod_security_standards",
+				"allowed_capabilities sets what EPS012 allows, and EPS012 is checked only with pod_security_standards = true: set it, or drop allowed_capabilities.")
+		}
+		for i, c := range m.AllowedCapabilities.Elements() {
+			s, ok := c.(types.String)
+			if !ok || s.IsNull() || s.IsUnknown() {
+				continue
+			}
+			if n := strings.ToUpper(strings.TrimSpace(s.ValueString())); n == "ALL" || n == "*" {
+				resp.Diagnostics.AddAttributeError(path.Root("allowed_capabilities").AtListIndex(i), "Every capability allowed",
+					fmt.Sprintf("allowed_capabilities[%d] = %q lets containers add every capability, SYS_ADMIN included: name the capabilities they need (e.g. NET_BIND_SERVICE).", i, s.ValueString()))
+			}
+		}
+	}
+}
+
+// clusterFargateSelectors are every selector of every Fargate profile, sorted and without
+// duplicates, so the output does not depend on the order the API lists them in.
+func clusterFargateSelectors(profiles []eks.FargateProfile) []admission.FargateSelector {
+	seen := map[string]bool{}
+	var out []admission.FargateSelector
+	for _, p := range profiles {
+		for _, s := range p.Selectors {
+			if seen[s.String()] {
+				continue
+			}
+			seen[s.String()] = true
+			var labels map[string]string
+			if len(s.Labels) > 0 {
+				labels = make(map[string]string, len(s.Labels))
+				for k, v := range s.Labels {
+					labels[k] = v
+				}
+			}
+			out = append(out, admission.FargateSelector{Namespace: s.Namespace, Labels: labels})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return eks.Selector{Namespace: out[i].Namespace, Labels: out[i].Labels}.String() < eks.Selector{Namespace: out[j].Namespace, Labels: out[j].Labels}.String()
+	})
+	return out
+}
+
+// fargateSelectorsValue is the fargate_selectors list of selectors.
+func fargateSelectorsValue(ctx context.Context, sels []admission.FargateSelector, diags *diag.Diagnostics) types.List {
+	elems := make([]attr.Value, 0, len(sels))
+	for _, s := range sels {
+		labels := types.MapNull(types.StringType)
+		if len(s.Labels) > 0 {
+			var d diag.Diagnostics
+			labels, d = types.MapValueFrom(ctx, types.StringType, s.Labels)
+			diags.Append(d...)
+		}
+		obj, d := types.ObjectValue(fargateSelectorType.AttrTypes, map[string]attr.Value{"namespace": types.StringValue(s.Namespace), "labels": labels})
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	l, d := types.ListValue(fargateSelectorType, elems)
+	diags.Append(d...)
+	return l
+}
+
+func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+		"policy": types.DynamicUnknown(), "binding": types.DynamicUnknown(), "manifests": types.DynamicUnknown(),
+		"rules": types.ListUnknown(types.StringType), "name": types.StringUnknown(), "validation_actions": types.ListUnknown(types.StringType),
+		"exempt_namespaces": types.ListUnknown(types.StringType), "fargate_selectors": types.ListUnknown(fargateSelectorType),
+		"kubernetes_version": types.StringUnknown(),
+	}), &resp.Diagnostics) {
+		return
+	}
+	var m validatingAdmissionPolicyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var from string
+	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
+	if !m.KubernetesVersion.IsNull() {
+		if err := vapVersionError(m.KubernetesVersion.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+admission.MinimumVersion, withSource(err.Error(), from))
+		}
+	}
+	opts := admission.VAPOptions{
+		Name:                 m.Name.ValueString(),
+		PodSecurityStandards: m.PodSecurityStandards.ValueBool(),
+		ValidationActions:    stringList(ctx, m.ValidationActions, &resp.Diagnostics),
+		NamespaceSelector:    stringMap(ctx, m.NamespaceSelector, &resp.Diagnostics),
+		Labels:               stringMap(ctx, m.Labels, &resp.Diagnostics),
+	}
+	if caps := stringList(ctx, m.AllowedCapabilities, &resp.Diagnostics); !m.AllowedCapabilities.IsNull() {
+		opts.AllowedCapabilities = make([]string, 0, len(caps))
+		for _, c := range caps {
+			n, err := profile.NormalizeCapability(c)
+			if err != nil {
+				continue // the attribute's validator reports it
+			}
+			opts.AllowedCapabilities = append(opts.AllowedCapabilities, n)
+		}
+		sort.Strings(opts.AllowedCapabilities)
+	}
+	if !m.ExemptNamespaces.IsNull() {
+		// [] is meaningful (exempt nothing): keep it non-nil
+		opts.ExemptNamespaces = append([]string{}, stringList(ctx, m.ExemptNamespaces, &resp.Diagnostics)...)
+		if !slices.Contains(opts.ExemptNamespaces, "kube-system") {
+			resp.Diagnostics.AddAttributeWarning(path.Root("exempt_namespaces"), "kube-system is checked",
+				"exempt_namespaces does not list kube-system: EKS's own agents there (aws-node mounts hostPath and runs privileged, "+
+					"kube-proxy uses hostNetwork) would be refused on their next update unless namespace_selector leaves kube-system out.")
+		}
+	}
+	for i, hp := range m.AllowedHostPaths {
+		clean, err := profile.CleanHostPath(hp.PathPrefix.ValueString())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("allowed_host_paths").AtListIndex(i).AtName("path_prefix"), "Invalid host path prefix", err.Error())
+			continue
+		}
+		opts.AllowedHostPaths = append(opts.AllowedHostPaths, profile.HostPath{PathPrefix: clean, ReadOnly: true})
+	}
+	if m.FargateSelectors.IsNull() {
+		if d.facts.usable("fargate_selectors", &resp.Diagnostics) {
+			opts.Fargate = clusterFargateSelectors(d.facts.Profiles)
+		}
+	} else {
+		var sels []fargateSelectorModel
+		resp.Diagnostics.Append(m.FargateSelectors.ElementsAs(ctx, &sels, false)...)
+		for _, s := range sels {
+			opts.Fargate = append(opts.Fargate, admission.FargateSelector{Namespace: s.Namespace.ValueString(), Labels: stringMap(ctx, s.Labels, &resp.Diagnostics)})
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	policy, binding := admission.Policy(opts)
+	out, err := encodeOutputs(policy, binding)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the policy", err.Error())
+		return
+	}
+	policyValue, err := render.Manifest(out.Maps[0])
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the ValidatingAdmissionPolicy", err.Error())
+		return
+	}
+	bindingValue, err := render.Manifest(out.Maps[1])
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the ValidatingAdmissionPolicyBinding", err.Error())
+		return
+	}
+	var rules []string
+	for _, v := range admission.Validations(opts) {
+		rules = append(rules, v.Rule)
+	}
+	sort.Strings(rules)
+	rulesValue, diags := types.ListValueFrom(ctx, types.StringType, rules)
+	resp.Diagnostics.Append(diags...)
+	actions, diags := types.ListValueFrom(ctx, types.StringType, binding.Spec.ValidationActions)
+	resp.Diagnostics.Append(diags...)
+	if m.ExemptNamespaces.IsNull() {
+		exempt := binding.Spec.MatchResources.NamespaceSelector.MatchExpressions[0].Values
+		m.ExemptNamespaces, diags = types.ListValueFrom(ctx, types.StringType, exempt)
+		resp.Diagnostics.Append(diags...)
+	}
+	if m.FargateSelectors.IsNull() {
+		m.FargateSelectors = fargateSelectorsValue(ctx, opts.Fargate, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	m.Name, m.ValidationActions, m.Rules = types.StringValue(policy.Name), actions, rulesValue
+	m.ID, m.Policy, m.Binding, m.Manifests, m.YAML, m.JSON = out.ID, policyValue, bindingValue, out.Manifest, out.YAML, out.JSON
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
