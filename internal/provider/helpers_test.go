@@ -57,3 +57,5 @@ func strMap(m map[string]string) tftypes.Value {
 }
 
 func pathRoot(name string) path.Path { return path.Root(name) }
+
+type pathType = path.Path
