@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -472,4 +473,26 @@ func TestFargateFromClusterFacts(t *testing.T) {
 	if explicit.Diagnostics.HasError() {
 		t.Errorf("fargate set: %v", explicit.Diagnostics)
 	}
+}
+
+// TestAccExampleProviderEKS: examples/provider/provider_eks.tf applies against cluster
+// "prod" and its namespace takes the cluster's version and Fargate profile.
+func TestAccExampleProviderEKS(t *testing.T) {
+	awsEnv(t, startMoto(t))
+	prodCluster(t)
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ekspodsec")
+	dir := exampleDir(t, filepath.Join("..", "..", "examples", "provider", "provider_eks.tf"))
+	resource.UnitTest(t, resource.TestCase{
+		Steps: []resource.TestStep{{
+			ProtoV6ProviderFactories: protoV6,
+			ConfigDirectory:          config.StaticDirectory(dir),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.ekspodsec_namespace.apps", tfjsonpath.New("kubernetes_version"), knownvalue.StringExact("1.31")),
+				statecheck.ExpectKnownValue("data.ekspodsec_namespace.apps", tfjsonpath.New("fargate"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownOutputValue("fargate_pod_size", knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"vcpu": knownvalue.Float64Exact(0.25), "memory_gb": knownvalue.Float64Exact(0.5), "summary": knownvalue.StringExact("0.25 vCPU / 0.5 GB"),
+				})),
+			},
+		}},
+	})
 }

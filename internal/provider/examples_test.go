@@ -87,7 +87,7 @@ func exampleDir(t *testing.T, files ...string) string {
 	return dir
 }
 
-// TestAccExampleDataSources: each examples/data-sources/*/data-source.tf, with
+// TestAccExampleDataSources: each examples/data-sources/*/data-source*.tf, with
 // examples/provider/provider.tf (the real source address ekspodsec/ekspodsec), applies.
 func TestAccExampleDataSources(t *testing.T) {
 	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ekspodsec")
@@ -110,6 +110,40 @@ func TestAccExampleDataSources(t *testing.T) {
 		"ekspodsec_limit_range": {
 			statecheck.ExpectKnownValue("terraform_data.limit_range", tfjsonpath.New("output").AtMapKey("spec").AtMapKey("limits").AtSliceIndex(0).AtMapKey("defaultRequest").AtMapKey("memory"),
 				knownvalue.StringExact("128Mi")),
+			// data-source-fargate.tf: 500m and 768Mi + 256 MB
+			statecheck.ExpectKnownOutputValue("fargate_pod_size", knownvalue.StringExact("0.5 vCPU / 1 GB")),
+			statecheck.ExpectKnownValue("terraform_data.fargate_limit_range", tfjsonpath.New("output").AtMapKey("metadata").AtMapKey("namespace"), knownvalue.StringExact("fargate-apps")),
+		},
+		"ekspodsec_pod_security_admission": {
+			statecheck.ExpectKnownValue("terraform_data.web_namespace", tfjsonpath.New("output").AtMapKey("metadata").AtMapKey("labels"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"team":                                       knownvalue.StringExact("web"),
+				"pod-security.kubernetes.io/enforce":         knownvalue.StringExact("baseline"),
+				"pod-security.kubernetes.io/enforce-version": knownvalue.StringExact("v1.31"),
+				"pod-security.kubernetes.io/audit":           knownvalue.StringExact("restricted"),
+				"pod-security.kubernetes.io/audit-version":   knownvalue.StringExact("v1.31"),
+				"pod-security.kubernetes.io/warn":            knownvalue.StringExact("restricted"),
+				"pod-security.kubernetes.io/warn-version":    knownvalue.StringExact("v1.31"),
+			})),
+			statecheck.ExpectKnownValue("terraform_data.payments_namespace", tfjsonpath.New("output").AtMapKey("metadata").AtMapKey("labels").AtMapKey("pod-security.kubernetes.io/enforce"),
+				knownvalue.StringExact("restricted")),
+			statecheck.ExpectKnownValue("terraform_data.payments_namespace", tfjsonpath.New("output").AtMapKey("metadata").AtMapKey("name"), knownvalue.StringExact("payments")),
+		},
+		"ekspodsec_validating_admission_policy": {
+			statecheck.ExpectKnownValue("terraform_data.pod_policy", tfjsonpath.New("output").AtMapKey("kind"), knownvalue.StringExact("ValidatingAdmissionPolicy")),
+			statecheck.ExpectKnownValue("terraform_data.pod_policy_binding", tfjsonpath.New("output").AtMapKey("spec").AtMapKey("policyName"), knownvalue.StringExact("ekspodsec-pod-security")),
+			statecheck.ExpectKnownOutputValue("enforced_rules", knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.StringExact("EPS006"), knownvalue.StringExact("EPS007"), knownvalue.StringExact("EPS008"), knownvalue.StringExact("EPS009"),
+				knownvalue.StringExact("EPS014"), knownvalue.StringExact("EPS015"), knownvalue.StringExact("EPS019"),
+			})),
+		},
+		"ekspodsec_namespace": {
+			statecheck.ExpectKnownValue("terraform_data.payments_namespace", tfjsonpath.New("output").AtMapKey("kind"), knownvalue.StringExact("Namespace")),
+			// the for_each over every kind but the namespace
+			statecheck.ExpectKnownValue("terraform_data.payments", tfjsonpath.New("output"), knownvalue.MapSizeExact(2)),
+			statecheck.ExpectKnownValue("terraform_data.payments", tfjsonpath.New("output").AtMapKey("limit_range").AtMapKey("spec").AtMapKey("limits").AtSliceIndex(0).AtMapKey("defaultRequest").AtMapKey("cpu"),
+				knownvalue.StringExact("250m")),
+			statecheck.ExpectKnownValue("terraform_data.payments", tfjsonpath.New("output").AtMapKey("resource_quota").AtMapKey("spec").AtMapKey("hard").AtMapKey("limits.memory"),
+				knownvalue.StringExact("32Gi")),
 		},
 		"ekspodsec_resource_quota": {
 			statecheck.ExpectKnownValue("terraform_data.quota", tfjsonpath.New("output").AtMapKey("spec").AtMapKey("hard").AtMapKey("limits.memory"),
@@ -127,7 +161,11 @@ func TestAccExampleDataSources(t *testing.T) {
 			if !ok {
 				t.Fatalf("no checks for example %s", name)
 			}
-			dir := exampleDir(t, filepath.Join("..", "..", "examples", "provider", "provider.tf"), filepath.Join(d, "data-source.tf"))
+			files, err := filepath.Glob(filepath.Join(d, "data-source*.tf"))
+			if err != nil || len(files) == 0 {
+				t.Fatalf("example files %v: %v", files, err)
+			}
+			dir := exampleDir(t, append([]string{filepath.Join("..", "..", "examples", "provider", "provider.tf")}, files...)...)
 			// the example has a provider block: the factories go on the step
 			resource.UnitTest(t, resource.TestCase{
 				Steps: []resource.TestStep{{ProtoV6ProviderFactories: protoV6, ConfigDirectory: config.StaticDirectory(dir), ConfigStateChecks: c}},

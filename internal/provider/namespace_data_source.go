@@ -109,8 +109,11 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	const compute = "compute resource name (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource such as nvidia.com/gpu)"
 	limit, request, hard := namespaceDefaults()
 	containerMap := func(description string, computed bool) schema.MapAttribute {
-		a := quantityMap(description+" Keys are resource names (`cpu`, `memory`, …), values Kubernetes quantities; a map you give replaces the default.",
-			render.ComputeResourcePattern, compute)
+		description += " Keys are resource names (`cpu`, `memory`, …), values Kubernetes quantities"
+		if computed {
+			description += "; a map you give replaces the default"
+		}
+		a := quantityMap(description+".", render.ComputeResourcePattern, compute)
 		a.Computed = computed
 		return a
 	}
