@@ -116,8 +116,8 @@ func TestAccExampleDataSources(t *testing.T) {
 		},
 		"ekspodsec_pod_security_admission": {
 			statecheck.ExpectKnownValue("terraform_data.web_namespace", tfjsonpath.New("output").AtMapKey("metadata").AtMapKey("labels"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-				"team":                                       knownvalue.StringExact("web"),
-				"pod-security.kubernetes.io/enforce":         knownvalue.StringExact("baseline"),
+				"team":                               knownvalue.StringExact("web"),
+				"pod-security.kubernetes.io/enforce": knownvalue.StringExact("baseline"),
 				"pod-security.kubernetes.io/enforce-version": knownvalue.StringExact("v1.31"),
 				"pod-security.kubernetes.io/audit":           knownvalue.StringExact("restricted"),
 				"pod-security.kubernetes.io/audit-version":   knownvalue.StringExact("v1.31"),
