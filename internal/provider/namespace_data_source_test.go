@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -213,5 +215,34 @@ func TestNamespaceLegacyClusterWarns(t *testing.T) {
 	q := readWith(t, NewNamespaceDataSource(), map[string]tftypes.Value{"name": str("a"), "quota_hard": strMap(map[string]string{"pods": "10"})})
 	if w := q.Diagnostics.Warnings(); len(w) != 1 || !strings.Contains(w[0].Detail(), "requests.cpu") {
 		t.Errorf("quota warnings %v", w)
+	}
+}
+
+// TestUnknownConfiguration: a configuration known only after apply renders nothing and
+// refuses nothing; the outputs (and defaults) are unknown, what the user set is kept.
+func TestUnknownConfiguration(t *testing.T) {
+	unknown := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
+	for name, tc := range map[string]struct {
+		ds   func() datasource.DataSource
+		set  map[string]tftypes.Value
+		kept string // an attribute the user set, kept as given
+	}{
+		"namespace": {NewNamespaceDataSource, map[string]tftypes.Value{"name": unknown, "profile": str("baseline")}, "profile"},
+		"psa":       {NewPodSecurityAdmissionDataSource, map[string]tftypes.Value{"namespace": unknown, "enforce": str("baseline")}, "enforce"},
+		"vap":       {NewValidatingAdmissionPolicyDataSource, map[string]tftypes.Value{"kubernetes_version": unknown, "name": str("pods")}, "name"},
+	} {
+		resp := readWith(t, tc.ds(), tc.set)
+		if resp.Diagnostics.HasError() {
+			t.Fatalf("%s: %v", name, resp.Diagnostics)
+		}
+		var yaml, kept types.String
+		resp.State.GetAttribute(t.Context(), pathRoot("yaml"), &yaml)
+		resp.State.GetAttribute(t.Context(), pathRoot(tc.kept), &kept)
+		if !yaml.IsUnknown() {
+			t.Errorf("%s: yaml %v, want unknown", name, yaml)
+		}
+		if kept.IsUnknown() || kept.IsNull() {
+			t.Errorf("%s: %s %v, want the configured value", name, tc.kept, kept)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
@@ -100,15 +101,23 @@ func attributePath(segs []any) path.Path {
 }
 
 // deferUnknown handles a configuration that is not fully known yet (it depends on
-// values known only after apply): the computed outputs stay unknown and nothing is
-// rendered or refused. It reports whether it did so. Terraform itself defers such reads
+// values known only after apply): the computed outputs (and optional computed attributes
+// the configuration leaves unset) stay unknown and nothing is rendered or refused. It reports whether it did so. Terraform itself defers such reads
 // to apply; this keeps the data source correct when it is asked anyway.
 func deferUnknown(ctx context.Context, config tfsdk.Config, state *tfsdk.State, computed map[string]attr.Value, diags *diag.Diagnostics) bool {
 	if config.Raw.IsFullyKnown() {
 		return false
 	}
 	state.Raw = config.Raw.Copy()
+	var given map[string]tftypes.Value
+	if err := config.Raw.As(&given); err != nil {
+		diags.AddError("Cannot read the configuration", err.Error())
+		return true
+	}
 	for name, unknown := range computed {
+		if v, ok := given[name]; ok && !v.IsNull() {
+			continue // set by the user (an optional and computed attribute): keep it
+		}
 		diags.Append(state.SetAttribute(ctx, path.Root(name), unknown)...)
 	}
 	return true
