@@ -1,128 +1,21 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/awstest"
 )
-
-const testSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
-
-// startMoto starts a real local AWS API (moto_server) on 127.0.0.1 with a free port and
-// stops it by PID when the test ends, also on failure.
-func startMoto(t *testing.T, env ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if os.Getenv("EKSPODSEC_SKIP_MOTO") != "" {
-			t.Skip("moto_server not installed and EKSPODSEC_SKIP_MOTO is set")
-		}
-		t.Fatal("moto_server is not on PATH: these tests need a local AWS API (pip install 'moto[server]'), or set EKSPODSEC_SKIP_MOTO=1 to skip them")
-	}
-	port := freePort(t)
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	logf, err := os.Create(filepath.Join(t.TempDir(), "moto.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-		_ = logf.Close()
-	})
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(endpoint + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return endpoint
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s: %v", endpoint, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// awsEnv points the standard AWS configuration chain at a local endpoint with test
-// credentials and no shared config, instance metadata or proxy.
-func awsEnv(t *testing.T, endpoint string) {
-	t.Setenv("AWS_ENDPOINT_URL", endpoint)
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIATESTEKSPODSEC")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
-
-// createCluster makes an EKS cluster with Fargate profiles through aws-sdk-go-v2.
-func createCluster(t *testing.T, name, version string, profiles map[string][]ekstypes.FargateProfileSelector) {
-	t.Helper()
-	ctx := context.Background()
-	cfg, err := config.LoadDefaultConfig(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := eks.NewFromConfig(cfg)
-	_, err = c.CreateCluster(ctx, &eks.CreateClusterInput{
-		Name:               aws.String(name),
-		Version:            aws.String(version),
-		RoleArn:            aws.String("arn:aws:iam::123456789012:role/eks-cluster"),
-		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a1", "subnet-0b2"}},
-	})
-	if err != nil {
-		t.Fatalf("CreateCluster: %v", err)
-	}
-	for pname, sels := range profiles {
-		_, err := c.CreateFargateProfile(ctx, &eks.CreateFargateProfileInput{
-			ClusterName:         aws.String(name),
-			FargateProfileName:  aws.String(pname),
-			PodExecutionRoleArn: aws.String("arn:aws:iam::123456789012:role/eks-fargate-pods"),
-			Subnets:             []string{"subnet-0a1"},
-			Selectors:           sels,
-		})
-		if err != nil {
-			t.Fatalf("CreateFargateProfile %s: %v", pname, err)
-		}
-	}
-}
 
 type jsonReport struct {
 	Findings []struct {
@@ -161,13 +54,13 @@ func hasFinding(r jsonReport, rule, status, addr string) bool {
 // TestLiveEKSCluster: plan-check reads version and Fargate profiles from a real local EKS
 // API and judges the plan with them.
 func TestLiveEKSCluster(t *testing.T) {
-	endpoint := startMoto(t)
-	awsEnv(t, endpoint)
-	createCluster(t, "prod", "1.29", map[string][]ekstypes.FargateProfileSelector{
+	endpoint := awstest.StartMoto(t)
+	awstest.Env(t, endpoint, "us-east-1")
+	awstest.CreateCluster(t, "prod", "1.29", map[string][]ekstypes.FargateProfileSelector{
 		"apps":  {{Namespace: aws.String("fargate-apps")}},
 		"batch": {{Namespace: aws.String("batch"), Labels: map[string]string{"compute": "fargate"}}},
 	})
-	createCluster(t, "legacy", "1.24", nil)
+	awstest.CreateCluster(t, "legacy", "1.24", nil)
 
 	// Fargate: the plan's deployment in fargate-apps is selected by the live profile.
 	code, out, errs := run(t, "", "plan-check", "--source", "", "--format", "json", "--eks-cluster", "prod", filepath.Join(fixtures, "fargate_violating.json"))
@@ -195,7 +88,7 @@ func TestLiveEKSCluster(t *testing.T) {
 	if !sized {
 		t.Errorf("fargate sizing %+v", r.Fargate)
 	}
-	if strings.Contains(out+errs, testSecret) {
+	if strings.Contains(out+errs, awstest.Secret) {
 		t.Error("the secret key appears in the output")
 	}
 
@@ -218,9 +111,9 @@ func TestLiveEKSCluster(t *testing.T) {
 
 // TestLiveEKSThrottling: throttled calls are retried with backoff.
 func TestLiveEKSThrottling(t *testing.T) {
-	endpoint := startMoto(t)
-	awsEnv(t, endpoint)
-	createCluster(t, "prod", "1.31", nil)
+	endpoint := awstest.StartMoto(t)
+	awstest.Env(t, endpoint, "us-east-1")
+	awstest.CreateCluster(t, "prod", "1.31", nil)
 	target, _ := url.Parse(endpoint)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	var calls atomic.Int32
@@ -255,13 +148,13 @@ func TestLiveEKSThrottling(t *testing.T) {
 // says what to do, and no credential is printed.
 func TestLiveEKSErrors(t *testing.T) {
 	// moto with authentication enforced from the first call: unknown keys are refused
-	endpoint := startMoto(t, "INITIAL_NO_AUTH_ACTION_COUNT=0")
-	awsEnv(t, endpoint)
+	endpoint := awstest.StartMoto(t, "INITIAL_NO_AUTH_ACTION_COUNT=0")
+	awstest.Env(t, endpoint, "us-east-1")
 	code, out, errs := run(t, "", "plan-check", "--source", "", "--eks-cluster", "prod", filepath.Join(fixtures, "fargate_violating.json"))
 	if code != ExitUsage || !strings.Contains(errs, "access denied calling eks:DescribeCluster") {
 		t.Errorf("access denied: exit %d %q", code, errs)
 	}
-	if strings.Contains(out+errs, testSecret) || strings.Contains(out+errs, "AKIATESTEKSPODSEC") {
+	if strings.Contains(out+errs, awstest.Secret) || strings.Contains(out+errs, awstest.AccessKey) {
 		t.Error("a credential appears in the output")
 	}
 

@@ -148,7 +148,7 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 	if *eksCluster != "" {
 		c, profiles, err := eks.FromAPI(ctx, eks.LiveOptions{Cluster: *eksCluster, Region: *region, Profile: *awsProfile})
 		if err != nil {
-			return usageError(stdio, "--eks-cluster: "+err.Error())
+			return usageError(stdio, "--eks-cluster: "+err.Error()+" (or run without --eks-cluster: the plan's own EKS facts are still read)")
 		}
 		opts.Live = &plancheck.LiveFacts{Cluster: c, Profiles: profiles}
 	} else if *region != "" || *awsProfile != "" {

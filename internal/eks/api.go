@@ -125,7 +125,7 @@ func explain(err error, op, cluster, region string) error {
 		return fmt.Errorf("eks:%s on cluster %q timed out", op, cluster)
 	}
 	if isNoCredentials(err) {
-		return fmt.Errorf("no AWS credentials found (environment, shared config or profile, SSO, web identity, instance role) to call eks:%s: configure them, or run plan-check without --eks-cluster", op)
+		return fmt.Errorf("no AWS credentials found (environment, shared config or profile, SSO, web identity, instance role) to call eks:%s: configure them", op)
 	}
 	return fmt.Errorf("eks:%s on cluster %q: %w", op, cluster, err)
 }

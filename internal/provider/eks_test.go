@@ -2,22 +2,15 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	awseks "github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -28,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/awstest"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 )
 
@@ -35,107 +29,10 @@ import (
 // internal/cli's tests start it (127.0.0.1, a free port, stopped by PID), with the
 // cluster and Fargate profiles created through aws-sdk-go-v2.
 
-const (
-	testAccessKey = "AKIATESTEKSPODSEC"
-	testSecret    = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
-)
-
-func startMoto(t *testing.T, env ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if os.Getenv("EKSPODSEC_SKIP_MOTO") != "" {
-			t.Skip("moto_server not installed and EKSPODSEC_SKIP_MOTO is set")
-		}
-		t.Fatal("moto_server is not on PATH: these tests need a local AWS API (pip install 'moto[server]'), or set EKSPODSEC_SKIP_MOTO=1 to skip them")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), env...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	logf, err := os.Create(filepath.Join(t.TempDir(), "moto.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-		_ = logf.Close()
-	})
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(endpoint + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			return endpoint
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not answer on %s: %v", endpoint, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// awsEnv points the standard AWS configuration chain at a local endpoint with test
-// credentials and no shared config, instance metadata or region.
-func awsEnv(t *testing.T, endpoint string) {
-	t.Setenv("AWS_ENDPOINT_URL", endpoint)
-	t.Setenv("AWS_ACCESS_KEY_ID", testAccessKey)
-	t.Setenv("AWS_SECRET_ACCESS_KEY", testSecret)
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_REGION", "")
-	t.Setenv("AWS_DEFAULT_REGION", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
-
-func createCluster(t *testing.T, name, version string, profiles map[string][]ekstypes.FargateProfileSelector) {
-	t.Helper()
-	ctx := context.Background()
-	cfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion("us-east-1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := awseks.NewFromConfig(cfg)
-	_, err = c.CreateCluster(ctx, &awseks.CreateClusterInput{
-		Name:               aws.String(name),
-		Version:            aws.String(version),
-		RoleArn:            aws.String("arn:aws:iam::123456789012:role/eks-cluster"),
-		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a1", "subnet-0b2"}},
-	})
-	if err != nil {
-		t.Fatalf("CreateCluster: %v", err)
-	}
-	for pname, sels := range profiles {
-		_, err := c.CreateFargateProfile(ctx, &awseks.CreateFargateProfileInput{
-			ClusterName:         aws.String(name),
-			FargateProfileName:  aws.String(pname),
-			PodExecutionRoleArn: aws.String("arn:aws:iam::123456789012:role/eks-fargate-pods"),
-			Subnets:             []string{"subnet-0a1"},
-			Selectors:           sels,
-		})
-		if err != nil {
-			t.Fatalf("CreateFargateProfile %s: %v", pname, err)
-		}
-	}
-}
-
 // prodCluster is cluster "prod" (Kubernetes 1.31) with three Fargate profiles: a whole
 // namespace, a namespace wildcard, and a namespace's labelled pods only.
 func prodCluster(t *testing.T) {
-	createCluster(t, "prod", "1.31", map[string][]ekstypes.FargateProfileSelector{
+	awstest.CreateCluster(t, "prod", "1.31", map[string][]ekstypes.FargateProfileSelector{
 		"apps":  {{Namespace: aws.String("fargate-apps")}},
 		"teams": {{Namespace: aws.String("team-*")}},
 		"batch": {{Namespace: aws.String("batch"), Labels: map[string]string{"compute": "fargate"}}},
@@ -154,9 +51,9 @@ provider "ekspodsec" {
 // TestAccProviderEKS: the cluster's version and Fargate profiles flow into the data
 // sources' defaults; attributes set in the data source win.
 func TestAccProviderEKS(t *testing.T) {
-	awsEnv(t, startMoto(t))
+	awstest.Env(t, awstest.StartMoto(t), "")
 	prodCluster(t)
-	createCluster(t, "legacy", "1.24", nil)
+	awstest.CreateCluster(t, "legacy", "1.24", nil)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{{
@@ -269,7 +166,7 @@ data "ekspodsec_pod_security_policy" "r" {}
 // TestAccProviderEKS_missingCluster: a cluster that does not exist is a provider error
 // that names it and its region.
 func TestAccProviderEKS_missingCluster(t *testing.T) {
-	awsEnv(t, startMoto(t))
+	awstest.Env(t, awstest.StartMoto(t), "")
 	prodCluster(t)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
@@ -322,7 +219,7 @@ func configureWith(t *testing.T, eks map[string]string) provider.ConfigureRespon
 // to do, and never carries a credential.
 func TestProviderEKSErrors(t *testing.T) {
 	// moto enforcing authentication from the first call: the test keys are refused
-	awsEnv(t, startMoto(t, "INITIAL_NO_AUTH_ACTION_COUNT=0"))
+	awstest.Env(t, awstest.StartMoto(t, "INITIAL_NO_AUTH_ACTION_COUNT=0"), "")
 	check := func(name string, resp provider.ConfigureResponse, wantPath, want string) {
 		t.Helper()
 		errs := resp.Diagnostics.Errors()
@@ -333,7 +230,7 @@ func TestProviderEKSErrors(t *testing.T) {
 		if !ok || pd.Path().String() != wantPath || !strings.Contains(errs[0].Detail(), want) {
 			t.Errorf("%s: %v %s\nwant at %s: %s", name, pd, errs[0].Detail(), wantPath, want)
 		}
-		if text := errs[0].Summary() + errs[0].Detail(); strings.Contains(text, testSecret) || strings.Contains(text, testAccessKey) {
+		if text := errs[0].Summary() + errs[0].Detail(); strings.Contains(text, awstest.Secret) || strings.Contains(text, awstest.AccessKey) {
 			t.Errorf("%s: a credential in the diagnostic: %s", name, text)
 		}
 		if resp.DataSourceData != nil {
@@ -364,7 +261,7 @@ func TestAccProviderWithoutEKS(t *testing.T) {
 	}
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	awsEnv(t, "http://"+l.Addr().String())
+	awstest.Env(t, "http://"+l.Addr().String(), "")
 	t.Setenv("AWS_REGION", "us-east-1")
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
@@ -392,7 +289,7 @@ data "ekspodsec_validating_admission_policy" "p" {}
 // anything while planning: a data source that needs it says so on its attribute, one
 // whose attributes are all set does not need it.
 func TestAccProviderEKS_unknownAtPlan(t *testing.T) {
-	awsEnv(t, startMoto(t))
+	awstest.Env(t, awstest.StartMoto(t), "")
 	prodCluster(t)
 	base := `
 resource "terraform_data" "cluster" {
@@ -478,7 +375,7 @@ func TestFargateFromClusterFacts(t *testing.T) {
 // TestAccExampleProviderEKS: examples/provider/provider_eks.tf applies against cluster
 // "prod" and its namespace takes the cluster's version and Fargate profile.
 func TestAccExampleProviderEKS(t *testing.T) {
-	awsEnv(t, startMoto(t))
+	awstest.Env(t, awstest.StartMoto(t), "")
 	prodCluster(t)
 	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ekspodsec")
 	dir := exampleDir(t, filepath.Join("..", "..", "examples", "provider", "provider_eks.tf"))
