@@ -60,14 +60,6 @@ func CheckVersion(kubernetesVersion string) error {
 	return nil
 }
 
-// runtimeSockets are the container runtime sockets, under /run (EPS008).
-func runtimeSockets() []string {
-	return []string{
-		"/run/docker.sock", "/run/dockershim.sock", "/run/cri-dockerd.sock", "/run/containerd/containerd.sock",
-		"/run/crio/crio.sock", "/run/podman/podman.sock", "/run/k3s/containerd/containerd.sock", "/run/buildkit/buildkitd.sock",
-	}
-}
-
 // Variables shared by the validations: the pod spec and metadata whatever the kind, all
 // containers, and the hostPath volumes.
 func variables(o VAPOptions) []admissionv1.Variable {
@@ -175,7 +167,7 @@ func Validations(o VAPOptions) []Validation {
 	add("EPS008", fmt.Sprintf(`variables.hostPathVolumes.all(v, `+
 		`!%s.exists(s, s == v.hostPath.path || s.startsWith(v.hostPath.path.endsWith('/') ? v.hostPath.path : v.hostPath.path + '/') || `+
 		`('/var' + s) == v.hostPath.path || ('/var' + s).startsWith(v.hostPath.path.endsWith('/') ? v.hostPath.path : v.hostPath.path + '/')))`,
-		quoted(runtimeSockets())),
+		quoted(profile.RuntimeSockets())),
 		"the container runtime socket (or a directory above it) must not be mounted (EKS guide: never run Docker in Docker or mount the socket)")
 	add("EPS009", `variables.allContainers.all(c, !has(c.image) || `+
 		`!c.image.lowerAscii().matches('(^|/)docker:[^/@]*dind') && `+

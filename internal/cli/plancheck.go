@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
@@ -198,7 +199,7 @@ func pairOutputs(formats, outputs []string) ([]output, error) {
 	var outs []output
 	stdout := 0
 	for i, f := range formats {
-		if !contains(formatNames, f) {
+		if !slices.Contains(formatNames, f) {
 			return nil, fmt.Errorf("--format %q: want one of %s", f, strings.Join(formatNames, ", "))
 		}
 		o := output{format: f}
@@ -245,15 +246,6 @@ func writeReport(rep *report.Report, o output, stdio Stdio, noColor bool) error 
 		return fmt.Errorf("writing the %s report: %w", o.format, err)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // parseInterspersed parses flags that may come before or after positional arguments.

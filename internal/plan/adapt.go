@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -78,7 +79,8 @@ func (r *Reader) Supported() []string {
 	for t := range r.families {
 		out = append(out, t)
 	}
-	return sortedStrings(out)
+	sort.Strings(out)
+	return out
 }
 
 // Read adapts every resource that will exist after apply into one Inventory.

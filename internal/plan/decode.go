@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"sort"
-
 	json "github.com/goccy/go-json"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -139,10 +137,3 @@ func decodeTyped(kind string, data []byte) (any, error) {
 	}
 	return out, nil
 }
-
-func sortedStrings(s []string) []string {
-	sort.Strings(s)
-	return s
-}
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -44,6 +44,17 @@ var baselineVolumes = func() []string {
 	return out
 }()
 
+// RuntimeSockets lists the container runtime sockets of the runtimes EKS nodes have run
+// (Docker, dockershim, cri-dockerd, containerd, CRI-O, podman, k3s, BuildKit), under /run:
+// /var/run is a symlink to /run on every EKS AMI. EPS008 and the admission policy both
+// refuse a hostPath that exposes one of them.
+func RuntimeSockets() []string {
+	return []string{
+		"/run/docker.sock", "/run/dockershim.sock", "/run/cri-dockerd.sock", "/run/containerd/containerd.sock",
+		"/run/crio/crio.sock", "/run/podman/podman.sock", "/run/k3s/containerd/containerd.sock", "/run/buildkit/buildkitd.sock",
+	}
+}
+
 // VolumeTypes lists every volume type name, sorted.
 func VolumeTypes() []string { return slices.Clone(volumeTypes) }
 

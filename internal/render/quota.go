@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,7 +60,7 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 	}
 	var scopes []corev1.ResourceQuotaScope
 	for i, sc := range s.Scopes {
-		if !contains(QuotaScopes(), sc) {
+		if !slices.Contains(QuotaScopes(), sc) {
 			errs = append(errs, FieldError{[]any{"scopes", i}, fmt.Sprintf("%q is not a quota scope: want one of %s", sc, strings.Join(QuotaScopes(), ", "))})
 		}
 		scopes = append(scopes, corev1.ResourceQuotaScope(sc))
@@ -68,7 +69,7 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 	if len(s.ScopeSelector) > 0 {
 		sel = &corev1.ScopeSelector{}
 		for i, e := range s.ScopeSelector {
-			if !contains(QuotaScopes(), e.ScopeName) {
+			if !slices.Contains(QuotaScopes(), e.ScopeName) {
 				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "scope_name"}, fmt.Sprintf("%q is not a quota scope", e.ScopeName)})
 			}
 			switch e.Operator {
@@ -119,13 +120,4 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 		ObjectMeta: om,
 		Spec:       corev1.ResourceQuotaSpec{Hard: hard, Scopes: scopes, ScopeSelector: sel},
 	}, warnings, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

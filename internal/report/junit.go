@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -51,7 +52,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	}
 	addrs := append([]string(nil), r.Addresses...)
 	for a := range byAddr {
-		if !contains(addrs, a) {
+		if !slices.Contains(addrs, a) {
 			addrs = append(addrs, a)
 		}
 	}
@@ -118,13 +119,4 @@ func failureBody(f finding.Finding) string {
 	}
 	fmt.Fprintf(&b, "fix: %s\nguide: %s\nmore: %s", f.Remediation, f.Guide, HelpURI(f.RuleID))
 	return b.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -9,19 +9,6 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
-// runtimeSockets are the container runtime sockets of the runtimes EKS nodes have run,
-// under /run (/var/run is a symlink to /run on every EKS AMI).
-var runtimeSockets = []string{
-	"/run/docker.sock",
-	"/run/dockershim.sock",
-	"/run/cri-dockerd.sock",
-	"/run/containerd/containerd.sock",
-	"/run/crio/crio.sock",
-	"/run/podman/podman.sock",
-	"/run/k3s/containerd/containerd.sock",
-	"/run/buildkit/buildkitd.sock",
-}
-
 // mountedSocket returns the runtime socket a hostPath exposes: the socket itself or a
 // directory above it.
 func mountedSocket(hostPath string) (string, bool) {
@@ -29,7 +16,7 @@ func mountedSocket(hostPath string) (string, bool) {
 	if p == "/var/run" || strings.HasPrefix(p, "/var/run/") {
 		p = "/run" + strings.TrimPrefix(p, "/var/run")
 	}
-	for _, s := range runtimeSockets {
+	for _, s := range profile.RuntimeSockets() {
 		if profile.UnderPrefix(s, p) {
 			return s, true
 		}
