@@ -11,6 +11,7 @@ import (
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/source"
 )
 
 // expectation is one plan's entry in testdata/expected.json (a copy of the shared
@@ -19,13 +20,17 @@ type expectation struct {
 	Must        map[string][]string `json:"must"`
 	MustUnknown map[string][]string `json:"must_unknown"`
 	MustNot     map[string][]string `json:"must_not"`
-	Clean       bool                `json:"clean"`
-	NeverPrint  []string            `json:"never_print"`
+	// MustNotUnknown forbids status unknown (MustNot forbids only fail).
+	MustNotUnknown map[string][]string `json:"must_not_unknown"`
+	Clean          bool                `json:"clean"`
+	NeverPrint     []string            `json:"never_print"`
+	// Source is the case directory (relative to testdata/) passed as --source.
+	Source string `json:"source"`
 }
 
-func loadExpectations(t *testing.T) map[string]expectation {
+func loadExpectations(t *testing.T, file string) map[string]expectation {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/expected.json")
+	raw, err := os.ReadFile(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +69,26 @@ func keys(fs []finding.Finding, status finding.Status) map[string]bool {
 
 func checkPlan(t *testing.T, name string) *report.Report {
 	t.Helper()
+	return checkPlanSource(t, name, "")
+}
+
+// checkPlanSource runs plan-check on testdata/plans/name, with the Terraform source of
+// testdata/sourceDir when it is given (as --source does).
+func checkPlanSource(t *testing.T, name, sourceDir string) *report.Report {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", "plans", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Check(data, Options{PlanName: name, Gate: report.Gate{FailOn: finding.High}})
+	opts := Options{PlanName: name, Gate: report.Gate{FailOn: finding.High}}
+	if sourceDir != "" {
+		idx, err := source.Load(filepath.Join("testdata", sourceDir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Source = idx
+	}
+	rep, err := Check(data, opts)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -76,9 +96,14 @@ func checkPlan(t *testing.T, name string) *report.Report {
 }
 
 // TestFixtureExpectations runs plan-check over every real plan of the shared fixtures and
-// asserts every expectation: must, must_unknown, must_not, clean and never_print.
+// asserts every expectation: must, must_unknown, must_not, must_not_unknown, clean and
+// never_print.
 func TestFixtureExpectations(t *testing.T) {
-	exp := loadExpectations(t)
+	assertExpectations(t, "expected.json")
+}
+
+func assertExpectations(t *testing.T, file string) {
+	exp := loadExpectations(t, file)
 	names := make([]string, 0, len(exp))
 	for n := range exp {
 		names = append(names, n)
@@ -90,7 +115,7 @@ func TestFixtureExpectations(t *testing.T) {
 	for _, name := range names {
 		e := exp[name]
 		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
-			rep := checkPlan(t, name)
+			rep := checkPlanSource(t, name, e.Source)
 			fails, unknowns := keys(rep.Findings, finding.Fail), keys(rep.Findings, finding.Unknown)
 			for addr, rules := range e.Must {
 				for _, r := range rules {
@@ -110,6 +135,13 @@ func TestFixtureExpectations(t *testing.T) {
 				for _, r := range rules {
 					if fails[addr+"|"+r] {
 						t.Errorf("must_not: %s reported at %s", r, addr)
+					}
+				}
+			}
+			for addr, rules := range e.MustNotUnknown {
+				for _, r := range rules {
+					if unknowns[addr+"|"+r] {
+						t.Errorf("must_not_unknown: %s reported as unknown at %s", r, addr)
 					}
 				}
 			}

@@ -140,7 +140,8 @@ func fargateSize(o *plan.Object, profiles []eks.FargateProfile) (report.FargateP
 	if !ok {
 		return report.FargatePod{}, false
 	}
-	p := report.FargatePod{Address: o.Address, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name,
+	id := rules.Identify(o)
+	p := report.FargatePod{Address: o.Address, Kind: id.Kind, Namespace: id.Namespace, Name: id.Name,
 		Profile: m.Profile.Name, Selector: m.Selector.String()}
 	if o.Kind == "DaemonSet" {
 		p.Note = "DaemonSets never run on Fargate (EPS019)"

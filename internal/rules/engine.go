@@ -100,13 +100,17 @@ func (s *Session) Judge(o *plan.Object) {
 	start := len(s.findings)
 	s.findings = s.e.judge(s.ctx, o, s.findings)
 	if v, ok := o.Annotations[WaiveAnnotation]; ok {
-		waivers, problems := parseWaiveAnnotation(v)
+		sensitive := o.Fields.Sensitive(plan.Join("metadata.annotations", WaiveAnnotation))
+		waivers, problems := parseWaiveAnnotation(v, sensitive)
 		for _, p := range problems {
 			s.notes = append(s.notes, o.Address+": "+p)
 		}
 		for i := start; i < len(s.findings); i++ {
 			f := &s.findings[i]
 			if reason, ok := waivers[f.RuleID]; ok {
+				if sensitive {
+					reason = Redacted
+				}
 				f.Status = finding.Waived
 				f.Waiver = &finding.Waiver{Reason: reason, Source: "annotation " + WaiveAnnotation}
 			}
@@ -171,7 +175,7 @@ func (e *Engine) rule(id string) (Rule, bool) {
 
 func kindOrObject(o *plan.Object) string {
 	if o.Kind != "" {
-		return o.Kind
+		return plainAt(o.Fields, "kind", o.Kind)
 	}
 	return "object"
 }
@@ -185,6 +189,7 @@ func (e *Engine) finding(r Rule, o *plan.Object, level string, res Result) findi
 	if res.Remediation != "" {
 		rem = res.Remediation
 	}
+	id := Identify(o)
 	f := finding.Finding{
 		RuleID:       r.ID,
 		Severity:     sev,
@@ -192,44 +197,21 @@ func (e *Engine) finding(r Rule, o *plan.Object, level string, res Result) findi
 		Title:        r.Title,
 		Address:      o.Address,
 		ResourceType: o.ResourceType,
-		Kind:         o.Kind,
-		Namespace:    o.Namespace,
-		Name:         o.Name,
+		Kind:         id.Kind,
+		Namespace:    id.Namespace,
+		Name:         id.Name,
 		Container:    res.Container,
-		K8sPath:      res.Path,
-		TFPath:       o.Fields.TFPath(res.Path),
+		K8sPath:      redactPath(o.Fields, res.Path),
 		Message:      res.Message,
 		Remediation:  rem,
 		Guide:        r.Guide,
 		PSSLevel:     level,
 	}
+	f.TFPath = o.Fields.TFPath(f.K8sPath)
 	if o.Doc > 0 {
 		f.K8sPath = fmt.Sprintf("(document %d) %s", o.Doc+1, f.K8sPath)
 	}
-	scrub(&f, o.Fields.Secrets())
-	if o.Fields.Sensitive("metadata.name") {
-		f.Name = "(sensitive value)"
-	}
-	if o.Fields.Sensitive("metadata.namespace") {
-		f.Namespace = "(sensitive value)"
-	}
 	return f
-}
-
-// scrub replaces every sensitive value of the object in the finding's free text: values
-// marked sensitive in the plan are judged but never printed. (Rules also print values
-// through Show, which covers values too short to replace safely here.)
-func scrub(f *finding.Finding, secrets []string) {
-	for _, s := range secrets {
-		if len(s) < 3 {
-			continue
-		}
-		for _, field := range []*string{&f.Message, &f.Name, &f.Namespace, &f.Container} {
-			if strings.Contains(*field, s) {
-				*field = strings.ReplaceAll(*field, s, "(sensitive value)")
-			}
-		}
-	}
 }
 
 // pssLevel is the most restrictive Pod Security Standards level the pod meets, from

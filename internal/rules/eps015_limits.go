@@ -63,7 +63,7 @@ func resourceCheck(in *WorkloadInput, requests bool) []Result {
 		switch {
 		case len(missing) > 0:
 			out = append(out, fail(path, in.containerName(ref), fmt.Sprintf("The %s has no %s %s%s, and no LimitRange in the plan gives namespace %s a default: %s.",
-				in.describe(ref), strings.Join(missing, " or "), what, plural(missing), nsName(ns, nsUnknown), resourceWhy(requests))))
+				in.describe(ref), strings.Join(missing, " or "), what, plural(missing), nsName(in, ns, nsUnknown), resourceWhy(requests))))
 		case len(unknownRes) > 0:
 			out = append(out, unknown(path, in.containerName(ref), fmt.Sprintf("The %s %s of the %s is not known until apply (a computed value, or a LimitRange whose namespace or defaults are computed).",
 				strings.Join(unknownRes, " and "), what, in.describe(ref))))
@@ -79,9 +79,12 @@ func plural(s []string) string {
 	return ""
 }
 
-func nsName(ns string, unknown bool) string {
+func nsName(in *WorkloadInput, ns string, unknown bool) string {
 	if unknown {
 		return "(not known until apply)"
+	}
+	if in.Obj.Fields.Sensitive("metadata.namespace") {
+		return Redacted
 	}
 	return fmt.Sprintf("%q", ns)
 }

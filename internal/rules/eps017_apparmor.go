@@ -6,6 +6,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 )
 
 // appArmorAnnotationPrefix is the per-container AppArmor annotation (before 1.30's field).
@@ -29,12 +30,17 @@ func eps017() Rule {
 			}
 			for _, ref := range in.Containers() {
 				key := appArmorAnnotationPrefix + ref.C.Name
-				ap := in.T(`annotations`) + `["` + key + `"]`
+				ap := plan.Join(in.T("annotations"), key)
+				shownAP := ap
+				if in.containerName(ref) == "" {
+					// The key holds the container's name, which is sensitive.
+					shownAP = plan.Join(in.T("annotations"), appArmorAnnotationPrefix+Redacted)
+				}
 				switch {
 				case in.W.Template.Annotations[key] == "unconfined":
-					out = append(out, fail(ap, in.containerName(ref), fmt.Sprintf("The pod's AppArmor annotation for the %s is unconfined: it runs without AppArmor.", in.describe(ref))))
+					out = append(out, fail(shownAP, in.containerName(ref), fmt.Sprintf("The pod's AppArmor annotation for the %s is unconfined: it runs without AppArmor.", in.describe(ref))))
 				case in.Obj.Fields.Unknown(ap):
-					out = append(out, unknown(ap, in.containerName(ref), fmt.Sprintf("The AppArmor annotation of the %s is not known until apply.", in.describe(ref))))
+					out = append(out, unknown(shownAP, in.containerName(ref), fmt.Sprintf("The AppArmor annotation of the %s is not known until apply.", in.describe(ref))))
 				}
 				if c := ref.C.SecurityContext; c != nil && c.AppArmorProfile != nil && c.AppArmorProfile.Type == corev1.AppArmorProfileTypeUnconfined {
 					out = append(out, fail(in.P(ref.Path+".securityContext.appArmorProfile.type"), in.containerName(ref), fmt.Sprintf("The %s sets AppArmor profile Unconfined.", in.describe(ref))))

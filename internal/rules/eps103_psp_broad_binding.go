@@ -18,13 +18,13 @@ func eps103() Rule {
 			"(ekspodsec_pod_security_policy_rbac), never to system:authenticated, system:unauthenticated or " +
 			"system:serviceaccounts. EKS's own eks:podsecuritypolicy:authenticated binding is the example to remove.",
 		Object: func(in *ObjectInput) []Result {
-			b, ok := asBinding(in.Obj)
+			b, ok := asBinding(in)
 			if !ok {
 				return nil
 			}
 			var who []string
-			for i, s := range b.subjects {
-				if w := broadSubject(s, false); w != "" {
+			for i := range b.subjects {
+				if w := broadSubject(b, i, false); w != "" {
 					who = append(who, w)
 				} else if in.UnknownWithin(fmt.Sprintf("subjects[%d]", i)) {
 					who = append(who, "")
@@ -49,7 +49,7 @@ func eps103() Rule {
 			}
 			what := "every PodSecurityPolicy"
 			if !all {
-				what = "PodSecurityPolicy " + strings.Join(names, ", ")
+				what = "PodSecurityPolicy " + r.names(names)
 			}
 			return []Result{fail("subjects", "", fmt.Sprintf("The binding lets %s use %s (through %s): any pod anyone creates may use it, which defeats the policy.", known, what, r.source))}
 		},

@@ -19,7 +19,7 @@ func eps104() Rule {
 		Remediation: "Grant the privileged policy with a RoleBinding in kube-system to the service accounts " +
 			"of the agents that need it (aws-node, kube-proxy), not with a ClusterRoleBinding or to users and groups.",
 		Object: func(in *ObjectInput) []Result {
-			b, ok := asBinding(in.Obj)
+			b, ok := asBinding(in)
 			if !ok {
 				return nil
 			}
@@ -34,7 +34,7 @@ func eps104() Rule {
 			}
 			for _, n := range names {
 				if in.Ctx.privilegedPSP(n) {
-					privileged = append(privileged, n)
+					privileged = append(privileged, r.names([]string{n}))
 				}
 			}
 			if len(privileged) == 0 {
@@ -51,7 +51,7 @@ func eps104() Rule {
 				if s.Kind == rbacv1.GroupKind && s.Name == "system:serviceaccounts:"+b.namespace {
 					continue // the service accounts of this one namespace
 				}
-				return []Result{fail(fmt.Sprintf("subjects[%d]", i), "", fmt.Sprintf("The binding grants use of the privileged policy %s to %s %s, not to service accounts of namespace %s.", what, s.Kind, s.Name, b.namespace))}
+				return []Result{fail(fmt.Sprintf("subjects[%d]", i), "", fmt.Sprintf("The binding grants use of the privileged policy %s to %s, not to service accounts of namespace %s.", what, b.subjectText(i), b.namespaceText()))}
 			}
 			return nil
 		},

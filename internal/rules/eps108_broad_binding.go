@@ -16,7 +16,7 @@ func eps108() Rule {
 		Remediation: "Bind roles to named users, groups or service accounts, never to system:anonymous, " +
 			"system:unauthenticated, system:authenticated or system:serviceaccounts(:NAMESPACE).",
 		Object: func(in *ObjectInput) []Result {
-			b, ok := asBinding(in.Obj)
+			b, ok := asBinding(in)
 			if !ok {
 				return nil
 			}
@@ -25,8 +25,8 @@ func eps108() Rule {
 				return nil // PodSecurityPolicy use is EPS103's
 			}
 			var out []Result
-			for i, s := range b.subjects {
-				who := broadSubject(s, true)
+			for i := range b.subjects {
+				who := broadSubject(b, i, true)
 				if who == "" {
 					continue
 				}
@@ -46,5 +46,5 @@ func roleScope(b binding) string {
 	if b.cluster {
 		return "in every namespace"
 	}
-	return "in namespace " + b.namespace
+	return "in namespace " + b.namespaceText()
 }

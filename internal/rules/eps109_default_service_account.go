@@ -18,7 +18,7 @@ func eps109() Rule {
 		Remediation: "Create a dedicated service account for the workload that needs the role " +
 			"(kubernetes_service_account_v1), bind the role to it, and set service_account_name on the pod spec.",
 		Object: func(in *ObjectInput) []Result {
-			b, ok := asBinding(in.Obj)
+			b, ok := asBinding(in)
 			if !ok {
 				return nil
 			}
@@ -27,9 +27,9 @@ func eps109() Rule {
 				if s.Kind != rbacv1.ServiceAccountKind || s.Name != "default" {
 					continue
 				}
-				ns := s.Namespace
-				if ns == "" {
-					ns = b.namespace
+				ns := in.Plain(fmt.Sprintf("subjects[%d].namespace", i), s.Namespace)
+				if s.Namespace == "" {
+					ns = b.namespaceText()
 				}
 				out = append(out, fail(fmt.Sprintf("subjects[%d]", i), "", fmt.Sprintf("The binding grants %s to the default service account of namespace %q: every pod there that names no service account gets it.", in.Ctx.resolveRole(b).source, ns)))
 			}

@@ -1,13 +1,13 @@
 package rules
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 )
 
 // binding is a RoleBinding or ClusterRoleBinding, whichever the object is.
@@ -16,16 +16,35 @@ type binding struct {
 	namespace string
 	roleRef   rbacv1.RoleRef
 	subjects  []rbacv1.Subject
+	// in shows the binding's own fields in messages (sensitive values redacted).
+	in *ObjectInput
 }
 
-func asBinding(o *plan.Object) (binding, bool) {
-	switch t := o.Typed.(type) {
+func asBinding(in *ObjectInput) (binding, bool) {
+	switch t := in.Obj.Typed.(type) {
 	case *rbacv1.ClusterRoleBinding:
-		return binding{cluster: true, roleRef: t.RoleRef, subjects: t.Subjects}, true
+		return binding{cluster: true, roleRef: t.RoleRef, subjects: t.Subjects, in: in}, true
 	case *rbacv1.RoleBinding:
-		return binding{namespace: o.Namespace, roleRef: t.RoleRef, subjects: t.Subjects}, true
+		return binding{namespace: in.Obj.Namespace, roleRef: t.RoleRef, subjects: t.Subjects, in: in}, true
 	}
 	return binding{}, false
+}
+
+// namespaceText is the binding's namespace for messages.
+func (b binding) namespaceText() string { return b.in.Plain("metadata.namespace", b.namespace) }
+
+// roleName is the name of the role the binding refers to, for messages.
+func (b binding) roleName() string { return b.in.Plain("roleRef.name", b.roleRef.Name) }
+
+// subjectText renders subject i ("Group ops", "ServiceAccount ci/runner") for messages.
+func (b binding) subjectText(i int) string {
+	s := b.subjects[i]
+	p := fmt.Sprintf("subjects[%d]", i)
+	out := b.in.Plain(p+".kind", s.Kind) + " "
+	if s.Kind == rbacv1.ServiceAccountKind && s.Namespace != "" {
+		out += b.in.Plain(p+".namespace", s.Namespace) + "/"
+	}
+	return out + b.in.Plain(p+".name", s.Name)
 }
 
 // role is what a binding's roleRef resolves to.
@@ -37,6 +56,9 @@ type role struct {
 	source string
 	// clusterAdmin is the built-in cluster-admin role (or any role granting * on *).
 	clusterAdmin bool
+	// sensitive is set when the plan marks some of the role's rules sensitive: names taken
+	// from them are never shown.
+	sensitive bool
 }
 
 // builtinClusterRoles are roles every EKS cluster has, with the rules that matter here.
@@ -58,21 +80,21 @@ func (c *Context) resolveRole(b binding) role {
 	if b.roleRef.Kind == "Role" {
 		if o := c.Roles[b.namespace+"/"+b.roleRef.Name]; o != nil && !o.Fields.UnknownWithin("rules") {
 			r := o.Typed.(*rbacv1.Role)
-			return role{rules: r.Rules, known: true, source: o.Address, clusterAdmin: grantsEverything(r.Rules)}
+			return role{rules: r.Rules, known: true, source: o.Address, clusterAdmin: grantsEverything(r.Rules), sensitive: o.Fields.SensitiveWithin("rules")}
 		}
-		return role{source: "Role " + b.namespace + "/" + b.roleRef.Name}
+		return role{source: "Role " + b.namespaceText() + "/" + b.roleName()}
 	}
 	if o := c.ClusterRoles[b.roleRef.Name]; o != nil {
 		r := o.Typed.(*rbacv1.ClusterRole)
 		if o.Fields.UnknownWithin("rules") || r.AggregationRule != nil {
 			return role{source: o.Address}
 		}
-		return role{rules: r.Rules, known: true, source: o.Address, clusterAdmin: grantsEverything(r.Rules)}
+		return role{rules: r.Rules, known: true, source: o.Address, clusterAdmin: grantsEverything(r.Rules), sensitive: o.Fields.SensitiveWithin("rules")}
 	}
 	if rules, ok := builtinClusterRoles()[b.roleRef.Name]; ok {
-		return role{rules: rules, known: true, source: "built-in ClusterRole " + b.roleRef.Name, clusterAdmin: b.roleRef.Name == "cluster-admin"}
+		return role{rules: rules, known: true, source: "built-in ClusterRole " + b.roleName(), clusterAdmin: b.roleRef.Name == "cluster-admin"}
 	}
-	return role{source: "ClusterRole " + b.roleRef.Name}
+	return role{source: "ClusterRole " + b.roleName()}
 }
 
 func grantsEverything(rules []rbacv1.PolicyRule) bool {
@@ -128,8 +150,10 @@ func matchesAny(list []string, want ...string) bool {
 	return false
 }
 
-// broadSubject says why a subject stands for "everyone" (or every service account), or "".
-func broadSubject(s rbacv1.Subject, includeNamespaceSAs bool) string {
+// broadSubject says why subject i of the binding stands for "everyone" (or every service
+// account), or "".
+func broadSubject(b binding, i int, includeNamespaceSAs bool) string {
+	s := b.subjects[i]
 	switch {
 	case s.Kind == rbacv1.GroupKind && s.Name == "system:authenticated":
 		return "every authenticated identity (system:authenticated)"
@@ -140,6 +164,10 @@ func broadSubject(s rbacv1.Subject, includeNamespaceSAs bool) string {
 	case s.Kind == rbacv1.GroupKind && s.Name == "system:serviceaccounts":
 		return "every service account in the cluster (system:serviceaccounts)"
 	case includeNamespaceSAs && s.Kind == rbacv1.GroupKind && strings.HasPrefix(s.Name, "system:serviceaccounts:"):
+		name := b.in.Plain(fmt.Sprintf("subjects[%d].name", i), s.Name)
+		if name == Redacted {
+			return "every service account of a namespace (" + Redacted + ")"
+		}
 		return "every service account of namespace " + strings.TrimPrefix(s.Name, "system:serviceaccounts:") + " (" + s.Name + ")"
 	}
 	return ""
@@ -152,4 +180,12 @@ func (c *Context) privilegedPSP(name string) bool {
 		return o.Typed.(*psp.PodSecurityPolicy).Spec.Privileged
 	}
 	return name == "eks.privileged"
+}
+
+// names renders PodSecurityPolicy names taken from the role's rules, never sensitive ones.
+func (r role) names(names []string) string {
+	if r.sensitive {
+		return Redacted
+	}
+	return strings.Join(names, ", ")
 }

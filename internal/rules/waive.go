@@ -16,19 +16,26 @@ var waiveEntry = regexp.MustCompile(`(?:^|,)\s*(EPS[0-9]{3})\s*=`)
 
 // parseWaiveAnnotation reads the annotation's value into rule ID → reason. Entries start
 // at "EPSnnn=" after a comma, so a reason may itself contain commas. A problem (an entry
-// without a reason, text that is no entry) is returned for the run's notes.
-func parseWaiveAnnotation(v string) (map[string]string, []string) {
+// without a reason, text that is no entry) is returned for the run's notes; when the
+// annotation is sensitive, the problems never quote it.
+func parseWaiveAnnotation(v string, sensitive bool) (map[string]string, []string) {
+	quote := func(s string) string {
+		if sensitive {
+			return Redacted
+		}
+		return fmt.Sprintf("%q", s)
+	}
 	out := map[string]string{}
 	var problems []string
 	locs := waiveEntry.FindAllStringSubmatchIndex(v, -1)
 	if len(locs) == 0 {
 		if strings.TrimSpace(v) != "" {
-			problems = append(problems, fmt.Sprintf("%s %q has no RULE=reason entry", WaiveAnnotation, v))
+			problems = append(problems, fmt.Sprintf("%s %s has no RULE=reason entry", WaiveAnnotation, quote(v)))
 		}
 		return out, problems
 	}
 	if pre := strings.TrimSpace(v[:locs[0][0]]); pre != "" {
-		problems = append(problems, fmt.Sprintf("%s: %q is not a RULE=reason entry", WaiveAnnotation, pre))
+		problems = append(problems, fmt.Sprintf("%s: %s is not a RULE=reason entry", WaiveAnnotation, quote(pre)))
 	}
 	for i, l := range locs {
 		end := len(v)

@@ -1,0 +1,98 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+)
+
+// Redaction is by path, never by substring: every value a message, a finding field or a
+// note shows comes from a field of the object, and that field's sensitivity in the plan
+// decides whether it is shown. A rule never formats a value of the object into text
+// itself; it goes through Show or Plain with the value's path.
+
+// Redacted is what is printed in place of a value the plan marks sensitive.
+const Redacted = "(sensitive value)"
+
+// plainAt returns s, or Redacted when the value at the absolute path p (or an object or
+// list that contains it) is sensitive.
+func plainAt(f *plan.Fields, p, s string) string {
+	if f.Sensitive(p) {
+		return Redacted
+	}
+	return s
+}
+
+// Plain renders a string field for a message, unquoted, or Redacted when it is sensitive.
+func (in *WorkloadInput) Plain(rel, s string) string { return plainAt(in.Obj.Fields, in.P(rel), s) }
+
+// Plain renders a string field for a message, unquoted, or Redacted when it is sensitive.
+func (in *ObjectInput) Plain(p, s string) string { return plainAt(in.Obj.Fields, p, s) }
+
+// Identity is how reports name an object: its kind, namespace and name, each Redacted
+// when the plan marks it sensitive.
+type Identity struct {
+	Kind, Namespace, Name string
+}
+
+// Identify names an object for reports. The name is the object's name, or the
+// generateName it was given when it has none.
+func Identify(o *plan.Object) Identity {
+	id := Identity{
+		Kind:      plainAt(o.Fields, "kind", o.Kind),
+		Namespace: plainAt(o.Fields, "metadata.namespace", o.Namespace),
+		Name:      plainAt(o.Fields, "metadata.name", o.Name),
+	}
+	if o.Fields.Sensitive("metadata.generateName") {
+		id.Name = Redacted
+	}
+	return id
+}
+
+// redactPath rewrites the map keys of a Kubernetes field path that lie inside a sensitive
+// map (the keys of a sensitive map are as secret as its values), so a finding's path never
+// carries them: `metadata.labels["token"]` becomes `metadata.labels["(sensitive value)"]`.
+func redactPath(f *plan.Fields, p string) string {
+	if p == "" || !strings.Contains(p, `["`) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		if !strings.HasPrefix(p[i:], `["`) {
+			b.WriteByte(p[i])
+			i++
+			continue
+		}
+		end := quotedEnd(p, i+1)
+		if end < 0 {
+			b.WriteString(p[i:])
+			break
+		}
+		// p[:i] is the map's path; the key is secret when the map (or above) is.
+		if f.Sensitive(p[:i]) {
+			b.WriteString(`[` + strconv.Quote(Redacted) + `]`)
+		} else {
+			b.WriteString(p[i : end+2])
+		}
+		i = end + 2
+	}
+	return b.String()
+}
+
+// quotedEnd returns the index of the closing quote of the Go-quoted string that starts at
+// p[start] == '"', or -1.
+func quotedEnd(p string, start int) int {
+	for j := start + 1; j < len(p); j++ {
+		switch p[j] {
+		case '\\':
+			j++
+		case '"':
+			if j+1 < len(p) && p[j+1] == ']' {
+				return j
+			}
+			return -1
+		}
+	}
+	return -1
+}
