@@ -57,14 +57,11 @@ func describe(m fs.FileMode) string {
 	return "not a plain file"
 }
 
-// Read reads the regular file at path (symbolic links followed), at most max bytes
-// (max <= 0: DefaultMaxSize). A named pipe, a device, a socket or a directory is an error
+// Read reads the regular file at path (symbolic links followed), at most max bytes. A named pipe, a device, a socket or a directory is an error
 // before anything is opened, so that none can block; the file is then opened without
 // blocking and checked again, in case it was swapped in between.
 func Read(path string, max int64) ([]byte, error) {
-	if max <= 0 {
-		max = DefaultMaxSize
-	}
+	max = fromZero(max)
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -133,12 +130,10 @@ func ReadAt(path string, offset, length int64) ([]byte, error) {
 	return buf, nil
 }
 
-// ReadStream reads r (stdin) to its end, at most max bytes (max <= 0: DefaultMaxSize),
-// and stops early when ctx is done between reads. name is used in errors.
+// ReadStream reads r (stdin) to its end, at most max bytes, and stops early when ctx is
+// done between reads. name is used in errors.
 func ReadStream(ctx context.Context, r io.Reader, name string, max int64) ([]byte, error) {
-	if max <= 0 {
-		max = DefaultMaxSize
-	}
+	max = fromZero(max)
 	var buf bytes.Buffer
 	_, err := buf.ReadFrom(io.LimitReader(ctxReader{ctx, r}, max+1))
 	if err != nil {
@@ -148,6 +143,13 @@ func ReadStream(ctx context.Context, r io.Reader, name string, max int64) ([]byt
 		return nil, &TooLargeError{Name: name, Max: max}
 	}
 	return buf.Bytes(), nil
+}
+
+func fromZero(max int64) int64 {
+	if max < 0 {
+		return 0
+	}
+	return max
 }
 
 type ctxReader struct {

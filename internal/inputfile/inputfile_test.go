@@ -30,7 +30,7 @@ func TestReadRefusesWhatIsNotARegularFile(t *testing.T) {
 		dir:         "a directory",
 	} {
 		done := make(chan error, 1)
-		go func() { _, err := Read(path, 0); done <- err }()
+		go func() { _, err := Read(path, DefaultMaxSize); done <- err }()
 		select {
 		case err := <-done:
 			var nr *NotRegularError
@@ -55,6 +55,9 @@ func TestReadCapsTheSize(t *testing.T) {
 	if b, err := Read(p, 1000); err != nil || len(b) != 1000 {
 		t.Errorf("Read at the cap: %d bytes, %v", len(b), err)
 	}
+	if _, err := Read(p, 0); err == nil {
+		t.Error("Read with a cap of 0 read a file")
+	}
 	_, err := Read(p, 999)
 	var tl *TooLargeError
 	if !errors.As(err, &tl) || !strings.Contains(err.Error(), "--max-input-size") {
@@ -65,7 +68,7 @@ func TestReadCapsTheSize(t *testing.T) {
 	if err := os.Symlink(p, link); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := Read(link, 0); err != nil || len(b) != 1000 {
+	if b, err := Read(link, DefaultMaxSize); err != nil || len(b) != 1000 {
 		t.Errorf("Read through a symlink: %d, %v", len(b), err)
 	}
 	if b, err := ReadAt(link, 10, 5); err != nil || string(b) != "xxxxx" {
@@ -86,7 +89,7 @@ func (endless) Read(p []byte) (int, error) {
 }
 
 func TestReadStream(t *testing.T) {
-	if b, err := ReadStream(context.Background(), strings.NewReader("{}"), "stdin", 0); err != nil || string(b) != "{}" {
+	if b, err := ReadStream(context.Background(), strings.NewReader("{}"), "stdin", DefaultMaxSize); err != nil || string(b) != "{}" {
 		t.Errorf("%q %v", b, err)
 	}
 	_, err := ReadStream(context.Background(), endless{}, "stdin", 1<<20)
@@ -96,10 +99,10 @@ func TestReadStream(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := ReadStream(ctx, endless{}, "stdin", 0); !errors.Is(err, context.Canceled) {
+	if _, err := ReadStream(ctx, endless{}, "stdin", DefaultMaxSize); !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled: %v", err)
 	}
-	if _, err := ReadStream(context.Background(), io.MultiReader(strings.NewReader("x"), errReader{}), "stdin", 0); err == nil {
+	if _, err := ReadStream(context.Background(), io.MultiReader(strings.NewReader("x"), errReader{}), "stdin", DefaultMaxSize); err == nil {
 		t.Error("read error lost")
 	}
 }
