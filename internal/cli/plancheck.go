@@ -38,7 +38,8 @@ Reports: --format text|json|sarif|junit|github, each with an optional --output F
 pairs (--format sarif --output ps.sarif --format junit --output ps.xml); when every report
 goes to a file, the text report still goes to stdout.
 
-Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unusable input or flags.
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unusable input
+or flags, 130/143 interrupted (SIGINT/SIGTERM).
 
 flags:
 `
