@@ -1,6 +1,7 @@
 package source
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,11 @@ func FuzzLoadLocate(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src, addr, path string) {
 		if err := os.WriteFile(main, []byte(src), 0o600); err != nil {
 			t.Fatal(err)
+		}
+		pieces, perr := indexFile([]byte(src), "f.tf", ".")
+		whole, werr := wholeIndex(t, []byte(src))
+		if (perr == nil) != (werr == nil) || fmt.Sprint(pieces) != fmt.Sprint(whole) {
+			t.Fatalf("indexing by pieces (%v, %+v) differs from the whole file (%v, %+v)", perr, pieces, werr, whole)
 		}
 		idx, err := Load(dir)
 		if err != nil {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/hcldepth"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/inputfile"
 )
@@ -191,5 +193,46 @@ func TestLocateIsLazy(t *testing.T) {
 	write(t, p, "x")
 	if loc, ok := idx.Locate("kubernetes_pod_v1.x", "spec[0]"); ok {
 		t.Errorf("truncated file located: %+v", loc)
+	}
+}
+
+// wholeIndex is what indexing the file in one parse finds.
+func wholeIndex(t testing.TB, src []byte) ([]entry, error) {
+	var entries []entry
+	err := indexWhole(src, "f.tf", func(body *hclsyntax.Body) {
+		for _, b := range body.Blocks {
+			switch {
+			case b.Type == "resource" && len(b.Labels) == 2:
+				rng := b.Range()
+				entries = append(entries, entry{key: b.Labels[0] + "." + b.Labels[1], ref: blockRef{file: "f.tf", start: rng.Start, end: rng.End}})
+			case b.Type == "module" && len(b.Labels) == 1:
+				entries = append(entries, entry{key: b.Labels[0], call: true, source: localSource(".", b)})
+			}
+		}
+	})
+	return entries, err
+}
+
+// TestIndexByPieces: a file is indexed a top-level block at a time, with the same
+// result as one parse of the whole file, also where a lone "}" line is not the end of a
+// block (a heredoc, unformatted code).
+func TestIndexByPieces(t *testing.T) {
+	for name, src := range map[string]string{
+		"formatted":   pod + "\n# comment\n" + strings.Replace(pod, `"x"`, `"y"`, 1) + "module \"m\" {\n  source = \"./m\"\n}\n",
+		"heredoc":     "resource \"a\" \"b\" {\n  x = <<EOT\n}\nEOT\n}\n" + pod,
+		"unformatted": "resource \"a\" \"b\" {\n  x = {\n}\n}\n" + pod + "locals { a = 1 }\n",
+		"crlf":        strings.ReplaceAll(pod+pod, "\n", "\r\n"),
+		"no newline":  strings.TrimSuffix(pod, "\n"),
+		"trailing":    pod + "\n\n# end\n",
+	} {
+		got, err := indexFile([]byte(src), "f.tf", ".")
+		want, werr := wholeIndex(t, []byte(src))
+		if err != nil || werr != nil {
+			t.Errorf("%s: %v / %v", name, err, werr)
+			continue
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: by pieces %+v\nwhole %+v", name, got, want)
+		}
 	}
 }

@@ -11,6 +11,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -204,6 +205,83 @@ func (l *loader) readFile(m *module, dir, path string) error {
 		return fmt.Errorf("reading %s: %w", path, err)
 	}
 	l.bytes += int64(len(src))
+	entries, err := indexFile(src, path, dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.call {
+			m.calls[e.key] = e.source
+		} else {
+			m.resources[e.key] = e.ref
+		}
+	}
+	return nil
+}
+
+// entry is a resource block or a module call of a file.
+type entry struct {
+	key    string // "type.name" of a resource, the name of a module call
+	call   bool
+	ref    blockRef
+	source string // a module call's local directory
+}
+
+// indexFile finds the resource blocks and module calls of a .tf file. It parses the
+// file a piece at a time, so that only one piece's syntax tree is alive: the pieces end
+// at the lines that are a lone "}" (where terraform fmt closes each top-level block),
+// and each is parsed with its position in the file. When a piece does not parse alone
+// (a lone "}" inside a heredoc, unformatted code), the file is parsed whole, which also
+// gives the exact error.
+func indexFile(src []byte, path, dir string) ([]entry, error) {
+	var entries []entry
+	collect := func(body *hclsyntax.Body) {
+		for _, b := range body.Blocks {
+			switch {
+			case b.Type == "resource" && len(b.Labels) == 2:
+				rng := b.Range()
+				entries = append(entries, entry{key: b.Labels[0] + "." + b.Labels[1], ref: blockRef{file: path, start: rng.Start, end: rng.End}})
+			case b.Type == "module" && len(b.Labels) == 1:
+				entries = append(entries, entry{key: b.Labels[0], call: true, source: localSource(dir, b)})
+			}
+		}
+	}
+	start, line := 0, 1
+	for start < len(src) {
+		end, lines := nextPiece(src, start)
+		file, diags, err := hcldepth.ParseConfig(src[start:end], path, hcl.Pos{Line: line, Column: 1, Byte: start})
+		body, ok := hclBody(file)
+		if err != nil || diags.HasErrors() || !ok {
+			entries = nil
+			if err := indexWhole(src, path, collect); err != nil {
+				return nil, err
+			}
+			return entries, nil
+		}
+		collect(body)
+		start, line = end, line+lines
+	}
+	return entries, nil
+}
+
+// nextPiece returns the end of the piece of src that starts at start (just after the
+// next line that is a lone "}", or the end of src) and the number of lines in it.
+func nextPiece(src []byte, start int) (end, lines int) {
+	for i := start; i < len(src); {
+		j := len(src)
+		if k := bytes.IndexByte(src[i:], '\n'); k >= 0 {
+			j = i + k + 1
+		}
+		lines++
+		if line := bytes.TrimRight(src[i:j], " \t\r\n"); len(line) == 1 && line[0] == '}' {
+			return j, lines
+		}
+		i = j
+	}
+	return len(src), lines
+}
+
+func indexWhole(src []byte, path string, collect func(*hclsyntax.Body)) error {
 	file, diags, err := hcldepth.ParseConfig(src, path, hcl.InitialPos)
 	if err != nil {
 		return err
@@ -211,20 +289,18 @@ func (l *loader) readFile(m *module, dir, path string) error {
 	if diags.HasErrors() {
 		return diagError(diags)
 	}
-	body, ok := file.Body.(*hclsyntax.Body)
-	if !ok {
-		return nil
-	}
-	for _, b := range body.Blocks {
-		switch {
-		case b.Type == "resource" && len(b.Labels) == 2:
-			rng := b.Range()
-			m.resources[b.Labels[0]+"."+b.Labels[1]] = blockRef{file: path, start: rng.Start, end: rng.End}
-		case b.Type == "module" && len(b.Labels) == 1:
-			m.calls[b.Labels[0]] = localSource(dir, b)
-		}
+	if body, ok := hclBody(file); ok {
+		collect(body)
 	}
 	return nil
+}
+
+func hclBody(f *hcl.File) (*hclsyntax.Body, bool) {
+	if f == nil {
+		return nil, false
+	}
+	b, ok := f.Body.(*hclsyntax.Body)
+	return b, ok
 }
 
 // block parses the resource block at ref again, alone; nil when the file changed since
