@@ -236,3 +236,29 @@ func TestIndexByPieces(t *testing.T) {
 		}
 	}
 }
+
+// TestModuleDepth: calls are followed maxModuleDepth deep; a module first met deeper
+// than that is still read when a shorter path reaches it.
+func TestModuleDepth(t *testing.T) {
+	dir := t.TempDir()
+	// a chain root -> a0 -> a1 -> ... -> a39, and the root calls a39 too ("z" sorts last)
+	write(t, filepath.Join(dir, "main.tf"), "module \"a\" {\n  source = \"./a0\"\n}\nmodule \"z\" {\n  source = \"./a39\"\n}\n")
+	for i := range 40 {
+		content := pod
+		if i < 39 {
+			content += fmt.Sprintf("module \"next\" {\n  source = \"../a%d\"\n}\n", i+1)
+		}
+		write(t, filepath.Join(dir, fmt.Sprintf("a%d", i), "main.tf"), content)
+	}
+	idx, err := loadWithin(t, dir, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := idx.Locate("module.z.kubernetes_pod_v1.x", ""); !ok {
+		t.Error("module.z (a39, first met 40 calls deep) not read")
+	}
+	deep := "module.a" + strings.Repeat(".module.next", 10) + ".kubernetes_pod_v1.x"
+	if _, ok := idx.Locate(deep, ""); !ok {
+		t.Errorf("%s not located", deep)
+	}
+}

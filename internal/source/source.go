@@ -83,6 +83,7 @@ type Index struct {
 type module struct {
 	resources map[string]blockRef // "type.name"
 	calls     map[string]string   // module call name → real path of its directory ("" when not on disk)
+	truncated bool                // met deeper than maxModuleDepth: not read
 }
 
 // blockRef is where a resource block is written: its file (as reached from the root,
@@ -124,10 +125,9 @@ type loader struct {
 
 // load reads the module in dir (as reached from the root) whose real path is real.
 func (l *loader) load(dir, real string, depth int) error {
-	if _, ok := l.idx.modules[real]; ok {
-		return nil
-	}
-	if len(l.idx.modules) >= l.lim.MaxModules {
+	if m, ok := l.idx.modules[real]; ok && !(m.truncated && depth <= maxModuleDepth) {
+		return nil // read already (a module first met too deep is read when met higher)
+	} else if !ok && len(l.idx.modules) >= l.lim.MaxModules {
 		return fmt.Errorf("%s: more than %d local module directories: not a Terraform configuration plan-check can index", l.top, l.lim.MaxModules)
 	}
 	if err := l.ctx.Err(); err != nil {
@@ -136,6 +136,7 @@ func (l *loader) load(dir, real string, depth int) error {
 	m := &module{resources: map[string]blockRef{}, calls: map[string]string{}}
 	l.idx.modules[real] = m
 	if depth > maxModuleDepth {
+		m.truncated = true
 		return nil
 	}
 	entries, err := os.ReadDir(dir)
