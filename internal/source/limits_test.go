@@ -241,8 +241,9 @@ func TestIndexByPieces(t *testing.T) {
 // than that is still read when a shorter path reaches it.
 func TestModuleDepth(t *testing.T) {
 	dir := t.TempDir()
-	// a chain root -> a0 -> a1 -> ... -> a39, and the root calls a39 too ("z" sorts last)
-	write(t, filepath.Join(dir, "main.tf"), "module \"a\" {\n  source = \"./a0\"\n}\nmodule \"z\" {\n  source = \"./a39\"\n}\n")
+	// a chain root -> a0 -> a1 -> ... -> a39: a32 is met 33 calls deep, past the limit;
+	// the root calls a32 too ("z" sorts after "a", so the deep path comes first)
+	write(t, filepath.Join(dir, "main.tf"), "module \"a\" {\n  source = \"./a0\"\n}\nmodule \"z\" {\n  source = \"./a32\"\n}\n")
 	for i := range 40 {
 		content := pod
 		if i < 39 {
@@ -255,7 +256,7 @@ func TestModuleDepth(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, ok := idx.Locate("module.z.kubernetes_pod_v1.x", ""); !ok {
-		t.Error("module.z (a39, first met 40 calls deep) not read")
+		t.Error("module.z (a32, first met 33 calls deep) not read")
 	}
 	deep := "module.a" + strings.Repeat(".module.next", 10) + ".kubernetes_pod_v1.x"
 	if _, ok := idx.Locate(deep, ""); !ok {
