@@ -8,6 +8,9 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/crash"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
 // Exit codes shared by every subcommand.
@@ -53,8 +56,27 @@ func IsProviderInvocation(args []string) bool {
 	return strings.HasPrefix(a, "-")
 }
 
-// Run dispatches a subcommand and returns its exit code.
-func Run(ctx context.Context, args []string, stdio Stdio) int {
+// Run dispatches a subcommand and returns its exit code. An internal failure (a panic)
+// is exit 2 with one line on stderr that asks for a report, never a stack trace.
+func Run(ctx context.Context, args []string, stdio Stdio) (code int) {
+	var crashed error
+	defer func() {
+		if crashed != nil {
+			name := "terraform-provider-ekspodsec"
+			if len(args) > 0 {
+				if _, ok := commands()[args[0]]; ok {
+					name = args[0]
+				}
+			}
+			fmt.Fprintln(stdio.Err, name+": "+safetext.Escape(crashed.Error()))
+			code = ExitUsage
+		}
+	}()
+	defer crash.Recover("", &crashed)
+	return dispatch(ctx, args, stdio)
+}
+
+func dispatch(ctx context.Context, args []string, stdio Stdio) int {
 	cmds := commands()
 	if len(args) == 0 {
 		usage(stdio.Err, cmds)

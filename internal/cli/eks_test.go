@@ -171,3 +171,39 @@ func TestLiveEKSErrors(t *testing.T) {
 		t.Errorf("--region alone: exit %d %q", code, errs)
 	}
 }
+
+// TestLiveEKSQuietSDK: the AWS SDK's own warnings (here: a response whose Date header
+// does not parse, which it reports through its logger, by default on the process's
+// stderr) add nothing to the output: a clean run has an empty stderr, and an exit 2 has
+// its one line.
+func TestLiveEKSQuietSDK(t *testing.T) {
+	endpoint := awstest.StartMoto(t)
+	awstest.Env(t, endpoint, "us-east-1")
+	awstest.CreateCluster(t, "prod", "1.29", nil)
+	target, _ := url.Parse(endpoint)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(r *http.Response) error {
+		r.Header.Set("Date", "not a date")
+		return nil
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: proxy}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	env := []string{"AWS_ENDPOINT_URL=http://" + l.Addr().String()}
+
+	code, out, errs := runBinary(t, env, "", "plan-check", "--source", "", "--format", "json", "--eks-cluster", "prod", filepath.Join(fixtures, "augmented_psp_rbac.json"))
+	if code != ExitFindings || !hasFinding(decode(t, out), "EPS110", "fail", "") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if errs != "" {
+		t.Errorf("stderr of a clean run: %q", errs)
+	}
+	code, _, errs = runBinary(t, env, "", "plan-check", "--source", "", "--eks-cluster", "nope", filepath.Join(fixtures, "augmented_psp_rbac.json"))
+	if code != ExitUsage || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, `EKS cluster "nope" not found`) {
+		t.Errorf("exit %d, stderr %q: want exit 2 and one line", code, errs)
+	}
+}

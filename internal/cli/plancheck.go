@@ -13,9 +13,11 @@ import (
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/inputfile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plancheck"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/settings"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/source"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/version"
@@ -36,7 +38,8 @@ Reports: --format text|json|sarif|junit|github, each with an optional --output F
 pairs (--format sarif --output ps.sarif --format junit --output ps.xml); when every report
 goes to a file, the text report still goes to stdout.
 
-Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unusable input or flags.
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unusable input
+or flags, 130/143 interrupted (SIGINT/SIGTERM).
 
 flags:
 `
@@ -65,6 +68,8 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 	awsProfile := fs.String("aws-profile", "", "shared-config profile for --eks-cluster (default: AWS_PROFILE)")
 	fs.Var(&hostPaths, "allow-host-path", "hostPath prefix EPS007 accepts (repeatable)")
 	fs.Var(&caps, "allow-capability", "capability containers may add without EPS012 (repeatable; default NET_BIND_SERVICE)")
+	maxInput := sizeFlag(inputfile.DefaultMaxSize)
+	fs.Var(&maxInput, "max-input-size", "largest plan, settings file, and .tf tree (all files together) read, e.g. 2GiB (default "+inputfile.FormatSize(inputfile.DefaultMaxSize)+")")
 
 	positional, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -83,6 +88,15 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 	if err != nil {
 		return usageError(stdio, err.Error())
 	}
+	// fail reports an error, unless the run was interrupted: then the error is only the
+	// interruption's consequence, and the exit status says what happened.
+	fail := func(msg string) int {
+		if code, ok := interrupted(ctx); ok {
+			return code
+		}
+		return usageError(stdio, msg)
+	}
+	maxSize := int64(maxInput)
 	failOnSet := false
 	fs.Visit(func(f *flag.Flag) { failOnSet = failOnSet || f.Name == "fail-on" })
 	sev, err := finding.ParseSeverity(*failOn)
@@ -95,10 +109,13 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 	if cfg == "" && *sourceDir != "" {
 		cfg = settings.Find(*sourceDir)
 	}
+	if err := distinctOutputs(outs, positional[0], cfg); err != nil {
+		return usageError(stdio, err.Error())
+	}
 	if cfg != "" {
-		st, err := settings.Load(cfg)
+		st, err := settings.Load(cfg, maxSize)
 		if err != nil {
-			return usageError(stdio, err.Error())
+			return fail(err.Error())
 		}
 		opts.Settings = st
 		if st.FailOn != nil && !failOnSet {
@@ -129,27 +146,30 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 		if st, err := os.Stat(*sourceDir); err != nil || !st.IsDir() {
 			return usageError(stdio, fmt.Sprintf("--source %s: not a directory", *sourceDir))
 		}
-		idx, err := source.Load(*sourceDir)
+		idx, err := source.LoadContext(ctx, *sourceDir, source.Limits{MaxBytes: maxSize})
+		if code, ok := interrupted(ctx); ok {
+			return code
+		}
 		switch {
 		case err != nil && sourceSet:
 			return usageError(stdio, "--source: "+err.Error())
 		case err != nil:
 			// The default (the current directory) is a convenience: a .tf file here that
 			// does not parse costs the file:line locations, not the check.
-			sourceNote = "no file:line locations: the .tf files of the current directory do not parse (" + err.Error() + "); pass --source DIR"
+			sourceNote = "no file:line locations: the .tf files of the current directory cannot be indexed (" + err.Error() + "); pass --source DIR"
 		default:
 			opts.Source = idx
 		}
 	}
 
-	data, err := readPlan(positional[0], stdio.In)
+	data, err := readPlan(ctx, positional[0], stdio.In, maxSize)
 	if err != nil {
-		return usageError(stdio, err.Error())
+		return fail(err.Error())
 	}
 	if *eksCluster != "" {
 		c, profiles, err := eks.FromAPI(ctx, eks.LiveOptions{Cluster: *eksCluster, Region: *region, Profile: *awsProfile})
 		if err != nil {
-			return usageError(stdio, "--eks-cluster: "+err.Error()+" (or run without --eks-cluster: the plan's own EKS facts are still read)")
+			return fail("--eks-cluster: " + err.Error() + " (or run without --eks-cluster: the plan's own EKS facts are still read)")
 		}
 		opts.Live = &plancheck.LiveFacts{Cluster: c, Profiles: profiles}
 	} else if *region != "" || *awsProfile != "" {
@@ -159,10 +179,10 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 	// and the findings fit in about twice the plan's size, so ask the garbage collector
 	// to stay under three times it (plus a floor for small plans).
 	debug.SetMemoryLimit(int64(len(data))*9/4 + 32<<20)
-	rep, err := plancheck.Check(data, opts)
+	rep, err := plancheck.CheckContext(ctx, data, opts)
 	data = nil
 	if err != nil {
-		return usageError(stdio, fmt.Sprintf("%s: %v", displayName(positional[0]), err))
+		return fail(fmt.Sprintf("%s: %v", displayName(positional[0]), err))
 	}
 	if sourceNote != "" {
 		rep.Notes = append(rep.Notes, sourceNote)
@@ -177,8 +197,11 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 		outs = append(outs, output{format: "text"})
 	}
 	for _, o := range outs {
+		if code, ok := interrupted(ctx); ok {
+			return code
+		}
 		if err := writeReport(rep, o, stdio, *noColor); err != nil {
-			return usageError(stdio, err.Error())
+			return fail(err.Error())
 		}
 	}
 	if rep.Failed() {
@@ -264,8 +287,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// usageError writes the one line of an exit 2, its control characters escaped: it
+// may quote file names, addresses and keys from the input.
 func usageError(stdio Stdio, msg string) int {
-	fmt.Fprintln(stdio.Err, "plan-check: "+msg)
+	fmt.Fprintln(stdio.Err, "plan-check: "+safetext.Escape(msg))
 	return ExitUsage
 }
 
@@ -276,30 +301,63 @@ func displayName(name string) string {
 	return name
 }
 
-// readPlan reads a plan file or stdin, with errors that name the file.
-func readPlan(name string, stdin io.Reader) ([]byte, error) {
+// readPlan reads a plan file (a regular file: a named pipe or a device is refused
+// before it is opened) or stdin, at most max bytes, with errors that name the file.
+func readPlan(ctx context.Context, name string, stdin io.Reader, max int64) ([]byte, error) {
 	if name == "-" {
-		data, err := io.ReadAll(stdin)
+		data, err := inputfile.ReadStream(ctx, &objectOnly{r: stdin}, "stdin", max)
 		if err != nil {
+			var tl *inputfile.TooLargeError
+			if errors.As(err, &tl) {
+				return nil, err
+			}
 			return nil, fmt.Errorf("stdin: %w", err)
 		}
 		return data, nil
 	}
-	st, err := os.Stat(name)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s: no such file", name)
-		}
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if st.IsDir() {
+	data, err := inputfile.Read(name, max)
+	var notRegular *inputfile.NotRegularError
+	var tooLarge *inputfile.TooLargeError
+	switch {
+	case err == nil:
+		return data, nil
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("%s: no such file", name)
+	case errors.As(err, &notRegular) && notRegular.Mode.IsDir():
 		return nil, fmt.Errorf("%s is a directory: give the JSON file written by 'terraform show -json tfplan > plan.json'", name)
+	case errors.As(err, &notRegular):
+		return nil, fmt.Errorf("%s: give the JSON file written by 'terraform show -json tfplan > plan.json', or - to read stdin", err)
+	case errors.As(err, &tooLarge):
+		return nil, err
 	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+	return nil, fmt.Errorf("%s: %w", name, err)
+}
+
+// objectOnly passes a stream through until it is clear that it cannot be a plan: once
+// its first byte other than white space is not '{', it ends there, and the plan reader
+// reports what it got. A stream of NUL bytes (stdin from /dev/zero) is then refused at
+// once rather than after --max-input-size of them.
+type objectOnly struct {
+	r       io.Reader
+	decided bool
+	stop    bool
+}
+
+func (o *objectOnly) Read(p []byte) (int, error) {
+	if o.stop {
+		return 0, io.EOF
 	}
-	return data, nil
+	n, err := o.r.Read(p)
+	for i := 0; i < n && !o.decided; i++ {
+		switch p[i] {
+		case ' ', '\t', '\r', '\n':
+		case '{':
+			o.decided = true
+		default:
+			o.decided, o.stop = true, true
+		}
+	}
+	return n, err
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -12,6 +12,7 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
 const renderUsage = `usage: terraform-provider-ekspodsec render KIND [flags]
@@ -53,7 +54,7 @@ func renderKinds() map[string]renderKind {
 }
 
 // runRender prints the manifests of a profile as YAML (or JSON).
-func runRender(_ context.Context, args []string, stdio Stdio) int {
+func runRender(ctx context.Context, args []string, stdio Stdio) int {
 	if len(args) == 0 {
 		return renderError(stdio, "", "want a kind: psp, rbac, limitrange or quota; run 'render -h' for help")
 	}
@@ -110,8 +111,11 @@ func runRender(_ context.Context, args []string, stdio Stdio) int {
 	if err != nil {
 		return renderError(stdio, args[0], err.Error())
 	}
+	if code, ok := interrupted(ctx); ok {
+		return code
+	}
 	for _, w := range warnings {
-		fmt.Fprintf(stdio.Err, "render %s: warning: %s\n", args[0], w)
+		fmt.Fprintf(stdio.Err, "render %s: warning: %s\n", args[0], safetext.Escape(w))
 	}
 	fmt.Fprint(stdio.Out, out)
 	return ExitOK
@@ -351,6 +355,6 @@ func renderError(stdio Stdio, kind, msg string) int {
 	if kind != "" {
 		prefix += " " + kind
 	}
-	fmt.Fprintf(stdio.Err, "%s: %s\n", prefix, msg)
+	fmt.Fprintf(stdio.Err, "%s: %s\n", prefix, safetext.Escape(msg))
 	return ExitUsage
 }

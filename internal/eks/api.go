@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/logging"
 )
 
 // LiveOptions say which cluster to read and how.
@@ -41,6 +42,12 @@ func FromAPI(ctx context.Context, o LiveOptions) (Cluster, []FargateProfile, err
 	defer cancel()
 
 	loaders := []func(*config.LoadOptions) error{
+		// The SDK's own warnings (a malformed Date header, a deprecated endpoint, ...)
+		// go to os.Stderr by default, where they would add lines to plan-check's
+		// one-line errors: errors are returned and explained, nothing is logged.
+		config.WithLogger(logging.Nop{}),
+		config.WithClientLogMode(0),
+		config.WithLogConfigurationWarnings(false),
 		config.WithRetryMaxAttempts(6),
 		config.WithRetryMode(aws.RetryModeStandard), // exponential backoff with jitter, throttling retried
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(15 * time.Second).WithTransportOptions(func(t *http.Transport) {

@@ -4,6 +4,7 @@
 package plancheck
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/crash"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
@@ -44,6 +46,17 @@ type LiveFacts struct {
 
 // Check runs plan-check over the bytes of a `terraform show -json` plan.
 func Check(data []byte, opts Options) (*report.Report, error) {
+	return CheckContext(context.Background(), data, opts)
+}
+
+// CheckContext is Check that stops with ctx's error once ctx is done (checked before
+// each object and each finding located). A panic (a bug) is returned as a *crash.Error
+// naming the address of the resource being judged or located, never as a crash.
+func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.Report, err error) {
+	defer crash.Recover("", &err)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	p, err := plan.Parse(data)
 	if err != nil {
 		return nil, err
@@ -67,15 +80,18 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 	seen := map[string]bool{}
 	var fargate []report.FargatePod
 	judge := func(o *plan.Object) error {
-		seen[o.Address] = true
-		session.Judge(o)
-		if p, ok := fargateSize(o, inv.FargateProfiles); ok {
-			fargate = append(fargate, p)
-		}
-		return nil
+		return guarded(ctx, o.Address, func() {
+			seen[o.Address] = true
+			session.Judge(o)
+			if p, ok := fargateSize(o, inv.FargateProfiles); ok {
+				fargate = append(fargate, p)
+			}
+		})
 	}
 	for _, o := range inv.Objects {
-		_ = judge(o)
+		if err := judge(o); err != nil {
+			return nil, err
+		}
 	}
 	objects := len(inv.Objects)
 	err = pending.Each(func(o *plan.Object) error {
@@ -110,8 +126,13 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 	if opts.Source != nil {
 		for i := range r.Findings {
 			f := &r.Findings[i]
-			if loc, ok := opts.Source.Locate(f.Address, f.TFPath); ok {
-				f.File, f.Line = loc.File, loc.Line
+			err := guarded(ctx, f.Address, func() {
+				if loc, ok := opts.Source.Locate(f.Address, f.TFPath); ok {
+					f.File, f.Line = loc.File, loc.Line
+				}
+			})
+			if err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -129,6 +150,15 @@ func Check(data []byte, opts Options) (*report.Report, error) {
 		r.Notes = append(r.Notes, fmt.Sprintf("the plan has no Kubernetes objects that plan-check reads (%d resources will exist after apply)", inv.Resources))
 	}
 	return r, nil
+}
+
+// guarded runs fn for the resource at address: ctx's error once ctx is done, and a panic
+// as a *crash.Error naming the address.
+func guarded(ctx context.Context, address string, fn func()) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return crash.Guard(address, func() error { fn(); return nil })
 }
 
 // fargateSize computes what a workload selected by a Fargate profile will be billed for.

@@ -6,13 +6,17 @@ import (
 	"strings"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
 // WriteGitHub writes GitHub Actions workflow commands, one per finding, so that a step
 // annotates the pull request on the very line of Terraform (when --source knows it):
 // ::error for findings that fail the run, ::warning for those below the threshold,
-// ::notice for unknowns. Waived findings are not annotated.
+// ::notice for unknowns. Waived findings are not annotated. Each field from the input has
+// its control characters escaped (safetext) before the workflow command's own escaping,
+// so only the separators written here are line breaks in the annotation.
 func WriteGitHub(w io.Writer, r *Report) error {
+	e := safetext.Escape
 	var b strings.Builder
 	for _, f := range r.Findings {
 		cmd := "warning"
@@ -26,21 +30,21 @@ func WriteGitHub(w io.Writer, r *Report) error {
 		}
 		var props []string
 		if f.File != "" {
-			props = append(props, "file="+escapeProperty(f.File))
+			props = append(props, "file="+escapeProperty(e(f.File)))
 			if f.Line > 0 {
 				props = append(props, fmt.Sprintf("line=%d", f.Line))
 			}
 		}
-		props = append(props, "title="+escapeProperty(f.RuleID+" "+f.Title+containerSuffix(f)))
-		msg := f.Message
+		props = append(props, "title="+escapeProperty(e(f.RuleID+" "+f.Title+containerSuffix(f))))
+		msg := e(f.Message)
 		if f.Status == finding.Unknown {
 			msg = "Unknown until apply: " + msg
 		}
-		msg += "\n" + f.Address
+		msg += "\n" + e(f.Address)
 		if f.TFPath != "" {
-			msg += ": " + f.TFPath
+			msg += ": " + e(f.TFPath)
 		}
-		msg += "\nFix: " + f.Remediation + "\n" + HelpURI(f.RuleID)
+		msg += "\nFix: " + e(f.Remediation) + "\n" + e(HelpURI(f.RuleID))
 		fmt.Fprintf(&b, "::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(msg))
 	}
 	_, err := io.WriteString(w, b.String())

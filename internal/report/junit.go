@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
 type junitSuites struct {
@@ -45,7 +46,10 @@ type junitFailure struct {
 // WriteJUnit writes a JUnit XML report (GitLab, Jenkins): one test case per resource
 // address, a failure per finding that fails the run (at or above --fail-on); findings
 // below it, unknowns that do not fail and waived findings are listed in system-out.
+// Every field from the input has its control characters escaped (safetext): raw ones
+// are not valid XML, and a log viewer would act on them.
 func WriteJUnit(w io.Writer, r *Report) error {
+	e := safetext.Escape
 	byAddr := map[string][]finding.Finding{}
 	for _, f := range r.Findings {
 		byAddr[f.Address] = append(byAddr[f.Address], f)
@@ -57,26 +61,26 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		}
 	}
 	sort.Strings(addrs)
-	suite := junitSuite{Name: "plan-check " + r.Plan}
+	suite := junitSuite{Name: "plan-check " + e(r.Plan)}
 	for _, a := range addrs {
-		c := junitCase{Name: a, Classname: "ekspodsec.plan-check"}
+		c := junitCase{Name: e(a), Classname: "ekspodsec.plan-check"}
 		var out []string
 		for _, f := range byAddr[a] {
 			if c.File == "" && f.File != "" {
-				c.File, c.Line = f.File, f.Line
+				c.File, c.Line = e(f.File), f.Line
 			}
-			line := fmt.Sprintf("%s %s %s: %s", f.RuleID, strings.ToUpper(f.Severity.String()), f.Title, f.Message)
+			line := e(fmt.Sprintf("%s %s %s: %s", f.RuleID, strings.ToUpper(f.Severity.String()), f.Title, f.Message))
 			if r.Gate.Fails(f) {
 				c.Failures = append(c.Failures, junitFailure{
-					Message: fmt.Sprintf("%s %s%s", f.RuleID, f.Title, containerSuffix(f)),
-					Type:    f.Severity.String(),
+					Message: e(fmt.Sprintf("%s %s%s", f.RuleID, f.Title, containerSuffix(f))),
+					Type:    e(f.Severity.String()),
 					Body:    failureBody(f),
 				})
 				continue
 			}
 			switch f.Status {
 			case finding.Waived:
-				line += " (waived: " + f.Waiver.Reason + ", " + f.Waiver.Source + ")"
+				line += " (waived: " + e(f.Waiver.Reason) + ", " + e(f.Waiver.Source) + ")"
 			case finding.Unknown:
 				line += " (unknown until apply)"
 			}
@@ -109,14 +113,17 @@ func containerSuffix(f finding.Finding) string {
 	return " [" + f.Container + "]"
 }
 
+// failureBody is a failure's text: its lines are the ones written here, each field
+// escaped.
 func failureBody(f finding.Finding) string {
+	e := safetext.Escape
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", f.Message)
+	fmt.Fprintf(&b, "%s\n", e(f.Message))
 	if f.File != "" {
-		fmt.Fprintf(&b, "at %s:%d (%s)\n", f.File, f.Line, f.TFPath)
+		fmt.Fprintf(&b, "at %s:%d (%s)\n", e(f.File), f.Line, e(f.TFPath))
 	} else if f.TFPath != "" {
-		fmt.Fprintf(&b, "at %s\n", f.TFPath)
+		fmt.Fprintf(&b, "at %s\n", e(f.TFPath))
 	}
-	fmt.Fprintf(&b, "fix: %s\nguide: %s\nmore: %s", f.Remediation, f.Guide, HelpURI(f.RuleID))
+	fmt.Fprintf(&b, "fix: %s\nguide: %s\nmore: %s", e(f.Remediation), e(f.Guide), e(HelpURI(f.RuleID)))
 	return b.String()
 }

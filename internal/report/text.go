@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
 // TextOptions tune the text report.
@@ -38,8 +39,11 @@ func severityColor(s finding.Severity) string {
 }
 
 // WriteText writes findings grouped by resource address, the most severe first in each
-// group, and a one-line summary.
+// group, and a one-line summary. Every field from the input (addresses, names, messages,
+// paths, notes) is written with its control characters escaped (safetext), so that no
+// value can start a line of its own, move the cursor or recolour the log.
 func WriteText(w io.Writer, r *Report, opt TextOptions) error {
+	e := safetext.Escape
 	paint := func(code, s string) string {
 		if !opt.Color {
 			return s
@@ -60,17 +64,17 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		fs := groups[addr]
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
 		first := fs[0]
-		head := addr
+		head := e(addr)
 		if first.Kind != "" {
-			obj := first.Kind
+			obj := e(first.Kind)
 			if first.Namespace != "" {
-				obj += " " + first.Namespace + "/" + first.Name
+				obj += " " + e(first.Namespace) + "/" + e(first.Name)
 			} else if first.Name != "" {
-				obj += " " + first.Name
+				obj += " " + e(first.Name)
 			}
 			head += "  (" + obj
 			if first.PSSLevel != "" {
-				head += ", PSS " + first.PSSLevel
+				head += ", PSS " + e(first.PSSLevel)
 			}
 			head += ")"
 		}
@@ -82,20 +86,20 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			}
 			where := ""
 			if f.Container != "" {
-				where = " [" + f.Container + "]"
+				where = " [" + e(f.Container) + "]"
 			}
-			fmt.Fprintf(&b, "  %s %s %s%s\n", paint(severityColor(f.Severity), fmt.Sprintf("%-16s", label)), f.RuleID, f.Title, where)
-			fmt.Fprintf(&b, "      %s\n", f.Message)
+			fmt.Fprintf(&b, "  %s %s %s%s\n", paint(severityColor(f.Severity), fmt.Sprintf("%-16s", label)), e(f.RuleID), e(f.Title), where)
+			fmt.Fprintf(&b, "      %s\n", e(f.Message))
 			switch {
 			case f.File != "":
-				fmt.Fprintf(&b, "      %s %s:%d %s\n", paint(ansiGrey, "at"), f.File, f.Line, paint(ansiGrey, f.TFPath))
+				fmt.Fprintf(&b, "      %s %s:%d %s\n", paint(ansiGrey, "at"), e(f.File), f.Line, paint(ansiGrey, e(f.TFPath)))
 			case f.TFPath != "":
-				fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "at"), f.TFPath)
+				fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "at"), e(f.TFPath))
 			}
 			if f.Waiver != nil {
-				fmt.Fprintf(&b, "      %s %s (%s)\n", paint(ansiGrey, "waived"), f.Waiver.Reason, f.Waiver.Source)
+				fmt.Fprintf(&b, "      %s %s (%s)\n", paint(ansiGrey, "waived"), e(f.Waiver.Reason), e(f.Waiver.Source))
 			}
-			fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "fix"), f.Remediation)
+			fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "fix"), e(f.Remediation))
 		}
 		fmt.Fprintln(&b)
 	}
@@ -103,16 +107,16 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		fmt.Fprintln(&b, paint(ansiBold, "Fargate sizing (request + 256 MB, rounded up to a Fargate configuration):"))
 		for _, p := range r.Fargate {
 			if p.Note != "" {
-				fmt.Fprintf(&b, "  %s  profile %s: %s\n", p.Address, p.Profile, p.Note)
+				fmt.Fprintf(&b, "  %s  profile %s: %s\n", e(p.Address), e(p.Profile), e(p.Note))
 				continue
 			}
-			fmt.Fprintf(&b, "  %s  profile %s: requests %s vCPU / %d MiB -> billed %s vCPU / %s GB\n", p.Address, p.Profile,
+			fmt.Fprintf(&b, "  %s  profile %s: requests %s vCPU / %d MiB -> billed %s vCPU / %s GB\n", e(p.Address), e(p.Profile),
 				trimFloat(float64(p.RequestMilliCPU)/1000), p.RequestMemoryMiB, trimFloat(p.VCPU), trimFloat(p.MemoryGB))
 		}
 		fmt.Fprintln(&b)
 	}
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "note: %s\n", n)
+		fmt.Fprintf(&b, "note: %s\n", e(n))
 	}
 	fmt.Fprintln(&b, summaryLine(r, paint))
 	_, err := io.WriteString(w, b.String())
@@ -140,7 +144,7 @@ func summaryLine(r *Report, paint func(code, s string) string) string {
 		extra += fmt.Sprintf(", %d waived", wv)
 	}
 	verdict := paint(ansiGreen, "PASS")
-	gate := "at or above " + s.FailOn
+	gate := "at or above " + safetext.Escape(s.FailOn)
 	if s.FailOnUnk {
 		gate += ", unknowns included"
 	}

@@ -21,9 +21,10 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
-	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/hcldepth"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/inputfile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
@@ -77,9 +78,11 @@ var blocksSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "waiver"},
 }}
 
-// Load reads a settings file. Errors name the file and line (from HCL's diagnostics).
-func Load(path string) (*Settings, error) {
-	src, err := os.ReadFile(path)
+// Load reads a settings file: a regular file of at most maxSize bytes (a named pipe or
+// a device is refused before it is opened). Errors name the file and line (from HCL's
+// diagnostics).
+func Load(path string, maxSize int64) (*Settings, error) {
+	src, err := inputfile.Read(path, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading settings: %w", err)
 	}
@@ -95,10 +98,13 @@ func Find(dir string) string {
 	return ""
 }
 
-// Parse parses settings from src; filename is used in messages.
+// Parse parses settings from src; filename is used in messages. Nesting deeper than
+// hcldepth.MaxNesting is refused before parsing.
 func Parse(src []byte, filename string) (*Settings, error) {
-	parser := hclparse.NewParser()
-	file, diags := parser.ParseHCL(src, filename)
+	file, diags, err := hcldepth.ParseConfig(src, filename, hcl.InitialPos)
+	if err != nil {
+		return nil, err
+	}
 	if diags.HasErrors() {
 		return nil, diagError(diags)
 	}

@@ -1,19 +1,32 @@
 // Package source maps Terraform addresses and attribute paths to file:line in the
-// configuration, parsing the root module and the local modules it calls with
+// configuration, reading the root module and the local modules it calls with
 // hashicorp/hcl/v2.
+//
+// The index is lazy and bounded: Load reads each .tf file once (regular files only,
+// nesting checked before parsing) and keeps only where each resource block and module
+// call is written, not the syntax trees; Locate parses a resource's block again, alone,
+// when a finding needs its line. Module directories are visited once each by their real
+// path, so symbolic links that lead back (a -> ., b -> .) cost nothing, and the total of
+// modules, files and bytes is capped (Limits).
 package source
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/hcldepth"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/inputfile"
 )
 
 // Location is a place in the Terraform configuration.
@@ -22,79 +35,297 @@ type Location struct {
 	Line int
 }
 
-// Index knows where each resource of a configuration is written.
+// Defaults of Limits.
+const (
+	DefaultMaxFiles   = 10000
+	DefaultMaxModules = 1000
+	// maxModuleDepth is how deep module calls are followed (the modules beyond keep
+	// their addresses only).
+	maxModuleDepth = 32
+)
+
+// Limits bound what Load reads; zero fields take the defaults.
+type Limits struct {
+	// MaxBytes caps the bytes of all .tf files together (default
+	// inputfile.DefaultMaxSize, --max-input-size).
+	MaxBytes int64
+	// MaxFiles caps the number of .tf files (default DefaultMaxFiles).
+	MaxFiles int
+	// MaxModules caps the number of distinct module directories (default
+	// DefaultMaxModules).
+	MaxModules int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = inputfile.DefaultMaxSize
+	}
+	if l.MaxFiles <= 0 {
+		l.MaxFiles = DefaultMaxFiles
+	}
+	if l.MaxModules <= 0 {
+		l.MaxModules = DefaultMaxModules
+	}
+	return l
+}
+
+// Index knows where each resource of a configuration is written. Its methods may be
+// called from several goroutines.
 type Index struct {
-	root    string
-	modules map[string]*module // by directory
+	root    string             // real path of the root module's directory
+	modules map[string]*module // by real path
+
+	mu     sync.Mutex
+	cached blockRef // the block parsed last, for the findings of one resource in a row
+	block  *hclsyntax.Block
 }
 
 type module struct {
-	dir       string
-	resources map[string]*hclsyntax.Block // "type.name"
-	calls     map[string]string           // module call name → directory ("" when not on disk)
+	resources map[string]blockRef // "type.name"
+	calls     map[string]string   // module call name → real path of its directory ("" when not on disk)
+	truncated bool                // met deeper than maxModuleDepth: not read
 }
 
-// Load parses the Terraform root module in dir and, recursively, the local modules it
-// calls (sources starting with ./ or ../). Modules from a registry or git are not on disk
-// and keep the address only. Files that do not parse are an error naming file:line.
+// blockRef is where a resource block is written: its file (as reached from the root,
+// for messages) and the range from its type keyword to its closing brace.
+type blockRef struct {
+	file       string
+	start, end hcl.Pos
+}
+
+// Load reads the Terraform root module in dir and, recursively, the local modules it
+// calls (sources starting with ./ or ../), with the default Limits. Modules from a
+// registry or git are not on disk and keep the address only. Files that do not parse
+// are an error naming file:line.
 func Load(dir string) (*Index, error) {
-	idx := &Index{root: filepath.Clean(dir), modules: map[string]*module{}}
-	if _, err := idx.load(idx.root, 0); err != nil {
-		return nil, err
-	}
-	return idx, nil
+	return LoadContext(context.Background(), dir, Limits{})
 }
 
-func (idx *Index) load(dir string, depth int) (*module, error) {
-	if m, ok := idx.modules[dir]; ok {
-		return m, nil
-	}
-	m := &module{dir: dir, resources: map[string]*hclsyntax.Block{}, calls: map[string]string{}}
-	idx.modules[dir] = m
-	if depth > 32 {
-		return m, nil
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+// LoadContext is Load with a context (checked before each file and module) and limits.
+func LoadContext(ctx context.Context, dir string, lim Limits) (*Index, error) {
+	root, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(files)
-	parser := hclparse.NewParser()
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", f, err)
-		}
-		file, diags := parser.ParseHCL(src, f)
-		if diags.HasErrors() {
-			return nil, diagError(diags)
-		}
-		body, ok := file.Body.(*hclsyntax.Body)
-		if !ok {
+	l := &loader{ctx: ctx, lim: lim.withDefaults(), top: filepath.Clean(dir),
+		idx: &Index{root: root, modules: map[string]*module{}}}
+	if err := l.load(l.top, root, 0); err != nil {
+		return nil, err
+	}
+	return l.idx, nil
+}
+
+type loader struct {
+	ctx          context.Context
+	lim          Limits
+	top          string
+	idx          *Index
+	files, bytes int64
+}
+
+// load reads the module in dir (as reached from the root) whose real path is real.
+func (l *loader) load(dir, real string, depth int) error {
+	if m, ok := l.idx.modules[real]; ok && !(m.truncated && depth <= maxModuleDepth) {
+		return nil // read already (a module first met too deep is read when met higher)
+	} else if !ok && len(l.idx.modules) >= l.lim.MaxModules {
+		return fmt.Errorf("%s: more than %d local module directories: not a Terraform configuration plan-check can index", l.top, l.lim.MaxModules)
+	}
+	if err := l.ctx.Err(); err != nil {
+		return err
+	}
+	m := &module{resources: map[string]blockRef{}, calls: map[string]string{}}
+	l.idx.modules[real] = m
+	if depth > maxModuleDepth {
+		m.truncated = true
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".tf") || ignoredFile(name) {
 			continue
 		}
-		for _, b := range body.Blocks {
-			switch {
-			case b.Type == "resource" && len(b.Labels) == 2:
-				m.resources[b.Labels[0]+"."+b.Labels[1]] = b
-			case b.Type == "module" && len(b.Labels) == 1:
-				m.calls[b.Labels[0]] = localSource(dir, b)
-			}
+		if err := l.readFile(m, dir, filepath.Join(dir, name)); err != nil {
+			return err
 		}
 	}
-	for name, sub := range m.calls {
+	names := make([]string, 0, len(m.calls))
+	for name := range m.calls {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		sub := m.calls[name]
+		m.calls[name] = ""
 		if sub == "" {
 			continue
 		}
 		if st, err := os.Stat(sub); err != nil || !st.IsDir() {
-			m.calls[name] = ""
 			continue
 		}
-		if _, err := idx.load(sub, depth+1); err != nil {
-			return nil, err
+		subReal, err := filepath.EvalSymlinks(sub)
+		if err != nil {
+			continue
+		}
+		if err := l.load(sub, subReal, depth+1); err != nil {
+			return err
+		}
+		m.calls[name] = subReal
+	}
+	return nil
+}
+
+// ignoredFile reports whether Terraform ignores a file name: hidden files and editor
+// backups and locks (.#main.tf, #main.tf#, main.tf~).
+func ignoredFile(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~")
+}
+
+// readFile indexes one .tf file: its resource blocks and module calls.
+func (l *loader) readFile(m *module, dir, path string) error {
+	if err := l.ctx.Err(); err != nil {
+		return err
+	}
+	if l.files++; l.files > int64(l.lim.MaxFiles) {
+		return fmt.Errorf("%s: more than %d .tf files: not a Terraform configuration plan-check can index", l.top, l.lim.MaxFiles)
+	}
+	src, err := inputfile.Read(path, l.lim.MaxBytes-l.bytes)
+	var notRegular *inputfile.NotRegularError
+	var tooLarge *inputfile.TooLargeError
+	switch {
+	case errors.As(err, &notRegular) && notRegular.Mode.IsDir():
+		return nil // a directory named x.tf: Terraform skips it too
+	case errors.As(err, &notRegular):
+		return err
+	case errors.As(err, &tooLarge):
+		return &inputfile.TooLargeError{Name: "the .tf files of " + l.top, Max: l.lim.MaxBytes}
+	case err != nil:
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	l.bytes += int64(len(src))
+	entries, err := indexFile(src, path, dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.call {
+			m.calls[e.key] = e.source
+		} else {
+			m.resources[e.key] = e.ref
 		}
 	}
-	return m, nil
+	return nil
+}
+
+// entry is a resource block or a module call of a file.
+type entry struct {
+	key    string // "type.name" of a resource, the name of a module call
+	call   bool
+	ref    blockRef
+	source string // a module call's local directory
+}
+
+// indexFile finds the resource blocks and module calls of a .tf file. It parses the
+// file a piece at a time, so that only one piece's syntax tree is alive: the pieces end
+// at the lines that are a lone "}" (where terraform fmt closes each top-level block),
+// and each is parsed with its position in the file. When a piece does not parse alone
+// (a lone "}" inside a heredoc, unformatted code), the file is parsed whole, which also
+// gives the exact error.
+func indexFile(src []byte, path, dir string) ([]entry, error) {
+	var entries []entry
+	collect := func(body *hclsyntax.Body) {
+		for _, b := range body.Blocks {
+			switch {
+			case b.Type == "resource" && len(b.Labels) == 2:
+				rng := b.Range()
+				entries = append(entries, entry{key: b.Labels[0] + "." + b.Labels[1], ref: blockRef{file: path, start: rng.Start, end: rng.End}})
+			case b.Type == "module" && len(b.Labels) == 1:
+				entries = append(entries, entry{key: b.Labels[0], call: true, source: localSource(dir, b)})
+			}
+		}
+	}
+	start, line := 0, 1
+	for start < len(src) {
+		end, lines := nextPiece(src, start)
+		file, diags, err := hcldepth.ParseConfig(src[start:end], path, hcl.Pos{Line: line, Column: 1, Byte: start})
+		body, ok := hclBody(file)
+		if err != nil || diags.HasErrors() || !ok {
+			entries = nil
+			if err := indexWhole(src, path, collect); err != nil {
+				return nil, err
+			}
+			return entries, nil
+		}
+		collect(body)
+		start, line = end, line+lines
+	}
+	return entries, nil
+}
+
+// nextPiece returns the end of the piece of src that starts at start (just after the
+// next line that is a lone "}", or the end of src) and the number of lines in it.
+func nextPiece(src []byte, start int) (end, lines int) {
+	for i := start; i < len(src); {
+		j := len(src)
+		if k := bytes.IndexByte(src[i:], '\n'); k >= 0 {
+			j = i + k + 1
+		}
+		lines++
+		if line := bytes.TrimRight(src[i:j], " \t\r\n"); len(line) == 1 && line[0] == '}' {
+			return j, lines
+		}
+		i = j
+	}
+	return len(src), lines
+}
+
+func indexWhole(src []byte, path string, collect func(*hclsyntax.Body)) error {
+	file, diags, err := hcldepth.ParseConfig(src, path, hcl.InitialPos)
+	if err != nil {
+		return err
+	}
+	if diags.HasErrors() {
+		return diagError(diags)
+	}
+	if body, ok := hclBody(file); ok {
+		collect(body)
+	}
+	return nil
+}
+
+func hclBody(f *hcl.File) (*hclsyntax.Body, bool) {
+	if f == nil {
+		return nil, false
+	}
+	b, ok := f.Body.(*hclsyntax.Body)
+	return b, ok
+}
+
+// block parses the resource block at ref again, alone; nil when the file changed since
+// Load and the block is no longer there.
+func (idx *Index) parseBlock(ref blockRef) *hclsyntax.Block {
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if idx.block != nil && idx.cached == ref {
+		return idx.block
+	}
+	src, err := inputfile.ReadAt(ref.file, int64(ref.start.Byte), int64(ref.end.Byte-ref.start.Byte))
+	if err != nil {
+		return nil
+	}
+	file, diags, err := hcldepth.ParseConfig(src, ref.file, ref.start)
+	if err != nil || diags.HasErrors() {
+		return nil
+	}
+	body, ok := file.Body.(*hclsyntax.Body)
+	if !ok || len(body.Blocks) != 1 || body.Blocks[0].Type != "resource" || len(body.Blocks[0].Labels) != 2 {
+		return nil
+	}
+	idx.cached, idx.block = ref, body.Blocks[0]
+	return idx.block
 }
 
 // localSource returns the directory of a module call whose source is a local path.
@@ -153,8 +384,12 @@ func (idx *Index) Locate(address, tfPath string) (Location, bool) {
 		}
 		m = idx.modules[dir]
 	}
-	b, ok := m.resources[resource]
+	ref, ok := m.resources[resource]
 	if !ok {
+		return Location{}, false
+	}
+	b := idx.parseBlock(ref)
+	if b == nil {
 		return Location{}, false
 	}
 	rng := walk(b.Body, tokens(tfPath), b.DefRange())

@@ -1,0 +1,60 @@
+package source
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzLoadLocate: arbitrary .tf content (and an arbitrary address and path to locate)
+// never panics the index; a file Load accepts locates deterministically.
+func FuzzLoadLocate(f *testing.F) {
+	seeds := []struct{ src, addr, path string }{
+		{pod, "kubernetes_pod_v1.x", "spec[0].container[0].security_context[0].privileged"},
+		{"module \"a\" {\n  source = \"./\"\n}\n" + pod, "module.a.module.a.kubernetes_pod_v1.x[0]", "spec"},
+		{`resource "kubernetes_manifest" "m" { manifest = { spec = { containers = [{ name = "a" }] } } }`, "kubernetes_manifest.m", `manifest.spec.containers[0].name`},
+		{"resource \"a\" \"b\" {\n  dynamic \"c\" {\n    for_each = x\n  }\n  c {}\n}\n", `a.b["k\"]`, `c[1]["\"]`},
+		{"x = [[[[", "a.b", "x"},
+		{"resource \"a\" \"b\" { x = \"${\"${a}\"}\" }", "module.[.a.b", "x[\\"},
+	}
+	for _, s := range seeds {
+		f.Add(s.src, s.addr, s.path)
+	}
+	dir := f.TempDir()
+	main := filepath.Join(dir, "main.tf")
+	f.Fuzz(func(t *testing.T, src, addr, path string) {
+		if err := os.WriteFile(main, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		pieces, perr := indexFile([]byte(src), "f.tf", ".")
+		whole, werr := wholeIndex(t, []byte(src))
+		if (perr == nil) != (werr == nil) || fmt.Sprint(pieces) != fmt.Sprint(whole) {
+			t.Fatalf("indexing by pieces (%v, %+v) differs from the whole file (%v, %+v)", perr, pieces, werr, whole)
+		}
+		idx, err := Load(dir)
+		if err != nil {
+			if idx != nil {
+				t.Fatal("an index and an error")
+			}
+			return
+		}
+		loc, ok := idx.Locate(addr, path)
+		again, ok2 := idx.Locate(addr, path)
+		if loc != again || ok != ok2 {
+			t.Fatalf("Locate is not deterministic: %+v %v, then %+v %v", loc, ok, again, ok2)
+		}
+		if ok && (loc.File != main || loc.Line < 1 || loc.Line > strings.Count(src, "\n")+1) {
+			t.Fatalf("Locate(%q, %q) = %+v", addr, path, loc)
+		}
+		for key := range idx.modules[idx.root].resources {
+			if _, _, plain := splitAddress(key); !plain {
+				continue // labels with dots or brackets: no address names them
+			}
+			if _, ok := idx.Locate(key, path); !ok {
+				t.Fatalf("indexed resource %s not located", key)
+			}
+		}
+	})
+}
