@@ -93,6 +93,8 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 	}
 	checkSubdomain(&errs, []any{"name"}, "name", s.Name)
 	checkNamespace(&errs, []any{"namespace"}, s.Namespace)
+	om, err := objectMeta(s.Name, s.Namespace, m, nil)
+	errs.add(err)
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
@@ -110,10 +112,6 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 	if len(missing) > 0 {
 		warnings = append(warnings, fmt.Sprintf("hard has no %s: a quota on requests and limits of CPU and memory makes every pod "+
 			"in the namespace declare them (the guide's advice), and caps what the namespace can take", strings.Join(missing, ", ")))
-	}
-	om, err := objectMeta(s.Name, s.Namespace, m, nil)
-	if err != nil {
-		return nil, nil, err
 	}
 	return &corev1.ResourceQuota{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},

@@ -3,6 +3,9 @@ package render
 import (
 	"fmt"
 	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -37,6 +40,18 @@ func ForbiddenGroupMessage(group string) string {
 	return fmt.Sprintf("group %q is %s: granting it use of the policy lets any pod use it, which is exactly EKS's "+
 		"eks:podsecuritypolicy:authenticated binding that the guide tells you to remove. Name the service accounts, "+
 		"or leave service_accounts and groups empty to grant the namespace's own service accounts (system:serviceaccounts:NAMESPACE)", group, who)
+}
+
+// GroupNameProblem says why g cannot name an RBAC group (empty, or with spaces or control
+// characters, which no authenticator issues), or returns "" for a usable name.
+func GroupNameProblem(g string) string {
+	if g == "" {
+		return "a group name must not be empty"
+	}
+	if strings.ContainsFunc(g, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) || !utf8.ValidString(g) {
+		return fmt.Sprintf("%q is not a group name: it has spaces, control characters or invalid UTF-8", g)
+	}
+	return ""
 }
 
 // RoleName is the ClusterRole name used when none is given: psp:<policy>.
@@ -80,8 +95,8 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 		for j, g := range b.Groups {
 			if msg := ForbiddenGroupMessage(g); msg != "" {
 				errs = append(errs, FieldError{Path: at("groups", j), Msg: msg})
-			} else if g == "" {
-				errs = append(errs, FieldError{Path: at("groups", j), Msg: "a group name must not be empty"})
+			} else if msg := GroupNameProblem(g); msg != "" {
+				errs = append(errs, FieldError{Path: at("groups", j), Msg: msg})
 			}
 		}
 		for _, g := range sortedUnique(b.Groups) {
@@ -103,7 +118,9 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 		return nil, nil, errs
 	}
 	for _, rb := range rbs {
-		rb.ObjectMeta, _ = objectMeta(role, rb.Namespace, m, nil) // same Meta: cannot fail twice
+		ns := rb.Namespace
+		rb.ObjectMeta = *om.DeepCopy() // the same metadata, in the binding's namespace
+		rb.Namespace = ns
 	}
 	cr := &rbacv1.ClusterRole{
 		TypeMeta:   metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "ClusterRole"},
