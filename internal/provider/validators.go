@@ -280,7 +280,9 @@ func (noNullValuesValidator) ValidateMap(_ context.Context, req validator.MapReq
 	sort.Strings(keys)
 	r := elementReporter{diags: &resp.Diagnostics, at: req.Path, summary: "Null map value"}
 	for _, k := range keys {
-		r.add(req.Path.AtMapKey(k), func() string { return fmt.Sprintf("%s is null: give it a value, or remove the key.", req.Path.AtMapKey(k)) })
+		r.add(req.Path.AtMapKey(k), func() string {
+			return fmt.Sprintf("%s is null: give it a value, or remove the key.", req.Path.AtMapKey(k))
+		})
 	}
 	r.done()
 }
