@@ -32,7 +32,7 @@ var ErrOutOfRange = errors.New("out of range")
 func Parse(s string) (Version, error) {
 	m := versionRE.FindStringSubmatch(s)
 	if m == nil {
-		return Version{}, fmt.Errorf("%q is not a Kubernetes version: write it like \"1.29\"", s)
+		return Version{}, fmt.Errorf("%s is not a Kubernetes version: write it like \"1.29\"", quote(s))
 	}
 	var nums [3]int
 	for i, part := range []string{"major", "minor", "patch"} {
@@ -41,15 +41,31 @@ func Parse(s string) (Version, error) {
 			continue // no patch
 		}
 		if len(digits) > 1 && digits[0] == '0' {
-			return Version{}, fmt.Errorf("%q is not a Kubernetes version: its %s version %s has a leading zero (write it like \"1.29\")", s, part, digits)
+			return Version{}, fmt.Errorf("%s is not a Kubernetes version: its %s version %s has a leading zero (write it like \"1.29\")", quote(s), part, short(digits))
 		}
 		n, err := strconv.ParseInt(digits, 10, 32)
 		if err != nil {
-			return Version{}, fmt.Errorf("%q is not a Kubernetes version: its %s version %s is %w (at most %d)", s, part, digits, ErrOutOfRange, MaxNumber)
+			return Version{}, fmt.Errorf("%s is not a Kubernetes version: its %s version %s is %w (at most %d)", quote(s), part, short(digits), ErrOutOfRange, MaxNumber)
 		}
 		nums[i] = int(n)
 	}
 	return Version{Major: nums[0], Minor: nums[1]}, nil
+}
+
+// quote quotes a version for a message, shortened past 64 bytes.
+func quote(s string) string {
+	if len(s) <= 64 {
+		return strconv.Quote(s)
+	}
+	return strconv.QuoteToASCII(s[:64]) + fmt.Sprintf("… (%d bytes)", len(s))
+}
+
+// short is a number for a message, shortened past 32 digits.
+func short(digits string) string {
+	if len(digits) <= 32 {
+		return digits
+	}
+	return fmt.Sprintf("%s… (%d digits)", digits[:32], len(digits))
 }
 
 // AtLeast reports whether v is at least major.minor.

@@ -94,7 +94,7 @@ func NormalizeCapability(c string) (string, error) {
 	if n == "*" || n == "ALL" || slices.Contains(linuxCapabilities, n) {
 		return n, nil
 	}
-	return "", fmt.Errorf("unknown capability %q: want a Linux capability such as NET_BIND_SERVICE (without CAP_), or ALL", c)
+	return "", fmt.Errorf("unknown capability %s: want a Linux capability such as NET_BIND_SERVICE (without CAP_), or ALL", Quote(c))
 }
 
 // AllowedCapability is NormalizeCapability for a capability a level lets containers add:
@@ -106,7 +106,7 @@ func AllowedCapability(level Level, c string) (string, error) {
 		return "", err
 	}
 	if (n == "ALL" || n == "*") && level != Privileged {
-		return "", fmt.Errorf("capability %q %w", c, ErrEveryCapability)
+		return "", fmt.Errorf("capability %s %w", Quote(c), ErrEveryCapability)
 	}
 	return n, nil
 }
@@ -119,9 +119,9 @@ func AdditionalVolume(level Level, v string) (string, error) {
 	if level != Privileged {
 		switch {
 		case v == "*":
-			return "", fmt.Errorf("volume type %q %w", v, ErrEveryVolume)
+			return "", fmt.Errorf("volume type %s %w", Quote(v), ErrEveryVolume)
 		case strings.EqualFold(strings.TrimSpace(v), "hostPath"):
-			return "", fmt.Errorf("volume type %q: %w", v, ErrHostPathVolume)
+			return "", fmt.Errorf("volume type %s: %w", Quote(v), ErrHostPathVolume)
 		}
 	}
 	if IsVolumeType(v) {
@@ -129,10 +129,10 @@ func AdditionalVolume(level Level, v string) (string, error) {
 	}
 	for _, t := range volumeTypes {
 		if strings.EqualFold(strings.TrimSpace(v), t) {
-			return "", fmt.Errorf("unknown volume type %q: volume types are case-sensitive, write %q", v, t)
+			return "", fmt.Errorf("unknown volume type %s: volume types are case-sensitive, write %q", Quote(v), t)
 		}
 	}
-	return "", fmt.Errorf("unknown volume type %q: want one of %s", v, strings.Join(VolumeTypes(), ", "))
+	return "", fmt.Errorf("unknown volume type %s: want one of %s", Quote(v), strings.Join(VolumeTypes(), ", "))
 }
 
 // MaxHostPathLen is the longest host path prefix accepted (Linux's PATH_MAX).
@@ -143,13 +143,13 @@ const MaxHostPathLen = 4096
 // is "/var/log"; "/" stays "/").
 func CleanHostPath(p string) (string, error) {
 	if !strings.HasPrefix(p, "/") {
-		return "", fmt.Errorf("host path %q is not absolute: it must start with /", p)
+		return "", fmt.Errorf("host path %s is not absolute: it must start with /", Quote(p))
 	}
 	if HasDotDot(p) {
-		return "", fmt.Errorf("host path %q contains \"..\": a prefix must not climb out of itself", p)
+		return "", fmt.Errorf("host path %s contains \"..\": a prefix must not climb out of itself", Quote(p))
 	}
 	if strings.ContainsFunc(p, unicode.IsControl) || !utf8.ValidString(p) {
-		return "", fmt.Errorf("host path %q contains control characters or invalid UTF-8: it cannot name a directory pods mount", p)
+		return "", fmt.Errorf("host path %s contains control characters or invalid UTF-8: it cannot name a directory pods mount", Quote(p))
 	}
 	if len(p) > MaxHostPathLen {
 		return "", fmt.Errorf("host path of %d bytes is longer than a path can be (%d)", len(p), MaxHostPathLen)
@@ -167,10 +167,10 @@ func AllowedHostPath(level Level, p string) (string, error) {
 		return clean, err
 	}
 	if clean == "/" {
-		return "", fmt.Errorf("host path prefix %q %w", p, ErrWholeHost)
+		return "", fmt.Errorf("host path prefix %s %w", Quote(p), ErrWholeHost)
 	}
 	if socket, ok := RuntimeSocketUnder(clean); ok {
-		return "", fmt.Errorf("host path prefix %q covers %s: it %w", p, socket, ErrRuntimeSocket)
+		return "", fmt.Errorf("host path prefix %s covers %s: it %w", Quote(p), socket, ErrRuntimeSocket)
 	}
 	return clean, nil
 }

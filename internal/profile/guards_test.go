@@ -129,3 +129,19 @@ func TestRuntimeSocketUnder(t *testing.T) {
 		}
 	}
 }
+
+// TestQuote: values are quoted as %q quotes them, and a long one is shortened with its
+// length said (a careless megabyte is not repeated into every error).
+func TestQuote(t *testing.T) {
+	if got := Quote("a\x1b[2J\n\"é"); got != `"a\x1b[2J\n\"é"` {
+		t.Errorf("Quote = %s", got)
+	}
+	long := strings.Repeat("é", 1<<19)
+	if got := Quote(long); len(got) > 2*maxQuoted || !strings.HasSuffix(got, "… (1048576 bytes)") {
+		t.Errorf("Quote(1 MiB) = %.300s", got)
+	}
+	_, err := New(Restricted, Options{AllowedHostPaths: []HostPath{{PathPrefix: strings.Repeat("x", 1<<20)}}})
+	if err == nil || len(err.Error()) > 400 {
+		t.Errorf("1 MiB host path: %d-byte error", len(err.Error()))
+	}
+}

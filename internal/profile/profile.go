@@ -39,7 +39,7 @@ func ParseLevel(s string) (Level, error) {
 	case Restricted, Baseline, Privileged:
 		return l, nil
 	}
-	return "", fmt.Errorf("unknown profile %q: want one of %s", s, strings.Join(Levels(), ", "))
+	return "", fmt.Errorf("unknown profile %s: want one of %s", Quote(s), strings.Join(Levels(), ", "))
 }
 
 // ID range rules, as PodSecurityPolicy names them.
@@ -404,7 +404,7 @@ func checkAnnotationProfiles(what, option string, level Level, a AnnotationProfi
 		}
 	}
 	if a.Default != "" && !slices.Contains(a.Allowed, a.Default) && !slices.Contains(a.Allowed, "*") {
-		return optionError(option, -1, fmt.Errorf("%s default profile %q is not among the allowed ones (%s)", what, a.Default, strings.Join(a.Allowed, ", ")))
+		return optionError(option, -1, fmt.Errorf("%s default profile %s is not among the allowed ones (%s)", what, Quote(a.Default), strings.Join(a.Allowed, ", ")))
 	}
 	if level == Restricted {
 		if len(a.Allowed) == 0 {
@@ -415,7 +415,7 @@ func checkAnnotationProfiles(what, option string, level Level, a AnnotationProfi
 				if i == len(a.Allowed) {
 					i = -1 // the default
 				}
-				return optionError(option, i, fmt.Errorf("%s profile %q lets containers run unconfined, which the restricted profile forbids", what, v))
+				return optionError(option, i, fmt.Errorf("%s profile %s lets containers run unconfined, which the restricted profile forbids", what, Quote(v)))
 			}
 		}
 	}
@@ -424,7 +424,7 @@ func checkAnnotationProfiles(what, option string, level Level, a AnnotationProfi
 
 func checkProfileName(what, v string) error {
 	if v == "" || strings.ContainsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) || unicode.IsControl(r) }) {
-		return fmt.Errorf("%s profile %q is not a profile name: it must be non-empty, without commas or spaces", what, v)
+		return fmt.Errorf("%s profile %s is not a profile name: it must be non-empty, without commas or spaces", what, Quote(v))
 	}
 	return nil
 }

@@ -9,12 +9,16 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 )
 
 // providerBug matches what the framework says when a provider cannot take a value it was
@@ -293,6 +297,28 @@ func BenchmarkUniqueStrings(b *testing.B) {
 					}
 				})
 			}
+		}
+	}
+}
+
+// TestUnreadableClusterVersion: a cluster version the EKS API answers that does not parse
+// is an error on kubernetes_version, not a version check silently skipped.
+func TestUnreadableClusterVersion(t *testing.T) {
+	facts := &clusterFacts{What: `cluster "prod"`, Cluster: eks.Cluster{Name: "prod", Version: "1.99999999999999999999"}}
+	for name, ds := range map[string]func() datasource.DataSource{
+		"psp":       func() datasource.DataSource { return &podSecurityPolicyDataSource{facts: facts} },
+		"psa":       func() datasource.DataSource { return &podSecurityAdmissionDataSource{facts: facts} },
+		"vap":       func() datasource.DataSource { return &validatingAdmissionPolicyDataSource{facts: facts} },
+		"namespace": func() datasource.DataSource { return &namespaceDataSource{facts: facts} },
+	} {
+		set := map[string]tftypes.Value{}
+		if name == "namespace" {
+			set["name"] = str("apps")
+		}
+		resp := readWith(t, ds(), set)
+		errs := resp.Diagnostics.Errors()
+		if len(errs) != 1 || !strings.Contains(errs[0].Detail(), "out of range") || !strings.Contains(errs[0].Detail(), "Set kubernetes_version explicitly") {
+			t.Errorf("%s: %v", name, resp.Diagnostics)
 		}
 	}
 }

@@ -54,7 +54,7 @@ func capabilityName() validator.String {
 			return err
 		}
 		if n != strings.TrimSpace(s) {
-			return fmt.Errorf("write %q as %q (upper case, without CAP_)", s, n)
+			return fmt.Errorf("write %s as %q (upper case, without CAP_)", profile.Quote(s), n)
 		}
 		return nil
 	}}
@@ -83,7 +83,7 @@ func kubernetesVersion() validator.String {
 func dnsSubdomain() validator.String {
 	return funcValidator{"Kubernetes name", func(s string) error {
 		if errs := validation.IsDNS1123Subdomain(s); len(errs) > 0 {
-			return fmt.Errorf("%q: %s", s, strings.Join(errs, "; "))
+			return fmt.Errorf("%s: %s", profile.Quote(s), strings.Join(errs, "; "))
 		}
 		return nil
 	}}
@@ -93,7 +93,7 @@ func dnsSubdomain() validator.String {
 func dnsLabel() validator.String {
 	return funcValidator{"namespace name", func(s string) error {
 		if errs := validation.IsDNS1123Label(s); len(errs) > 0 {
-			return fmt.Errorf("%q: %s", s, strings.Join(errs, "; "))
+			return fmt.Errorf("%s: %s", profile.Quote(s), strings.Join(errs, "; "))
 		}
 		return nil
 	}}
@@ -108,7 +108,7 @@ func bindableGroup() validator.String {
 			return fmt.Errorf("%s", msg)
 		}
 		if !groupRE.MatchString(s) {
-			return fmt.Errorf("%q is not a group name", s)
+			return fmt.Errorf("%s is not a group name", profile.Quote(s))
 		}
 		return nil
 	}}
@@ -122,7 +122,7 @@ func rbacName() validator.String {
 			return fmt.Errorf("the name must not be empty")
 		}
 		if errs := apipath.IsValidPathSegmentName(s); len(errs) > 0 {
-			return fmt.Errorf("%q: %s", s, strings.Join(errs, "; "))
+			return fmt.Errorf("%s: %s", profile.Quote(s), strings.Join(errs, "; "))
 		}
 		return nil
 	}}
@@ -146,7 +146,7 @@ func resourceName(pattern, what string) validator.String {
 func labelKey() validator.String {
 	return funcValidator{"label key", func(s string) error {
 		if errs := validation.IsQualifiedName(s); len(errs) > 0 {
-			return fmt.Errorf("%q: %s", s, strings.Join(errs, "; "))
+			return fmt.Errorf("%s: %s", profile.Quote(s), strings.Join(errs, "; "))
 		}
 		return nil
 	}}
@@ -156,7 +156,7 @@ func labelKey() validator.String {
 func labelValue() validator.String {
 	return funcValidator{"label value", func(s string) error {
 		if errs := validation.IsValidLabelValue(s); len(errs) > 0 {
-			return fmt.Errorf("%q: %s", s, strings.Join(errs, "; "))
+			return fmt.Errorf("%s: %s", profile.Quote(s), strings.Join(errs, "; "))
 		}
 		return nil
 	}}
@@ -218,7 +218,7 @@ func (uniqueStringsValidator) ValidateList(_ context.Context, req validator.List
 		}
 		if j, dup := first[s.ValueString()]; dup {
 			r.add(req.Path.AtListIndex(i), func() string {
-				return fmt.Sprintf("%s: %q is already %s: give each value once.", req.Path.AtListIndex(i), s.ValueString(), req.Path.AtListIndex(j))
+				return fmt.Sprintf("%s: %s is already %s: give each value once.", req.Path.AtListIndex(i), profile.Quote(s.ValueString()), req.Path.AtListIndex(j))
 			})
 			continue
 		}
@@ -319,7 +319,7 @@ func (v requiredAttributesValidator) ValidateObject(_ context.Context, req valid
 func psaVersion() validator.String {
 	return funcValidator{"Pod Security Standards version", func(s string) error {
 		if _, err := psaapi.ParseVersion(s); err != nil {
-			return fmt.Errorf("%q: %w (like v1.31), as Pod Security Admission reads it", s, err)
+			return fmt.Errorf("%s: %w (like v1.31), as Pod Security Admission reads it", profile.Quote(s), err)
 		}
 		return nil
 	}}

@@ -39,7 +39,7 @@ func TestQuantityRange(t *testing.T) {
 			t.Errorf("%s renders as\n%s", in, y)
 		}
 	}
-	for _, bad := range []string{"-1", "lots", "", "1.5.5", "1Ki1"} {
+	for _, bad := range []string{"-1", "lots", "", "1.5.5", "1Ki1", "1." + strings.Repeat("5", MaxQuantityLen) + "Ki", strings.Repeat("9", 1<<20)} {
 		if _, err := ParseQuantity(bad); err == nil {
 			t.Errorf("ParseQuantity(%q) accepted", bad)
 		}
@@ -117,4 +117,13 @@ func FuzzParseQuantity(f *testing.F) {
 			t.Fatalf("ParseQuantity(%q) = %s changed the value", s, q.String())
 		}
 	})
+}
+
+// TestLongValuesShortened: a huge value is named, not repeated, in the error.
+func TestLongValuesShortened(t *testing.T) {
+	huge := strings.Repeat("v", 1<<20)
+	_, err := PodSecurityPolicy(mustRestricted(), huge, Meta{Labels: map[string]string{huge: huge}, Annotations: map[string]string{huge: "x"}})
+	if err == nil || len(err.Error()) > 4000 || !strings.Contains(err.Error(), "(1048576 bytes)") {
+		t.Errorf("%d-byte error: %.500s", len(err.Error()), err)
+	}
 }

@@ -11,6 +11,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 // ContainerLimits are a LimitRange's container item, as resource name → quantity.
@@ -46,20 +48,27 @@ var (
 // machinery clamps ("8Ei" would serialize as 9223372036854775807).
 var maxQuantity = resource.NewQuantity(math.MaxInt64, resource.DecimalSI)
 
+// MaxQuantityLen is the longest quantity ParseQuantity reads.
+const MaxQuantityLen = 128
+
 // ParseQuantity reads a Kubernetes quantity (500m, 2, 256Mi, 1Gi) that a LimitRange or a
 // ResourceQuota may hold: not negative, and at most 2^63-1, where Kubernetes would clamp
 // it to another number. The result is canonical ("+1" and "01" are "1", "0.5" is "500m"),
 // as the API server stores it. The error quotes the value and says what is wrong.
 func ParseQuantity(s string) (resource.Quantity, error) {
+	if len(s) > MaxQuantityLen {
+		// parsing a number of a million digits takes seconds; no quantity in range needs 128 characters
+		return resource.Quantity{}, fmt.Errorf("a quantity of %d characters is not a Kubernetes quantity: at most %d", len(s), MaxQuantityLen)
+	}
 	q, err := resource.ParseQuantity(s)
 	if err != nil {
-		return resource.Quantity{}, fmt.Errorf("%q is not a Kubernetes quantity (like 500m, 2, 256Mi, 1Gi)", s)
+		return resource.Quantity{}, fmt.Errorf("%s is not a Kubernetes quantity (like 500m, 2, 256Mi, 1Gi)", profile.Quote(s))
 	}
 	if q.Sign() < 0 {
-		return resource.Quantity{}, fmt.Errorf("%q is negative", s)
+		return resource.Quantity{}, fmt.Errorf("%s is negative", profile.Quote(s))
 	}
 	if q.Cmp(*maxQuantity) > 0 || clampedBinary(s, q) {
-		return resource.Quantity{}, fmt.Errorf("%q is out of range: Kubernetes quantities go up to 9223372036854775807 (2^63-1, just under 8Ei), and would clamp it to another number", s)
+		return resource.Quantity{}, fmt.Errorf("%s is out of range: Kubernetes quantities go up to 9223372036854775807 (2^63-1, just under 8Ei), and would clamp it to another number", profile.Quote(s))
 	}
 	q.Add(resource.Quantity{Format: q.Format}) // drop the parsed spelling: serialize canonically
 	return q, nil
@@ -105,7 +114,7 @@ func quantities(path []any, m map[string]string, keyRE *regexp.Regexp, what stri
 	for _, k := range keys {
 		p := append(append([]any(nil), path...), MapKey(k))
 		if !keyRE.MatchString(k) {
-			*errs = append(*errs, FieldError{p, fmt.Sprintf("%q is not a %s resource name", k, what)})
+			*errs = append(*errs, FieldError{p, fmt.Sprintf("%s is not a %s resource name", profile.Quote(k), what)})
 			continue
 		}
 		q, err := ParseQuantity(m[k])

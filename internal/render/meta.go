@@ -10,6 +10,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 // Meta is what every rendered object takes from the user: extra labels and annotations.
@@ -33,10 +35,10 @@ func objectMeta(name, namespace string, m Meta, own map[string]string) (metav1.O
 		for _, k := range sortedKeys(m.Labels) {
 			v := m.Labels[k]
 			if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
-				errs = append(errs, FieldError{Path: []any{"labels", MapKey(k)}, Msg: fmt.Sprintf("label key %q is not valid: %s", k, strings.Join(msgs, "; "))})
+				errs = append(errs, FieldError{Path: []any{"labels", MapKey(k)}, Msg: fmt.Sprintf("label key %s is not valid: %s", profile.Quote(k), strings.Join(msgs, "; "))})
 			}
 			if msgs := validation.IsValidLabelValue(v); len(msgs) > 0 {
-				errs = append(errs, FieldError{Path: []any{"labels", MapKey(k)}, Msg: fmt.Sprintf("label value %q is not valid: %s", v, strings.Join(msgs, "; "))})
+				errs = append(errs, FieldError{Path: []any{"labels", MapKey(k)}, Msg: fmt.Sprintf("label value %s is not valid: %s", profile.Quote(v), strings.Join(msgs, "; "))})
 			}
 			om.Labels[k] = v
 		}
@@ -52,12 +54,12 @@ func objectMeta(name, namespace string, m Meta, own map[string]string) (metav1.O
 		v := m.Annotations[k]
 		size += len(k) + len(v)
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
-			errs = append(errs, FieldError{Path: []any{"annotations", MapKey(k)}, Msg: fmt.Sprintf("annotation key %q is not valid: %s", k, strings.Join(msgs, "; "))})
+			errs = append(errs, FieldError{Path: []any{"annotations", MapKey(k)}, Msg: fmt.Sprintf("annotation key %s is not valid: %s", profile.Quote(k), strings.Join(msgs, "; "))})
 			continue
 		}
 		if mine, reserved := own[k]; reserved && mine != v {
 			errs = append(errs, FieldError{Path: []any{"annotations", MapKey(k)},
-				Msg: fmt.Sprintf("annotation %q is set by the policy itself to %q and cannot be changed to %q: choose another profile instead", k, mine, v)})
+				Msg: fmt.Sprintf("annotation %q is set by the policy itself to %q and cannot be changed to %s: choose another profile instead", k, mine, profile.Quote(v))})
 			continue
 		}
 		om.Annotations[k] = v

@@ -9,6 +9,8 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 // Binding grants use of a policy in one namespace to service accounts and groups.
@@ -49,7 +51,7 @@ func GroupNameProblem(g string) string {
 		return "a group name must not be empty"
 	}
 	if strings.ContainsFunc(g, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) || !utf8.ValidString(g) {
-		return fmt.Sprintf("%q is not a group name: it has spaces, control characters or invalid UTF-8", g)
+		return fmt.Sprintf("%s is not a group name: it has spaces, control characters or invalid UTF-8", profile.Quote(g))
 	}
 	return ""
 }
@@ -80,7 +82,7 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 		checkNamespace(&errs, at("namespace"), b.Namespace)
 		if first, dup := seen[b.Namespace]; dup {
 			errs = append(errs, FieldError{Path: at("namespace"), Msg: fmt.Sprintf(
-				"namespace %q already has binding %d: put all its service accounts and groups in one binding", b.Namespace, first)})
+				"namespace %s already has binding %d: put all its service accounts and groups in one binding", profile.Quote(b.Namespace), first)})
 			continue
 		}
 		seen[b.Namespace] = i
