@@ -99,16 +99,14 @@ func dnsLabel() validator.String {
 	}}
 }
 
-var groupRE = regexp.MustCompile(`^[^\s]+$`)
-
 // bindableGroup refuses the groups that stand for everyone (the guide's warning).
 func bindableGroup() validator.String {
 	return funcValidator{"group", func(s string) error {
 		if msg := render.ForbiddenGroupMessage(s); msg != "" {
 			return fmt.Errorf("%s", msg)
 		}
-		if !groupRE.MatchString(s) {
-			return fmt.Errorf("%s is not a group name", profile.Quote(s))
+		if msg := render.GroupNameProblem(s); msg != "" {
+			return fmt.Errorf("%s", msg)
 		}
 		return nil
 	}}
