@@ -148,17 +148,11 @@ func renderPSP(fs *flag.FlagSet) builder {
 				return nil, nil, fmt.Errorf("--kubernetes-version: %s", render.PSPRemovedMessage(v.String()))
 			}
 		}
-		opts := profile.Options{Fargate: *fargate, AllowedCapabilities: caps}
-		for _, v := range volumes {
-			if v == "hostPath" {
-				return nil, nil, errors.New("--volume hostPath: allow host paths by prefix with --allow-host-path instead")
-			}
-			opts.AdditionalVolumes = append(opts.AdditionalVolumes, v)
-		}
+		opts := profile.Options{Fargate: *fargate, AllowedCapabilities: caps, AdditionalVolumes: volumes}
 		for _, hp := range hostPaths {
-			prefix, ro := hp, true
-			if p, ok := strings.CutSuffix(hp, ":rw"); ok {
-				prefix, ro = p, false
+			prefix, ro, err := hostPathFlag(hp)
+			if err != nil {
+				return nil, nil, err
 			}
 			opts.AllowedHostPaths = append(opts.AllowedHostPaths, profile.HostPath{PathPrefix: prefix, ReadOnly: ro})
 		}
@@ -167,7 +161,7 @@ func renderPSP(fs *flag.FlagSet) builder {
 		}
 		p, err := profile.New(l, opts)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, profileFlagError(err, l, opts, hostPaths)
 		}
 		obj, err := render.PodSecurityPolicy(p, *name, meta)
 		if err != nil {
@@ -300,6 +294,96 @@ func renderQuota(fs *flag.FlagSet) builder {
 	}
 }
 
+// hostPathFlag reads --allow-host-path PREFIX[:rw|:ro] (read-only by default). A suffix
+// that reads like a mode in another case (":RW") is refused rather than taken as part of
+// the path.
+func hostPathFlag(v string) (prefix string, readOnly bool, err error) {
+	if p, ok := strings.CutSuffix(v, ":rw"); ok {
+		return p, false, nil
+	}
+	if p, ok := strings.CutSuffix(v, ":ro"); ok {
+		return p, true, nil
+	}
+	if i := strings.LastIndexByte(v, ':'); i >= 0 && (strings.EqualFold(v[i:], ":rw") || strings.EqualFold(v[i:], ":ro")) {
+		return "", false, fmt.Errorf("--allow-host-path %q: write the mode in lower case, %s", v, strings.ToLower(v[i:]))
+	}
+	return v, true, nil
+}
+
+// profileOptionFlags are the flags of the profile's options.
+var profileOptionFlags = map[string]string{
+	profile.OptionFargate:             "--fargate",
+	profile.OptionAllowedCapabilities: "--allow-capability",
+	profile.OptionAdditionalVolumes:   "--volume",
+	profile.OptionAllowedHostPaths:    "--allow-host-path",
+}
+
+// profileFlagError names the flag (and value) a profile refused: the profile's decision,
+// the same as the data sources', in the CLI's terms.
+func profileFlagError(err error, level profile.Level, opts profile.Options, hostPaths []string) error {
+	var oe *profile.OptionError
+	flagName, ok := "", false
+	if errors.As(err, &oe) {
+		flagName, ok = profileOptionFlags[oe.Option]
+	}
+	if !ok {
+		return err
+	}
+	var value string
+	switch {
+	case oe.Index < 0:
+	case oe.Option == profile.OptionAllowedCapabilities && oe.Index < len(opts.AllowedCapabilities):
+		value = opts.AllowedCapabilities[oe.Index]
+	case oe.Option == profile.OptionAdditionalVolumes && oe.Index < len(opts.AdditionalVolumes):
+		value = opts.AdditionalVolumes[oe.Index]
+	case oe.Option == profile.OptionAllowedHostPaths && oe.Index < len(hostPaths):
+		value = hostPaths[oe.Index]
+	}
+	msg := err.Error()
+	if errors.Is(err, profile.ErrHostPathVolume) {
+		msg += ": use --allow-host-path PREFIX[:rw]"
+	}
+	if value != "" {
+		return fmt.Errorf("%s %q: %s (profile %s)", flagName, value, msg, level)
+	}
+	return fmt.Errorf("%s: %s (profile %s)", flagName, msg, level)
+}
+
+// fieldFlags are the flags that set a renderer's fields, by the field path's first
+// segments (a block, then an attribute).
+var fieldFlags = map[string]string{
+	"name": "--name", "namespace": "--namespace", "hard": "--hard", "scopes": "--scope",
+	"labels": "--label", "annotations": "--annotation", "policy_name": "--policy", "role_name": "--role",
+	"container.default": "--default", "container.default_request": "--default-request", "container.min": "--min",
+	"container.max": "--max", "container.max_limit_request_ratio": "--max-limit-request-ratio",
+	"pod.min": "--pod-min", "pod.max": "--pod-max", "persistent_volume_claim.min": "--pvc-min", "persistent_volume_claim.max": "--pvc-max",
+	"binding.namespace": "--namespace", "binding.service_accounts": "--service-account", "binding.groups": "--group",
+}
+
+// fieldFlag names the flag (and key) of a renderer's field path, or "" when no flag sets
+// it alone.
+func fieldFlag(p []any) string {
+	var names []string
+	var key string
+	for _, seg := range p {
+		switch v := seg.(type) {
+		case string:
+			names = append(names, v)
+		case render.MapKey:
+			key = string(v)
+		}
+	}
+	for n := len(names); n > 0; n-- {
+		if f, ok := fieldFlags[strings.Join(names[:n], ".")]; ok {
+			if key != "" {
+				return fmt.Sprintf("%s %q", f, key)
+			}
+			return f
+		}
+	}
+	return ""
+}
+
 // parseNoArgs parses flags and refuses positional arguments.
 func parseNoArgs(fs *flag.FlagSet, args []string) error {
 	positional, err := parseInterspersed(fs, args)
@@ -337,17 +421,36 @@ func keyValues(flagName string, items []string) (map[string]string, error) {
 	return out, nil
 }
 
-// flagWords makes a renderer's error read in the CLI's terms: one line, the Terraform
-// attribute names as the flags that set them.
+// flagWords makes a renderer's error read in the CLI's terms: one line, each field error
+// led by the flag that sets the field, the Terraform attribute names as the flags.
 func flagWords(err error) string {
-	msg := err.Error()
-	for attr, flagName := range map[string]string{
-		"default_request": "default-request", "max_limit_request_ratio": "max-limit-request-ratio",
-		"persistent_volume_claim": "pvc", "service_accounts": "service-account", "policy_name": "policy", "role_name": "role",
-	} {
-		msg = strings.ReplaceAll(msg, attr, flagName)
+	var parts []string
+	if fes, ok := err.(render.FieldErrors); ok {
+		for _, fe := range fes {
+			if f := fieldFlag(fe.Path); f != "" {
+				parts = append(parts, f+": "+attributeWords(fe.Msg))
+			} else {
+				parts = append(parts, attributeWords(fe.Error()))
+			}
+		}
+	} else {
+		parts = append(parts, attributeWords(err.Error()))
 	}
-	return strings.ReplaceAll(msg, "\n", " ")
+	return strings.Join(parts, "; ")
+}
+
+// attributeWords replaces Terraform attribute names in a message with the flags, and
+// line breaks with spaces (the CLI's errors are one line).
+func attributeWords(msg string) string {
+	for _, r := range [][2]string{
+		{"remove allowed_capabilities or set fargate = false", "drop --allow-capability or --fargate"},
+		{"default_request", "default-request"}, {"max_limit_request_ratio", "max-limit-request-ratio"},
+		{"persistent_volume_claim", "pvc"}, {"service_accounts", "service-account"}, {"policy_name", "policy"}, {"role_name", "role"},
+		{"\r", " "}, {"\n", " "},
+	} {
+		msg = strings.ReplaceAll(msg, r[0], r[1])
+	}
+	return msg
 }
 
 func renderError(stdio Stdio, kind, msg string) int {

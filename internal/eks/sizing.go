@@ -2,6 +2,7 @@ package eks
 
 import (
 	"fmt"
+	"math"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -66,8 +67,12 @@ func fargateSizes() []Size {
 // FargateSize rounds a pod's request (plus Fargate's 256 MB) up to the smallest
 // configuration that holds it. ok is false when the pod needs more than Fargate's
 // largest configuration (16 vCPU, 120 GB).
+//
+// Any int64 is sized: a huge request (PodRequest saturates at math.MaxInt64) is too large,
+// never wrapped around into a small one; a negative one counts as nothing.
 func FargateSize(milliCPU, memoryBytes int64) (Size, bool) {
-	needMiB := (memoryBytes+(1<<20)-1)>>20 + FargateOverheadMiB
+	milliCPU, memoryBytes = max(milliCPU, 0), max(memoryBytes, 0)
+	needMiB := MiB(memoryBytes) + FargateOverheadMiB
 	if milliCPU == 0 && memoryBytes == 0 {
 		needMiB = 0 // nothing requested: the smallest configuration
 	}
@@ -79,10 +84,61 @@ func FargateSize(milliCPU, memoryBytes int64) (Size, bool) {
 	return Size{}, false
 }
 
+// MiB is bytes in MiB, rounded up, without overflow (a negative count is 0).
+func MiB(bytes int64) int64 {
+	if bytes <= 0 {
+		return 0
+	}
+	mib := bytes >> 20
+	if bytes&(1<<20-1) != 0 {
+		mib++
+	}
+	return mib
+}
+
+var (
+	maxBytes = resource.NewQuantity(math.MaxInt64, resource.BinarySI)
+	maxMilli = resource.NewMilliQuantity(math.MaxInt64, resource.DecimalSI)
+)
+
+// MilliValue is q in thousandths, rounded up, saturating at math.MaxInt64 instead of
+// wrapping around (resource.Quantity.MilliValue of 1e19 is negative); a negative
+// quantity is 0.
+func MilliValue(q resource.Quantity) int64 {
+	switch {
+	case q.Sign() <= 0:
+		return 0
+	case q.Cmp(*maxMilli) > 0:
+		return math.MaxInt64
+	}
+	return q.MilliValue()
+}
+
+// Value is q rounded up, saturating at math.MaxInt64 instead of wrapping around
+// (resource.Quantity.Value of 1e19 is 0); a negative quantity is 0.
+func Value(q resource.Quantity) int64 {
+	switch {
+	case q.Sign() <= 0:
+		return 0
+	case q.Cmp(*maxBytes) > 0:
+		return math.MaxInt64
+	}
+	return q.Value()
+}
+
+// addSat is a+b for non-negative a and b, saturating at math.MaxInt64.
+func addSat(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
+
 // PodRequest is a pod's request as Fargate computes it: the larger of the largest init
 // container request and the sum of the long-running containers (sidecars, init
 // containers with restartPolicy Always, count as long-running). A container's limit
-// stands in for a missing request (the API server copies it).
+// stands in for a missing request (the API server copies it). The sums saturate at
+// math.MaxInt64: a pod that asks for more than int64 holds is too large, never small.
 func PodRequest(spec *corev1.PodSpec) (milliCPU, memoryBytes int64) {
 	req := func(c *corev1.Container, name corev1.ResourceName) *resource.Quantity {
 		if q, ok := c.Resources.Requests[name]; ok {
@@ -96,10 +152,10 @@ func PodRequest(spec *corev1.PodSpec) (milliCPU, memoryBytes int64) {
 	var runCPU, runMem, initCPU, initMem int64
 	for i := range spec.Containers {
 		if q := req(&spec.Containers[i], corev1.ResourceCPU); q != nil {
-			runCPU += q.MilliValue()
+			runCPU = addSat(runCPU, MilliValue(*q))
 		}
 		if q := req(&spec.Containers[i], corev1.ResourceMemory); q != nil {
-			runMem += q.Value()
+			runMem = addSat(runMem, Value(*q))
 		}
 	}
 	for i := range spec.InitContainers {
@@ -107,14 +163,13 @@ func PodRequest(spec *corev1.PodSpec) (milliCPU, memoryBytes int64) {
 		sidecar := c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
 		cpu, mem := int64(0), int64(0)
 		if q := req(c, corev1.ResourceCPU); q != nil {
-			cpu = q.MilliValue()
+			cpu = MilliValue(*q)
 		}
 		if q := req(c, corev1.ResourceMemory); q != nil {
-			mem = q.Value()
+			mem = Value(*q)
 		}
 		if sidecar {
-			runCPU += cpu
-			runMem += mem
+			runCPU, runMem = addSat(runCPU, cpu), addSat(runMem, mem)
 			continue
 		}
 		initCPU, initMem = max(initCPU, cpu), max(initMem, mem)

@@ -1,6 +1,7 @@
 package eks
 
 import (
+	"math"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -95,4 +96,66 @@ func TestSelectorMatching(t *testing.T) {
 	if m, ok := MatchPod(profiles, "batch", nil); !ok || m.Profile.Name != "second" {
 		t.Errorf("second profile: %+v", m)
 	}
+}
+
+// TestHugeRequests: requests beyond what int64 milli-CPU or bytes hold saturate and are
+// too large for Fargate, never wrapped around into a small size (1e19 bytes once sized
+// as 0 MiB, the smallest configuration).
+func TestHugeRequests(t *testing.T) {
+	for _, q := range []string{"1e19", "99999999999999999999999999Ei", "8Ei", "9223372036854775807", "9.3E", "1e400"} {
+		spec := &corev1.PodSpec{Containers: []corev1.Container{
+			{Name: "a", Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(q), corev1.ResourceMemory: resource.MustParse(q)}}},
+			{Name: "b", Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(q), corev1.ResourceMemory: resource.MustParse(q)}}},
+		}}
+		cpu, mem := PodRequest(spec)
+		if cpu != math.MaxInt64 || mem != math.MaxInt64 {
+			t.Errorf("%s: PodRequest = %d, %d; want both saturated", q, cpu, mem)
+		}
+		if s, ok := FargateSize(cpu, mem); ok {
+			t.Errorf("%s: sized %s", q, s)
+		}
+		if s, ok := FargateSize(0, mem); ok {
+			t.Errorf("%s memory alone: sized %s", q, s)
+		}
+		if s, ok := FargateSize(cpu, 0); ok {
+			t.Errorf("%s CPU alone: sized %s", q, s)
+		}
+	}
+	for _, c := range []struct{ cpu, mem int64 }{{math.MaxInt64, 0}, {0, math.MaxInt64}, {0, math.MaxInt64 - 1<<19}, {math.MaxInt64 / 1000 * 999, 1}} {
+		if s, ok := FargateSize(c.cpu, c.mem); ok {
+			t.Errorf("FargateSize(%d, %d) = %s", c.cpu, c.mem, s)
+		}
+	}
+	// negative requests (invalid, the API server refuses them) count as nothing
+	if s, ok := FargateSize(-5, -1<<40); !ok || s.String() != "0.25 vCPU / 0.5 GB" {
+		t.Errorf("negative: %s %v", s, ok)
+	}
+	neg := &corev1.PodSpec{Containers: []corev1.Container{{Name: "a", Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
+		corev1.ResourceCPU: resource.MustParse("-1"), corev1.ResourceMemory: resource.MustParse("-1Gi")}}}}}
+	if cpu, mem := PodRequest(neg); cpu != 0 || mem != 0 {
+		t.Errorf("negative requests: %d, %d", cpu, mem)
+	}
+	for in, want := range map[int64]int64{0: 0, -1: 0, 1: 1, 1 << 20: 1, 1<<20 + 1: 2, math.MaxInt64: 1 << 43} {
+		if got := MiB(in); got != want {
+			t.Errorf("MiB(%d) = %d, want %d", in, got, want)
+		}
+	}
+}
+
+func FuzzFargateSize(f *testing.F) {
+	f.Add(int64(250), int64(512<<20))
+	f.Add(int64(math.MaxInt64), int64(math.MaxInt64))
+	f.Add(int64(-1), int64(math.MinInt64))
+	f.Fuzz(func(t *testing.T, cpu, mem int64) {
+		s, ok := FargateSize(cpu, mem)
+		if !ok {
+			if cpu <= 16000 && MiB(mem)+FargateOverheadMiB <= 120<<10 {
+				t.Fatalf("FargateSize(%d, %d) refused a request Fargate's largest size holds", cpu, mem)
+			}
+			return
+		}
+		if s.MilliCPU < max(cpu, 0) || (mem > 0 && s.MemoryMiB < MiB(mem)+FargateOverheadMiB) || s.MemoryMiB < 512 {
+			t.Fatalf("FargateSize(%d, %d) = %+v does not hold the request", cpu, mem, s)
+		}
+	})
 }

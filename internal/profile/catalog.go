@@ -5,6 +5,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // restrictedVolumes are the volume types of the guide's restricted policy.
@@ -92,19 +94,99 @@ func NormalizeCapability(c string) (string, error) {
 	if n == "*" || n == "ALL" || slices.Contains(linuxCapabilities, n) {
 		return n, nil
 	}
-	return "", fmt.Errorf("unknown capability %q: want a Linux capability such as NET_BIND_SERVICE (without CAP_), or ALL", c)
+	return "", fmt.Errorf("unknown capability %s: want a Linux capability such as NET_BIND_SERVICE (without CAP_), or ALL", Quote(c))
 }
 
-// CleanHostPath validates a host path prefix: absolute, no ".." segment. It returns the
-// path without a trailing slash (except for "/").
+// AllowedCapability is NormalizeCapability for a capability a level lets containers add:
+// below the privileged level, every capability at once (ALL, *, in any spelling) is
+// refused, wrapping ErrEveryCapability.
+func AllowedCapability(level Level, c string) (string, error) {
+	n, err := NormalizeCapability(c)
+	if err != nil {
+		return "", err
+	}
+	if (n == "ALL" || n == "*") && level != Privileged {
+		return "", fmt.Errorf("capability %s %w", Quote(c), ErrEveryCapability)
+	}
+	return n, nil
+}
+
+// AdditionalVolume checks a volume type a level is to allow on top of its own. Below the
+// privileged level, hostPath (in any case: host paths are allowed by prefix) and * are
+// refused, wrapping ErrHostPathVolume and ErrEveryVolume. Volume type names are
+// case-sensitive: a name in the wrong case is an error that gives the right one.
+func AdditionalVolume(level Level, v string) (string, error) {
+	if level != Privileged {
+		switch {
+		case v == "*":
+			return "", fmt.Errorf("volume type %s %w", Quote(v), ErrEveryVolume)
+		case strings.EqualFold(strings.TrimSpace(v), "hostPath"):
+			return "", fmt.Errorf("volume type %s: %w", Quote(v), ErrHostPathVolume)
+		}
+	}
+	if IsVolumeType(v) {
+		return v, nil
+	}
+	for _, t := range volumeTypes {
+		if strings.EqualFold(strings.TrimSpace(v), t) {
+			return "", fmt.Errorf("unknown volume type %s: volume types are case-sensitive, write %q", Quote(v), t)
+		}
+	}
+	return "", fmt.Errorf("unknown volume type %s: want one of %s", Quote(v), strings.Join(VolumeTypes(), ", "))
+}
+
+// MaxHostPathLen is the longest host path prefix accepted (Linux's PATH_MAX).
+const MaxHostPathLen = 4096
+
+// CleanHostPath validates a host path prefix: absolute, no ".." segment, no control
+// characters, at most MaxHostPathLen bytes. It returns the path cleaned ("//var/./log/"
+// is "/var/log"; "/" stays "/").
 func CleanHostPath(p string) (string, error) {
 	if !strings.HasPrefix(p, "/") {
-		return "", fmt.Errorf("host path %q is not absolute: it must start with /", p)
+		return "", fmt.Errorf("host path %s is not absolute: it must start with /", Quote(p))
 	}
 	if HasDotDot(p) {
-		return "", fmt.Errorf("host path %q contains \"..\": a prefix must not climb out of itself", p)
+		return "", fmt.Errorf("host path %s contains \"..\": a prefix must not climb out of itself", Quote(p))
+	}
+	if strings.ContainsFunc(p, unicode.IsControl) || !utf8.ValidString(p) {
+		return "", fmt.Errorf("host path %s contains control characters or invalid UTF-8: it cannot name a directory pods mount", Quote(p))
+	}
+	if len(p) > MaxHostPathLen {
+		return "", fmt.Errorf("host path of %d bytes is longer than a path can be (%d)", len(p), MaxHostPathLen)
 	}
 	return path.Clean(p), nil
+}
+
+// AllowedHostPath is CleanHostPath for a prefix a level lets pods mount. Below the
+// privileged level, "/" (the whole host, wrapping ErrWholeHost) and a prefix that is a
+// container runtime socket or a directory above one (wrapping ErrRuntimeSocket: a
+// PodSecurityPolicy cannot tell the socket from the rest of the prefix) are refused.
+func AllowedHostPath(level Level, p string) (string, error) {
+	clean, err := CleanHostPath(p)
+	if err != nil || level == Privileged {
+		return clean, err
+	}
+	if clean == "/" {
+		return "", fmt.Errorf("host path prefix %s %w", Quote(p), ErrWholeHost)
+	}
+	if socket, ok := RuntimeSocketUnder(clean); ok {
+		return "", fmt.Errorf("host path prefix %s covers %s: it %w", Quote(p), socket, ErrRuntimeSocket)
+	}
+	return clean, nil
+}
+
+// RuntimeSocketUnder returns a container runtime socket that prefix covers (the socket
+// itself, or a directory above it), under /run or its /var/run symlink.
+func RuntimeSocketUnder(prefix string) (string, bool) {
+	for _, s := range RuntimeSockets() {
+		if UnderPrefix(s, prefix) {
+			return s, true
+		}
+		if UnderPrefix("/var"+s, prefix) {
+			return "/var" + s, true
+		}
+	}
+	return "", false
 }
 
 // HasDotDot reports whether a path has a ".." segment.

@@ -9,8 +9,10 @@ package profile
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Level is a hardening level.
@@ -37,7 +39,7 @@ func ParseLevel(s string) (Level, error) {
 	case Restricted, Baseline, Privileged:
 		return l, nil
 	}
-	return "", fmt.Errorf("unknown profile %q: want one of %s", s, strings.Join(Levels(), ", "))
+	return "", fmt.Errorf("unknown profile %s: want one of %s", Quote(s), strings.Join(Levels(), ", "))
 }
 
 // ID range rules, as PodSecurityPolicy names them.
@@ -150,8 +152,63 @@ var ErrFargatePrivileged = errors.New("the privileged profile cannot run on EKS 
 var ErrFargateCapabilities = errors.New("EKS Fargate only lets containers drop capabilities, never add them: " +
 	"remove allowed_capabilities or set fargate = false")
 
+// Refusals shared by every caller (the render CLI, the data sources, plan-check), so they
+// cannot disagree. Each is wrapped with the value at fault.
+var (
+	// ErrEveryCapability: ALL or * as an allowed capability, below the privileged level.
+	ErrEveryCapability = errors.New("lets containers add every capability, SYS_ADMIN included, which only the privileged profile allows: " +
+		"name the capabilities containers need (e.g. NET_BIND_SERVICE)")
+	// ErrHostPathVolume: hostPath as an additional volume type, below the privileged level.
+	ErrHostPathVolume = errors.New("hostPath is not allowed wholesale: allow host paths by prefix instead " +
+		"(read-only by default), as the guide asks")
+	// ErrEveryVolume: * as an additional volume type, below the privileged level.
+	ErrEveryVolume = errors.New("allows every volume type, hostPath included, which only the privileged profile allows: " +
+		"name the volume types pods need, and allow host paths by prefix")
+	// ErrWholeHost: / as an allowed host path prefix, below the privileged level.
+	ErrWholeHost = errors.New("allows every host path, which is hostPath wholesale: name the directories pods need (e.g. /var/log)")
+	// ErrRuntimeSocket: an allowed host path prefix that exposes a container runtime
+	// socket (EPS008), below the privileged level.
+	ErrRuntimeSocket = errors.New("exposes a container runtime socket, and whoever can talk to it controls the node " +
+		"(a read-only mount does not stop that): name a directory that holds no runtime socket")
+	// ErrOutOfRange: a user or group ID beyond what Kubernetes accepts.
+	ErrOutOfRange = errors.New("out of range")
+)
+
+// Option names, as OptionError reports them: the data sources' attribute names.
+const (
+	OptionFargate             = "fargate"
+	OptionAllowedCapabilities = "allowed_capabilities"
+	OptionAdditionalVolumes   = "additional_volumes"
+	OptionAllowedHostPaths    = "allowed_host_paths"
+	OptionUserRanges          = "user_ranges"
+	OptionGroupRanges         = "group_ranges"
+	OptionSeccomp             = "seccomp"
+	OptionAppArmor            = "apparmor"
+)
+
+// OptionError is an option New refuses: the option (one of the Option names), the
+// element at fault (-1 for the option as a whole) and why. Callers name it in their own
+// terms: an attribute path for the provider, a flag for the CLI.
+type OptionError struct {
+	Option string
+	Index  int
+	Err    error
+}
+
+func (e *OptionError) Error() string { return e.Err.Error() }
+func (e *OptionError) Unwrap() error { return e.Err }
+
+func optionError(option string, index int, err error) error {
+	return &OptionError{Option: option, Index: index, Err: err}
+}
+
+// MaxID is the largest user or group ID Kubernetes accepts (IDs are 31-bit there).
+const MaxID = math.MaxInt32
+
 // New builds the profile for a level with options applied. It returns an error when the
-// combination is impossible (privileged on Fargate) or an option is invalid.
+// combination is impossible (privileged on Fargate) or an option is invalid or would
+// undo the level (every capability, every volume, the whole host, a runtime socket): an
+// *OptionError naming the option and its element.
 func New(level Level, opts Options) (Profile, error) {
 	p, err := defaults(level)
 	if err != nil {
@@ -159,31 +216,39 @@ func New(level Level, opts Options) (Profile, error) {
 	}
 	if opts.Fargate {
 		if level == Privileged {
-			return Profile{}, ErrFargatePrivileged
+			return Profile{}, optionError(OptionFargate, -1, ErrFargatePrivileged)
 		}
 		if len(opts.AllowedCapabilities) > 0 {
-			return Profile{}, ErrFargateCapabilities
+			return Profile{}, optionError(OptionAllowedCapabilities, -1, ErrFargateCapabilities)
 		}
 	}
 
-	for _, c := range opts.AllowedCapabilities {
-		norm, err := NormalizeCapability(c)
+	for i, c := range opts.AllowedCapabilities {
+		norm, err := AllowedCapability(level, c)
 		if err != nil {
-			return Profile{}, err
+			return Profile{}, optionError(OptionAllowedCapabilities, i, err)
 		}
 		p.AllowedCapabilities = appendUnique(p.AllowedCapabilities, norm)
 	}
-	for _, v := range opts.AdditionalVolumes {
-		if !IsVolumeType(v) {
-			return Profile{}, fmt.Errorf("unknown volume type %q: want one of %s", v, strings.Join(VolumeTypes(), ", "))
-		}
-		p.Volumes = appendUnique(p.Volumes, v)
-	}
-	for _, hp := range opts.AllowedHostPaths {
-		clean, err := CleanHostPath(hp.PathPrefix)
+	for i, v := range opts.AdditionalVolumes {
+		norm, err := AdditionalVolume(level, v)
 		if err != nil {
-			return Profile{}, err
+			return Profile{}, optionError(OptionAdditionalVolumes, i, err)
 		}
+		p.Volumes = appendUnique(p.Volumes, norm)
+	}
+	seen := make(map[string]int, len(opts.AllowedHostPaths))
+	for i, hp := range opts.AllowedHostPaths {
+		clean, err := AllowedHostPath(level, hp.PathPrefix)
+		if err != nil {
+			return Profile{}, optionError(OptionAllowedHostPaths, i, err)
+		}
+		if j, dup := seen[clean]; dup {
+			// the same prefix twice: read-write when either is, as PodSecurityPolicy reads it
+			p.AllowedHostPaths[j].ReadOnly = p.AllowedHostPaths[j].ReadOnly && hp.ReadOnly
+			continue
+		}
+		seen[clean] = len(p.AllowedHostPaths)
 		p.AllowedHostPaths = append(p.AllowedHostPaths, HostPath{PathPrefix: clean, ReadOnly: hp.ReadOnly})
 	}
 	if len(p.AllowedHostPaths) > 0 && !slices.Contains(p.Volumes, "*") {
@@ -193,26 +258,26 @@ func New(level Level, opts Options) (Profile, error) {
 		p.ReadOnlyRootFilesystem = *opts.ReadOnlyRootFilesystem
 	}
 	if opts.UserRanges != nil {
-		if err := checkRanges("user", level, opts.UserRanges); err != nil {
+		if err := checkRanges("user", OptionUserRanges, level, opts.UserRanges); err != nil {
 			return Profile{}, err
 		}
 		p.RunAsUser = IDRule{Rule: RuleMustRunAs, Ranges: slices.Clone(opts.UserRanges)}
 	}
 	if opts.GroupRanges != nil {
-		if err := checkRanges("group", level, opts.GroupRanges); err != nil {
+		if err := checkRanges("group", OptionGroupRanges, level, opts.GroupRanges); err != nil {
 			return Profile{}, err
 		}
 		p.SupplementalGroups = IDRule{Rule: RuleMustRunAs, Ranges: slices.Clone(opts.GroupRanges)}
 		p.FSGroup = IDRule{Rule: RuleMustRunAs, Ranges: slices.Clone(opts.GroupRanges)}
 	}
 	if opts.Seccomp != nil {
-		if err := checkAnnotationProfiles("seccomp", level, *opts.Seccomp); err != nil {
+		if err := checkAnnotationProfiles("seccomp", OptionSeccomp, level, *opts.Seccomp); err != nil {
 			return Profile{}, err
 		}
 		p.Seccomp = AnnotationProfiles{Allowed: slices.Clone(opts.Seccomp.Allowed), Default: opts.Seccomp.Default}
 	}
 	if opts.AppArmor != nil {
-		if err := checkAnnotationProfiles("AppArmor", level, *opts.AppArmor); err != nil {
+		if err := checkAnnotationProfiles("AppArmor", OptionAppArmor, level, *opts.AppArmor); err != nil {
 			return Profile{}, err
 		}
 		p.AppArmor = AnnotationProfiles{Allowed: slices.Clone(opts.AppArmor.Allowed), Default: opts.AppArmor.Default}
@@ -303,35 +368,63 @@ func defaults(level Level) (Profile, error) {
 	return Profile{}, fmt.Errorf("unknown profile %q: want one of %s", level, strings.Join(Levels(), ", "))
 }
 
-// checkRanges refuses empty or inverted ranges, and on the restricted level any range
-// that lets a process run as root (ID 0).
-func checkRanges(what string, level Level, ranges []IDRange) error {
+// checkRanges refuses empty, inverted or out-of-range ranges, and on the restricted level
+// any range that lets a process run as root (ID 0).
+func checkRanges(what, option string, level Level, ranges []IDRange) error {
 	if len(ranges) == 0 {
-		return fmt.Errorf("%s ranges are empty: give at least one range, or leave them unset for the level's default", what)
+		return optionError(option, -1, fmt.Errorf("%s ranges are empty: give at least one range, or leave them unset for the level's default", what))
 	}
-	for _, r := range ranges {
+	for i, r := range ranges {
 		if r.Min < 0 || r.Max < r.Min {
-			return fmt.Errorf("%s range %d-%d is not a range: want 0 <= min <= max", what, r.Min, r.Max)
+			return optionError(option, i, fmt.Errorf("%s range %d-%d is not a range: want 0 <= min <= max", what, r.Min, r.Max))
+		}
+		if r.Max > MaxID {
+			return optionError(option, i, fmt.Errorf("%s range %d-%d is %w: Kubernetes %s IDs go up to %d", what, r.Min, r.Max, ErrOutOfRange, what, MaxID))
 		}
 		if level == Restricted && r.Min == 0 {
-			return fmt.Errorf("%s range %d-%d includes 0 (root), which the restricted profile forbids: start at 1", what, r.Min, r.Max)
+			return optionError(option, i, fmt.Errorf("%s range %d-%d includes 0 (root), which the restricted profile forbids: start at 1", what, r.Min, r.Max))
 		}
 	}
 	return nil
 }
 
-// checkAnnotationProfiles refuses a default that is not allowed, and on the restricted
-// level an unconfined or wildcard profile.
-func checkAnnotationProfiles(what string, level Level, a AnnotationProfiles) error {
+// checkAnnotationProfiles refuses names that cannot be one profile (empty, or with a comma
+// or space, which would smuggle a second name into the comma-separated annotation), a
+// default that is not allowed, and on the restricted level an unconfined or wildcard
+// profile, or none at all (no annotation lets pods choose unconfined).
+func checkAnnotationProfiles(what, option string, level Level, a AnnotationProfiles) error {
+	for i, v := range a.Allowed {
+		if err := checkProfileName(what, v); err != nil {
+			return optionError(option, i, err)
+		}
+	}
+	if a.Default != "" {
+		if err := checkProfileName(what, a.Default); err != nil {
+			return optionError(option, -1, err)
+		}
+	}
 	if a.Default != "" && !slices.Contains(a.Allowed, a.Default) && !slices.Contains(a.Allowed, "*") {
-		return fmt.Errorf("%s default profile %q is not among the allowed ones (%s)", what, a.Default, strings.Join(a.Allowed, ", "))
+		return optionError(option, -1, fmt.Errorf("%s default profile %s is not among the allowed ones (%s)", what, Quote(a.Default), strings.Join(a.Allowed, ", ")))
 	}
 	if level == Restricted {
-		for _, v := range append(slices.Clone(a.Allowed), a.Default) {
-			if v == "*" || v == "unconfined" {
-				return fmt.Errorf("%s profile %q lets containers run unconfined, which the restricted profile forbids", what, v)
+		if len(a.Allowed) == 0 {
+			return optionError(option, -1, fmt.Errorf("%s allows no profile, which leaves pods free to run unconfined: the restricted profile needs at least one (e.g. runtime/default)", what))
+		}
+		for i, v := range append(slices.Clone(a.Allowed), a.Default) {
+			if v == "*" || strings.EqualFold(v, "unconfined") {
+				if i == len(a.Allowed) {
+					i = -1 // the default
+				}
+				return optionError(option, i, fmt.Errorf("%s profile %s lets containers run unconfined, which the restricted profile forbids", what, Quote(v)))
 			}
 		}
+	}
+	return nil
+}
+
+func checkProfileName(what, v string) error {
+	if v == "" || strings.ContainsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return fmt.Errorf("%s profile %s is not a profile name: it must be non-empty, without commas or spaces", what, Quote(v))
 	}
 	return nil
 }

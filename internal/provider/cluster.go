@@ -111,6 +111,13 @@ func defaultVersion(v types.String, f *clusterFacts, diags *diag.Diagnostics) (t
 	if !v.IsNull() || !f.usable("kubernetes_version", diags) || f.Cluster.Version == "" {
 		return v, ""
 	}
+	// the attribute's validator never sees a defaulted version: check it here, so a version
+	// the EKS API answers that does not parse is an error, not a check silently skipped
+	if _, err := k8sversion.Parse(f.Cluster.Version); err != nil {
+		diags.AddAttributeError(path.Root("kubernetes_version"), "Cluster version unusable",
+			fmt.Sprintf("kubernetes_version is not set, so it defaults from %s, whose version cannot be read: %s. Set kubernetes_version explicitly.", f.What, err))
+		return v, ""
+	}
 	return types.StringValue(f.Cluster.Version), fmt.Sprintf("kubernetes_version %s is %s's (the provider's eks block)", f.Cluster.Version, f.What)
 }
 

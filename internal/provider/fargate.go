@@ -93,9 +93,9 @@ func fargatePodSize(lr *corev1.LimitRange, at defaultsPaths, diags *diag.Diagnos
 		case !ok:
 			missing = append(missing, string(r))
 		case r == corev1.ResourceCPU:
-			cpu = q.MilliValue()
+			cpu = eks.MilliValue(q)
 		default:
-			mem = q.Value()
+			mem = eks.Value(q)
 		}
 	}
 	if len(missing) > 0 {
@@ -167,7 +167,7 @@ func largestMemoryAt(cpu, milli int64) int64 {
 	return lo
 }
 
-func mib(bytes int64) int64 { return (bytes + (1 << 20) - 1) >> 20 }
+func mib(bytes int64) int64 { return eks.MiB(bytes) }
 
 func vcpu(milli int64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", float64(milli)/1000), "0"), ".")

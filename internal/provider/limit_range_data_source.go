@@ -71,6 +71,7 @@ func quantityMap(description, namePattern, nameWhat string) schema.MapAttribute 
 	return schema.MapAttribute{
 		Optional: true, ElementType: types.StringType, MarkdownDescription: description,
 		Validators: []validator.Map{
+			noNullValues(),
 			mapvalidator.KeysAre(resourceName(namePattern, nameWhat)),
 			mapvalidator.ValueStringsAre(quantity()),
 		},
@@ -157,21 +158,24 @@ func (d *limitRangeDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	q := func(v types.Map) map[string]string { return stringMap(ctx, v, &resp.Diagnostics) }
+	q := func(v types.Map, block, name string) map[string]string {
+		return mapStrings(v, path.Root(block).AtName(name), &resp.Diagnostics)
+	}
 	spec := render.LimitRangeSpec{Name: m.Name.ValueString(), Namespace: m.Namespace.ValueString()}
 	if c := m.Container; c != nil {
 		spec.Container = &render.ContainerLimits{
-			Default: q(c.Default), DefaultRequest: q(c.DefaultRequest), Min: q(c.Min), Max: q(c.Max),
-			MaxLimitRequestRatio: q(c.MaxLimitRequestRatio),
+			Default: q(c.Default, "container", "default"), DefaultRequest: q(c.DefaultRequest, "container", "default_request"),
+			Min: q(c.Min, "container", "min"), Max: q(c.Max, "container", "max"),
+			MaxLimitRequestRatio: q(c.MaxLimitRequestRatio, "container", "max_limit_request_ratio"),
 		}
 	}
 	if p := m.Pod; p != nil {
-		spec.Pod = &render.MinMax{Min: q(p.Min), Max: q(p.Max)}
+		spec.Pod = &render.MinMax{Min: q(p.Min, "pod", "min"), Max: q(p.Max, "pod", "max")}
 	}
 	if p := m.PersistentVolumeClaim; p != nil {
-		spec.PVC = &render.MinMax{Min: q(p.Min), Max: q(p.Max)}
+		spec.PVC = &render.MinMax{Min: q(p.Min, "persistent_volume_claim", "min"), Max: q(p.Max, "persistent_volume_claim", "max")}
 	}
-	meta := metaFrom(ctx, m.Labels, m.Annotations, &resp.Diagnostics)
+	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -135,7 +134,7 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Optional: true, Computed: true,
 				MarkdownDescription: "The Pod Security Standards version of the labels: `v1.<minor>` or `latest`. Defaults to the " +
 					"cluster's version (`kubernetes_version` `1.31` pins `v1.31`), else `latest`.",
-				Validators: []validator.String{stringvalidator.RegexMatches(psaVersionRE, "must be latest or v1.<minor>, like v1.31")},
+				Validators: []validator.String{psaVersion()},
 			},
 			"kubernetes_version": psaKubernetesVersionAttribute(" With `psp_policy_name`, 1.25 or later is an error (PodSecurityPolicy " +
 				"is gone), and below 1.23 the labels are rendered (version `latest`) with a warning that only the PodSecurityPolicy protects the namespace."),
@@ -158,6 +157,7 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"Defaults to `" + hclObject(hard) + "`; a map you give replaces it, and one without all of requests/limits " +
 					"of cpu/memory is a warning.",
 				Validators: []validator.Map{
+					noNullValues(),
 					mapvalidator.SizeAtLeast(1),
 					mapvalidator.KeysAre(resourceName(render.QuotaResourcePattern, "ResourceQuota resource name, such as requests.cpu, limits.memory, pods or count/deployments.apps")),
 					mapvalidator.ValueStringsAre(quantity()),
@@ -174,19 +174,19 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"service_accounts": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "With `psp_policy_name`: the service accounts granted the policy. Default: all of the namespace's (group `system:serviceaccounts:<name>`).",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(dnsSubdomain()), listvalidator.UniqueValues(), listvalidator.SizeAtLeast(1)},
+				Validators:          append(stringListValidators(true, dnsSubdomain()), listvalidator.SizeAtLeast(1)),
 			},
 			"fargate":          fargateAttribute(),
 			"fargate_pod_size": fargatePodSizeAttribute(),
 			"labels": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Labels added to every rendered object. `pod-security.kubernetes.io/*` keys are refused: they come from the levels.",
-				Validators:          []validator.Map{mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())},
+				Validators:          labelValidators(),
 			},
 			"annotations": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Annotations added to every rendered object.",
-				Validators:          []validator.Map{mapvalidator.KeysAre(labelKey())},
+				Validators:          annotationValidators(),
 			},
 			"id": idAttribute(),
 			"pod_security_labels": schema.MapAttribute{
@@ -270,10 +270,12 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 	// Versions: the cluster's, Pod Security Admission's, and whether a PSP may exist.
 	var from string
 	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
-	psaVersion := "latest"
+	labelVersion := "latest"
 	if !m.KubernetesVersion.IsNull() {
 		if checkNamespaceVersion(m.KubernetesVersion.ValueString(), psp, from, &resp.Diagnostics) {
-			psaVersion, _ = admission.PSAVersion(m.KubernetesVersion.ValueString())
+			if v, err := admission.PSAVersion(m.KubernetesVersion.ValueString()); err == nil {
+				labelVersion = v
+			}
 		} else if psp {
 			resp.Diagnostics.AddAttributeWarning(path.Root("kubernetes_version"), "Pod Security Admission labels have no effect yet",
 				withSource(fmt.Sprintf("Kubernetes %s has no Pod Security Admission (1.23 or later): the labels are rendered for after an upgrade "+
@@ -284,21 +286,21 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 			"kubernetes_version is not set. PodSecurityPolicy was removed in Kubernetes 1.25: set kubernetes_version for a legacy cluster, or drop psp_policy_name.")
 	}
 	if !m.PodSecurityVersion.IsNull() {
-		psaVersion = m.PodSecurityVersion.ValueString()
+		labelVersion = m.PodSecurityVersion.ValueString()
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	lv := resolveLevels(m.Profile, types.StringNull(), m.Audit, m.Warn)
-	psaLabels := admission.PSALabels(admission.PSAOptions{Enforce: lv.enforce, Audit: lv.audit, Warn: lv.warn, Version: psaVersion})
+	psaLabels := admission.PSALabels(admission.PSAOptions{Enforce: lv.enforce, Audit: lv.audit, Warn: lv.warn, Version: labelVersion})
 	privilegedWarning(lv.enforce, ns, path.Root("profile"), &resp.Diagnostics)
 
-	meta := metaFrom(ctx, m.Labels, m.Annotations, &resp.Diagnostics)
-	q := func(v types.Map, def map[string]string) map[string]string {
+	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
+	q := func(v types.Map, name string, def map[string]string) map[string]string {
 		if v.IsNull() {
 			return def
 		}
-		return stringMap(ctx, v, &resp.Diagnostics)
+		return mapStrings(v, path.Root(name), &resp.Diagnostics)
 	}
 	defLimit, defRequest, defHard := namespaceDefaults()
 	lrName := m.LimitRangeName.ValueString()
@@ -310,11 +312,12 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 		quotaName = defaultQuotaName
 	}
 	limits := &render.ContainerLimits{
-		Default: q(m.ContainerDefault, defLimit), DefaultRequest: q(m.ContainerDefaultRequest, defRequest),
-		Min: q(m.ContainerMin, nil), Max: q(m.ContainerMax, nil), MaxLimitRequestRatio: q(m.ContainerMaxLimitRequestRatio, nil),
+		Default: q(m.ContainerDefault, "container_default", defLimit), DefaultRequest: q(m.ContainerDefaultRequest, "container_default_request", defRequest),
+		Min: q(m.ContainerMin, "container_min", nil), Max: q(m.ContainerMax, "container_max", nil),
+		MaxLimitRequestRatio: q(m.ContainerMaxLimitRequestRatio, "container_max_limit_request_ratio", nil),
 	}
-	hard := q(m.QuotaHard, defHard)
-	serviceAccounts := stringList(ctx, m.ServiceAccounts, &resp.Diagnostics)
+	hard := q(m.QuotaHard, "quota_hard", defHard)
+	serviceAccounts := listStrings(m.ServiceAccounts, path.Root("service_accounts"), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -397,7 +400,7 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	m.Profile, m.Audit, m.Warn = types.StringValue(string(lv.enforce)), types.StringValue(string(lv.audit)), types.StringValue(string(lv.warn))
-	m.PodSecurityVersion = types.StringValue(psaVersion)
+	m.PodSecurityVersion = types.StringValue(labelVersion)
 	m.LimitRangeName, m.QuotaName = types.StringValue(lrName), types.StringValue(quotaName)
 	m.ID, m.Manifests, m.ManifestsByKind, m.YAML, m.JSON = out.ID, out.Manifest, byKindValue, out.YAML, out.JSON
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

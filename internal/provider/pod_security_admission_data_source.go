@@ -6,11 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -66,9 +64,6 @@ func (d *podSecurityAdmissionDataSource) Configure(_ context.Context, req dataso
 	d.facts = factsFrom(req, resp)
 }
 
-// psaVersionRE matches a Pod Security Admission version label value.
-var psaVersionRE = regexp.MustCompile(`^(latest|v1\.[0-9]+)$`)
-
 // levelAttribute is a Pod Security Standards level attribute.
 func levelAttribute(description string) schema.StringAttribute {
 	return schema.StringAttribute{
@@ -106,7 +101,7 @@ func (d *podSecurityAdmissionDataSource) Schema(_ context.Context, _ datasource.
 				Optional: true, Computed: true,
 				MarkdownDescription: "The Pod Security Standards version the levels are judged by: `v1.<minor>` or `latest`. " +
 					"Defaults to the cluster's version (`kubernetes_version` `1.31` pins `v1.31`), else `latest`.",
-				Validators: []validator.String{stringvalidator.RegexMatches(psaVersionRE, "must be latest or v1.<minor>, like v1.31")},
+				Validators: []validator.String{psaVersion()},
 			},
 			"kubernetes_version": psaKubernetesVersionAttribute(""),
 			"namespace": schema.StringAttribute{
@@ -117,12 +112,12 @@ func (d *podSecurityAdmissionDataSource) Schema(_ context.Context, _ datasource.
 			"namespace_labels": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "More labels for the Namespace (with `namespace`). `pod-security.kubernetes.io/*` keys are refused: they come from the levels.",
-				Validators:          []validator.Map{mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())},
+				Validators:          labelValidators(),
 			},
 			"namespace_annotations": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Annotations for the Namespace (with `namespace`).",
-				Validators:          []validator.Map{mapvalidator.KeysAre(labelKey())},
+				Validators:          annotationValidators(),
 			},
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of the labels (and of `yaml` when `namespace` is set): changes exactly when the output changes."},
 			"labels": schema.MapAttribute{
@@ -286,8 +281,8 @@ func (d *podSecurityAdmissionDataSource) Read(ctx context.Context, req datasourc
 	}
 	m.Manifest, m.YAML, m.JSON = types.DynamicNull(), types.StringNull(), types.StringNull()
 	if !m.Namespace.IsNull() {
-		extra := stringMap(ctx, m.NamespaceLabels, &resp.Diagnostics)
-		annotations := stringMap(ctx, m.NamespaceAnnotations, &resp.Diagnostics)
+		extra := mapStrings(m.NamespaceLabels, path.Root("namespace_labels"), &resp.Diagnostics)
+		annotations := mapStrings(m.NamespaceAnnotations, path.Root("namespace_annotations"), &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}

@@ -93,7 +93,9 @@ func TestAccPodSecurityAdmission_refusals(t *testing.T) {
 	for name, tc := range map[string]struct{ config, want string }{
 		"too old":              {`kubernetes_version = "1.22"`, `(?s)kubernetes_version.*Pod Security Admission needs Kubernetes 1.23 or later \(GA in 1.25\); this cluster runs 1.22`},
 		"unknown level":        {`enforce = "strict"`, `(?s)enforce.*value must be one of`},
-		"version without v":    {`version = "1.31"`, `(?s)version.*must be latest or v1.<minor>`},
+		"version without v":    {`version = "1.31"`, `(?s)version.*must be "latest" or "v1.x"`},
+		"version leading zero": {`version = "v1.031"`, `(?s)version.*must be "latest" or "v1.x"`},
+		"version out of range": {`version = "v1.99999999999999999999"`, `(?s)version.*must be "latest" or "v1.x"`},
 		"bad kubernetes":       {`kubernetes_version = "newest"`, `"newest" is not a Kubernetes version`},
 		"psa label by hand":    {"namespace = \"a\"\n  namespace_labels = { \"pod-security.kubernetes.io/enforce\" = \"privileged\" }", `(?s)namespace_labels\["pod-security.kubernetes.io/enforce"\].*come from the levels`},
 		"labels without ns":    {`namespace_labels = { team = "a" }`, `(?s)namespace_labels is set but namespace is not`},

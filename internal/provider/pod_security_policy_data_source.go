@@ -3,12 +3,13 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -35,22 +36,20 @@ func (d *podSecurityPolicyDataSource) Configure(_ context.Context, req datasourc
 	d.facts = factsFrom(req, resp)
 }
 
-type hostPathModel struct {
-	PathPrefix types.String `tfsdk:"path_prefix"`
-	ReadOnly   types.Bool   `tfsdk:"read_only"`
-}
+// hostPathType is the object type of one allowed_host_paths element.
+var hostPathType = types.ObjectType{AttrTypes: map[string]attr.Type{"path_prefix": types.StringType, "read_only": types.BoolType}}
 
 type podSecurityPolicyModel struct {
-	Name                   types.String    `tfsdk:"name"`
-	Profile                types.String    `tfsdk:"profile"`
-	Fargate                types.Bool      `tfsdk:"fargate"`
-	KubernetesVersion      types.String    `tfsdk:"kubernetes_version"`
-	AllowedHostPaths       []hostPathModel `tfsdk:"allowed_host_paths"`
-	AllowedCapabilities    types.List      `tfsdk:"allowed_capabilities"`
-	AdditionalVolumes      types.List      `tfsdk:"additional_volumes"`
-	ReadOnlyRootFilesystem types.Bool      `tfsdk:"read_only_root_filesystem"`
-	Labels                 types.Map       `tfsdk:"labels"`
-	Annotations            types.Map       `tfsdk:"annotations"`
+	Name                   types.String `tfsdk:"name"`
+	Profile                types.String `tfsdk:"profile"`
+	Fargate                types.Bool   `tfsdk:"fargate"`
+	KubernetesVersion      types.String `tfsdk:"kubernetes_version"`
+	AllowedHostPaths       types.List   `tfsdk:"allowed_host_paths"`
+	AllowedCapabilities    types.List   `tfsdk:"allowed_capabilities"`
+	AdditionalVolumes      types.List   `tfsdk:"additional_volumes"`
+	ReadOnlyRootFilesystem types.Bool   `tfsdk:"read_only_root_filesystem"`
+	Labels                 types.Map    `tfsdk:"labels"`
+	Annotations            types.Map    `tfsdk:"annotations"`
 
 	ID       types.String  `tfsdk:"id"`
 	Manifest types.Dynamic `tfsdk:"manifest"`
@@ -96,10 +95,13 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 			"allowed_host_paths": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "hostPath prefixes pods may mount (adds `hostPath` to the allowed volumes). Prefixes " +
-					"match whole path segments; absolute paths only, no `..`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"match whole path segments; absolute paths only, no `..`. Below `privileged`, `/` (the whole host) and a " +
+					"prefix that holds a container runtime socket (`/run`, `/var/run`, `/run/containerd`, …) are refused: a " +
+					"policy cannot keep pods from the socket under an allowed prefix.",
+				Validators: []validator.List{noNullElements()},
+				NestedObject: schema.NestedAttributeObject{Validators: []validator.Object{requiredAttributes("path_prefix")}, Attributes: map[string]schema.Attribute{
 					"path_prefix": schema.StringAttribute{
-						Required: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`.",
+						Optional: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`. Required in each element.",
 						Validators: []validator.String{hostPathPrefix()},
 					},
 					"read_only": schema.BoolAttribute{
@@ -110,13 +112,13 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 			},
 			"allowed_capabilities": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Linux capabilities containers may add, on top of the profile's own (e.g. `NET_BIND_SERVICE`; upper case, without `CAP_`). Not possible on Fargate.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(capabilityName()), listvalidator.UniqueValues()},
+				MarkdownDescription: "Linux capabilities containers may add, on top of the profile's own (e.g. `NET_BIND_SERVICE`; upper case, without `CAP_`). Not possible on Fargate. `ALL` and `*` are refused below `privileged`.",
+				Validators:          stringListValidators(true, capabilityName()),
 			},
 			"additional_volumes": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Volume types allowed on top of the profile's own, in PodSecurityPolicy names (e.g. `csi`, `ephemeral`). `hostPath` is refused here: allow host paths with `allowed_host_paths`, which restricts them to prefixes.",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(additionalVolume()), listvalidator.UniqueValues()},
+				MarkdownDescription: "Volume types allowed on top of the profile's own, in PodSecurityPolicy names (e.g. `csi`, `ephemeral`; case-sensitive). `hostPath` and `*` are refused below `privileged`: allow host paths with `allowed_host_paths`, which restricts them to prefixes.",
+				Validators:          stringListValidators(true, additionalVolume()),
 			},
 			"read_only_root_filesystem": schema.BoolAttribute{
 				Optional:            true,
@@ -137,11 +139,13 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var fargate types.Bool
 	var level, version types.String
-	var caps types.List
+	var caps, volumes, hostPaths types.List
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("fargate"), &fargate)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("profile"), &level)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("kubernetes_version"), &version)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("allowed_capabilities"), &caps)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("additional_volumes"), &volumes)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("allowed_host_paths"), &hostPaths)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -155,6 +159,57 @@ func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req da
 		if parsed, err := k8sversion.Parse(version.ValueString()); err == nil && parsed.AtLeast(1, 25) {
 			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
 				render.PSPRemovedMessage(parsed.String()))
+		}
+	}
+	if level.IsUnknown() {
+		return // the level's refusals wait for the level (Read, once it is known)
+	}
+	l := profile.Restricted
+	if !level.IsNull() {
+		parsed, err := profile.ParseLevel(level.ValueString())
+		if err != nil {
+			return // the attribute's validator reports it
+		}
+		l = parsed
+	}
+	levelRefusals(l, caps, volumes, hostPaths, &resp.Diagnostics)
+}
+
+// levelRefusals reports, on each element, what the profile level refuses of the options:
+// every capability, hostPath or every volume, the whole host or a runtime socket (the
+// profile's own decisions, shared with the render CLI). Names that are wrong whatever the
+// level are the attribute validators' to report. Unknown elements wait for Read.
+func levelRefusals(level profile.Level, caps, volumes, hostPaths types.List, diags *diag.Diagnostics) {
+	for i, c := range caps.Elements() {
+		if s, ok := c.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			if _, err := profile.AllowedCapability(level, s.ValueString()); errors.Is(err, profile.ErrEveryCapability) {
+				at := path.Root("allowed_capabilities").AtListIndex(i)
+				diags.AddAttributeError(at, "Every capability allowed", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
+			}
+		}
+	}
+	for i, v := range volumes.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			_, err := profile.AdditionalVolume(level, s.ValueString())
+			at := path.Root("additional_volumes").AtListIndex(i)
+			switch {
+			case errors.Is(err, profile.ErrHostPathVolume):
+				diags.AddAttributeError(at, "hostPath allowed wholesale", fmt.Sprintf("%s: %s: list the host paths pods may mount in allowed_host_paths.", at, err))
+			case errors.Is(err, profile.ErrEveryVolume):
+				diags.AddAttributeError(at, "Every volume type allowed", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
+			}
+		}
+	}
+	for i, hp := range hostPaths.Elements() {
+		o, ok := hp.(types.Object)
+		if !ok || o.IsNull() || o.IsUnknown() {
+			continue
+		}
+		if s, ok := o.Attributes()["path_prefix"].(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			if _, err := profile.AllowedHostPath(level, s.ValueString()); errors.Is(err, profile.ErrWholeHost) || errors.Is(err, profile.ErrRuntimeSocket) {
+				at := path.Root("allowed_host_paths").AtListIndex(i).AtName("path_prefix")
+				diags.AddAttributeError(at, "Host path prefix refused", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
+			}
 		}
 	}
 }
@@ -182,32 +237,33 @@ func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.R
 	}
 	opts := profile.Options{
 		Fargate:             m.Fargate.ValueBool(),
-		AllowedCapabilities: stringList(ctx, m.AllowedCapabilities, &resp.Diagnostics),
-		AdditionalVolumes:   stringList(ctx, m.AdditionalVolumes, &resp.Diagnostics),
+		AllowedCapabilities: listStrings(m.AllowedCapabilities, path.Root("allowed_capabilities"), &resp.Diagnostics),
+		AdditionalVolumes:   listStrings(m.AdditionalVolumes, path.Root("additional_volumes"), &resp.Diagnostics),
 	}
 	if !m.ReadOnlyRootFilesystem.IsNull() {
 		v := m.ReadOnlyRootFilesystem.ValueBool()
 		opts.ReadOnlyRootFilesystem = &v
 	}
-	for i := range m.AllowedHostPaths {
-		hp := &m.AllowedHostPaths[i]
-		ro := true
-		if !hp.ReadOnly.IsNull() && !hp.ReadOnly.IsUnknown() {
-			ro = hp.ReadOnly.ValueBool()
-		}
-		hp.ReadOnly = types.BoolValue(ro)
-		opts.AllowedHostPaths = append(opts.AllowedHostPaths, profile.HostPath{PathPrefix: hp.PathPrefix.ValueString(), ReadOnly: ro})
+	var hostPaths []attr.Value
+	for _, hp := range listObjects(m.AllowedHostPaths, path.Root("allowed_host_paths"), &resp.Diagnostics) {
+		prefix, ro := hp.String("path_prefix", true, &resp.Diagnostics), hp.Bool("read_only", true)
+		opts.AllowedHostPaths = append(opts.AllowedHostPaths, profile.HostPath{PathPrefix: prefix, ReadOnly: ro})
+		obj, diags := types.ObjectValue(hostPathType.AttrTypes, map[string]attr.Value{"path_prefix": types.StringValue(prefix), "read_only": types.BoolValue(ro)})
+		resp.Diagnostics.Append(diags...)
+		hostPaths = append(hostPaths, obj)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !m.AllowedHostPaths.IsNull() {
+		var diags diag.Diagnostics
+		m.AllowedHostPaths, diags = types.ListValue(hostPathType, hostPaths) // read_only filled in
+		resp.Diagnostics.Append(diags...)
 	}
 	p, err := profile.New(level, opts)
 	if err != nil {
-		at := path.Root("profile")
-		switch {
-		case errors.Is(err, profile.ErrFargatePrivileged):
-			at = path.Root("fargate")
-		case errors.Is(err, profile.ErrFargateCapabilities):
-			at = path.Root("allowed_capabilities")
-		}
-		resp.Diagnostics.AddAttributeError(at, "Impossible profile", err.Error())
+		at := optionPath(err, path.Root("profile"))
+		resp.Diagnostics.AddAttributeError(at, "Impossible profile", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
 		return
 	}
 	var from string
@@ -226,7 +282,7 @@ func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.R
 			"kubernetes_version is not set. PodSecurityPolicy was removed in Kubernetes 1.25; every EKS version AWS supports today is newer. "+
 				"Set kubernetes_version for a legacy cluster, or use ekspodsec_pod_security_admission and ekspodsec_validating_admission_policy.")
 	}
-	meta := metaFrom(ctx, m.Labels, m.Annotations, &resp.Diagnostics)
+	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -93,14 +94,14 @@ func (d *podSecurityPolicyRBACDataSource) Schema(_ context.Context, _ datasource
 					"service_accounts": schema.ListAttribute{
 						Optional: true, ElementType: types.StringType,
 						MarkdownDescription: "Service accounts of the namespace that may use the policy.",
-						Validators:          []validator.List{listvalidator.ValueStringsAre(dnsSubdomain()), listvalidator.UniqueValues()},
+						Validators:          stringListValidators(true, dnsSubdomain()),
 					},
 					"groups": schema.ListAttribute{
 						Optional: true, ElementType: types.StringType,
 						MarkdownDescription: "Groups that may use the policy in the namespace. `system:authenticated`, " +
 							"`system:unauthenticated`, `system:anonymous` and `system:serviceaccounts` are refused: that is the " +
 							"binding the guide warns against.",
-						Validators: []validator.List{listvalidator.ValueStringsAre(bindableGroup()), listvalidator.UniqueValues()},
+						Validators: stringListValidators(true, bindableGroup()),
 					},
 				}},
 			},
@@ -121,14 +122,15 @@ func (d *podSecurityPolicyRBACDataSource) Read(ctx context.Context, req datasour
 		return
 	}
 	bindings := make([]render.Binding, 0, len(m.Bindings))
-	for _, b := range m.Bindings {
+	for i, b := range m.Bindings {
+		at := path.Root("binding").AtListIndex(i)
 		bindings = append(bindings, render.Binding{
 			Namespace:       b.Namespace.ValueString(),
-			ServiceAccounts: stringList(ctx, b.ServiceAccounts, &resp.Diagnostics),
-			Groups:          stringList(ctx, b.Groups, &resp.Diagnostics),
+			ServiceAccounts: listStrings(b.ServiceAccounts, at.AtName("service_accounts"), &resp.Diagnostics),
+			Groups:          listStrings(b.Groups, at.AtName("groups"), &resp.Diagnostics),
 		})
 	}
-	meta := metaFrom(ctx, m.Labels, m.Annotations, &resp.Diagnostics)
+	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

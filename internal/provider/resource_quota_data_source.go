@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -75,6 +74,7 @@ func (d *resourceQuotaDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					"`count/<resource>.<group>` (e.g. `count/deployments.apps`), `requests.<extended resource>`; values are " +
 					"Kubernetes quantities.",
 				Validators: []validator.Map{
+					noNullValues(),
 					mapvalidator.SizeAtLeast(1),
 					mapvalidator.KeysAre(resourceName(render.QuotaResourcePattern, "ResourceQuota resource name, such as requests.cpu, limits.memory, pods or count/deployments.apps")),
 					mapvalidator.ValueStringsAre(quantity()),
@@ -83,7 +83,7 @@ func (d *resourceQuotaDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"scopes": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Scopes the quota is limited to (`BestEffort`, `NotBestEffort`, `Terminating`, `NotTerminating`, `PriorityClass`, `CrossNamespacePodAffinity`, `VolumeAttributesClass`).",
-				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(render.QuotaScopes()...)), listvalidator.UniqueValues()},
+				Validators:          stringListValidators(true, stringvalidator.OneOf(render.QuotaScopes()...)),
 			},
 			"labels":      labelsAttribute(),
 			"annotations": annotationsAttribute(),
@@ -110,6 +110,7 @@ func (d *resourceQuotaDataSource) Schema(_ context.Context, _ datasource.SchemaR
 							"values": schema.ListAttribute{
 								Optional: true, ElementType: types.StringType,
 								MarkdownDescription: "Values for `In` and `NotIn` (required there); none for `Exists` and `DoesNotExist`.",
+								Validators:          stringListValidators(false),
 							},
 						}},
 					},
@@ -130,18 +131,18 @@ func (d *resourceQuotaDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	spec := render.QuotaSpec{
 		Name: m.Name.ValueString(), Namespace: m.Namespace.ValueString(),
-		Hard:   stringMap(ctx, m.Hard, &resp.Diagnostics),
-		Scopes: stringList(ctx, m.Scopes, &resp.Diagnostics),
+		Hard:   mapStrings(m.Hard, path.Root("hard"), &resp.Diagnostics),
+		Scopes: listStrings(m.Scopes, path.Root("scopes"), &resp.Diagnostics),
 	}
 	if m.ScopeSelector != nil {
-		for _, e := range m.ScopeSelector.MatchExpressions {
+		for i, e := range m.ScopeSelector.MatchExpressions {
 			spec.ScopeSelector = append(spec.ScopeSelector, render.ScopeExpression{
 				ScopeName: e.ScopeName.ValueString(), Operator: e.Operator.ValueString(),
-				Values: stringList(ctx, e.Values, &resp.Diagnostics),
+				Values: listStrings(e.Values, path.Root("scope_selector").AtName("match_expression").AtListIndex(i).AtName("values"), &resp.Diagnostics),
 			})
 		}
 	}
-	meta := metaFrom(ctx, m.Labels, m.Annotations, &resp.Diagnostics)
+	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

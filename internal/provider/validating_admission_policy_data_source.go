@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -41,26 +40,17 @@ type validatingAdmissionPolicyDataSource struct {
 	facts *clusterFacts
 }
 
-type vapHostPathModel struct {
-	PathPrefix types.String `tfsdk:"path_prefix"`
-}
-
-type fargateSelectorModel struct {
-	Namespace types.String `tfsdk:"namespace"`
-	Labels    types.Map    `tfsdk:"labels"`
-}
-
 type validatingAdmissionPolicyModel struct {
-	Name                 types.String       `tfsdk:"name"`
-	ValidationActions    types.List         `tfsdk:"validation_actions"`
-	NamespaceSelector    types.Map          `tfsdk:"namespace_selector"`
-	ExemptNamespaces     types.List         `tfsdk:"exempt_namespaces"`
-	AllowedHostPaths     []vapHostPathModel `tfsdk:"allowed_host_paths"`
-	FargateSelectors     types.List         `tfsdk:"fargate_selectors"`
-	PodSecurityStandards types.Bool         `tfsdk:"pod_security_standards"`
-	AllowedCapabilities  types.List         `tfsdk:"allowed_capabilities"`
-	KubernetesVersion    types.String       `tfsdk:"kubernetes_version"`
-	Labels               types.Map          `tfsdk:"labels"`
+	Name                 types.String `tfsdk:"name"`
+	ValidationActions    types.List   `tfsdk:"validation_actions"`
+	NamespaceSelector    types.Map    `tfsdk:"namespace_selector"`
+	ExemptNamespaces     types.List   `tfsdk:"exempt_namespaces"`
+	AllowedHostPaths     types.List   `tfsdk:"allowed_host_paths"`
+	FargateSelectors     types.List   `tfsdk:"fargate_selectors"`
+	PodSecurityStandards types.Bool   `tfsdk:"pod_security_standards"`
+	AllowedCapabilities  types.List   `tfsdk:"allowed_capabilities"`
+	KubernetesVersion    types.String `tfsdk:"kubernetes_version"`
+	Labels               types.Map    `tfsdk:"labels"`
 
 	ID        types.String  `tfsdk:"id"`
 	Policy    types.Dynamic `tfsdk:"policy"`
@@ -117,29 +107,31 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 					"client), `Audit` (an audit annotation). Defaults to `[\"Deny\"]`. Kubernetes refuses `Deny` with `Warn`; start " +
 					"with `[\"Warn\", \"Audit\"]` to see what a policy would refuse.",
 				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1), listvalidator.UniqueValues(),
+					noNullElements(), listvalidator.SizeAtLeast(1), uniqueStrings(),
 					listvalidator.ValueStringsAre(stringvalidator.OneOf(validationActions()...)),
 				},
 			},
 			"namespace_selector": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Only namespaces with all these labels are checked (the binding's `namespaceSelector.matchLabels`). Default: every namespace but `exempt_namespaces`.",
-				Validators:          []validator.Map{mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())},
+				Validators:          labelValidators(),
 			},
 			"exempt_namespaces": schema.ListAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "Namespaces never checked. Defaults to `[\"kube-system\"]`, where EKS's own agents (aws-node, " +
 					"kube-proxy) need host access; `[]` exempts nothing, with a warning.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(dnsLabel()), listvalidator.UniqueValues()},
+				Validators: stringListValidators(true, dnsLabel()),
 			},
 			"allowed_host_paths": schema.ListNestedAttribute{
 				Optional: true,
 				MarkdownDescription: "hostPath prefixes pods may mount, read-only (EPS006 requires `readOnly` on every hostPath mount). " +
 					"Prefixes match whole path segments (`/var/log` allows `/var/log/pods`, not `/var/logs`); `..` is never allowed. " +
-					"Without any, hostPath volumes are refused (EPS005).",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"Without any, hostPath volumes are refused (EPS005). `/` (the whole host) and a prefix that holds a container " +
+					"runtime socket (`/run`, `/var/run`, `/run/containerd`, …) are refused, as for a restricted PodSecurityPolicy.",
+				Validators: []validator.List{noNullElements()},
+				NestedObject: schema.NestedAttributeObject{Validators: []validator.Object{requiredAttributes("path_prefix")}, Attributes: map[string]schema.Attribute{
 					"path_prefix": schema.StringAttribute{
-						Required: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`.",
+						Optional: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`. Required in each element.",
 						Validators: []validator.String{hostPathPrefix()},
 					},
 				}},
@@ -149,15 +141,16 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 				MarkdownDescription: "The selectors of the cluster's Fargate profiles: pods they select get the Fargate rules " +
 					"(EPS019: no privileged containers, hostNetwork, hostPort, added capabilities or DaemonSets). Defaults to " +
 					"every selector of every Fargate profile of the provider's `eks` cluster; without an `eks` block, to none.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+				Validators: []validator.List{noNullElements()},
+				NestedObject: schema.NestedAttributeObject{Validators: []validator.Object{requiredAttributes("namespace")}, Attributes: map[string]schema.Attribute{
 					"namespace": schema.StringAttribute{
-						Required: true, MarkdownDescription: "The namespace, as in the Fargate profile: `*` and `?` are wildcards.",
+						Optional: true, MarkdownDescription: "The namespace, as in the Fargate profile: `*` and `?` are wildcards. Required in each element.",
 						Validators: []validator.String{stringvalidator.RegexMatches(fargateNamespaceRE, "must be a namespace name, with * and ? as wildcards")},
 					},
 					"labels": schema.MapAttribute{
 						Optional: true, ElementType: types.StringType,
 						MarkdownDescription: "Labels a pod must carry to be selected; values may use `*` and `?`.",
-						Validators: []validator.Map{mapvalidator.KeysAre(labelKey()),
+						Validators: []validator.Map{noNullValues(), mapvalidator.KeysAre(labelKey()),
 							mapvalidator.ValueStringsAre(stringvalidator.RegexMatches(fargateLabelValueRE, "must be a label value, with * and ? as wildcards"))},
 					},
 				}},
@@ -171,7 +164,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "With `pod_security_standards`: the Linux capabilities containers may add (EPS012; upper case, " +
 					"without `CAP_`). Defaults to `[\"NET_BIND_SERVICE\"]`. `ALL` and `*` are refused.",
-				Validators: []validator.List{listvalidator.ValueStringsAre(capabilityName()), listvalidator.UniqueValues()},
+				Validators: stringListValidators(true, capabilityName()),
 			},
 			"kubernetes_version": schema.StringAttribute{
 				Optional: true, Computed: true,
@@ -183,7 +176,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			"labels": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Labels added to the policy and the binding.",
-				Validators:          []validator.Map{mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())},
+				Validators:          labelValidators(),
 			},
 			"id":     idAttribute(),
 			"policy": manifestAttribute("ValidatingAdmissionPolicy"),
@@ -223,7 +216,7 @@ func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context
 		}
 	}
 	if !m.ValidationActions.IsNull() && !m.ValidationActions.IsUnknown() {
-		actions := stringList(ctx, m.ValidationActions, &resp.Diagnostics)
+		actions := knownStrings(m.ValidationActions)
 		if slices.Contains(actions, "Deny") && slices.Contains(actions, "Warn") {
 			resp.Diagnostics.AddAttributeError(path.Root("validation_actions"), "Deny and Warn together",
 				`validation_actions ["Deny", "Warn"]: Kubernetes refuses the binding (a denied request already returns the message). Use ["Deny"], ["Deny", "Audit"], or ["Warn", "Audit"] to try the policy first.`)
@@ -234,17 +227,10 @@ func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context
 			resp.Diagnostics.AddAttributeError(path.Root("allowed_capabilities"), "Capabilities without pod_security_standards",
 				"allowed_capabilities sets what EPS012 allows, and EPS012 is checked only with pod_security_standards = true: set it, or drop allowed_capabilities.")
 		}
-		for i, c := range m.AllowedCapabilities.Elements() {
-			s, ok := c.(types.String)
-			if !ok || s.IsNull() || s.IsUnknown() {
-				continue
-			}
-			if n := strings.ToUpper(strings.TrimSpace(s.ValueString())); n == "ALL" || n == "*" {
-				resp.Diagnostics.AddAttributeError(path.Root("allowed_capabilities").AtListIndex(i), "Every capability allowed",
-					fmt.Sprintf("allowed_capabilities[%d] = %q lets containers add every capability, SYS_ADMIN included: name the capabilities they need (e.g. NET_BIND_SERVICE).", i, s.ValueString()))
-			}
-		}
 	}
+	// The policy's rules are the restricted level's: the profile refuses the same options
+	// there as for a restricted PodSecurityPolicy.
+	levelRefusals(profile.Restricted, m.AllowedCapabilities, types.ListNull(types.StringType), m.AllowedHostPaths, &resp.Diagnostics)
 }
 
 // clusterFargateSelectors are every selector of every Fargate profile, sorted and without
@@ -317,34 +303,39 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 	opts := admission.VAPOptions{
 		Name:                 m.Name.ValueString(),
 		PodSecurityStandards: m.PodSecurityStandards.ValueBool(),
-		ValidationActions:    stringList(ctx, m.ValidationActions, &resp.Diagnostics),
-		NamespaceSelector:    stringMap(ctx, m.NamespaceSelector, &resp.Diagnostics),
-		Labels:               stringMap(ctx, m.Labels, &resp.Diagnostics),
+		ValidationActions:    listStrings(m.ValidationActions, path.Root("validation_actions"), &resp.Diagnostics),
+		NamespaceSelector:    mapStrings(m.NamespaceSelector, path.Root("namespace_selector"), &resp.Diagnostics),
+		Labels:               mapStrings(m.Labels, path.Root("labels"), &resp.Diagnostics),
 	}
-	if caps := stringList(ctx, m.AllowedCapabilities, &resp.Diagnostics); !m.AllowedCapabilities.IsNull() {
+	if caps := listStrings(m.AllowedCapabilities, path.Root("allowed_capabilities"), &resp.Diagnostics); !m.AllowedCapabilities.IsNull() {
 		opts.AllowedCapabilities = make([]string, 0, len(caps))
-		for _, c := range caps {
-			n, err := profile.NormalizeCapability(c)
+		for i, c := range caps {
+			n, err := profile.AllowedCapability(profile.Restricted, c)
 			if err != nil {
-				continue // the attribute's validator reports it
+				at := path.Root("allowed_capabilities").AtListIndex(i)
+				resp.Diagnostics.AddAttributeError(at, "Invalid capability", fmt.Sprintf("%s: %s.", at, err))
+				continue
 			}
 			opts.AllowedCapabilities = append(opts.AllowedCapabilities, n)
 		}
 		sort.Strings(opts.AllowedCapabilities)
+		opts.AllowedCapabilities = slices.Compact(opts.AllowedCapabilities)
 	}
 	if !m.ExemptNamespaces.IsNull() {
 		// [] is meaningful (exempt nothing): keep it non-nil
-		opts.ExemptNamespaces = append([]string{}, stringList(ctx, m.ExemptNamespaces, &resp.Diagnostics)...)
+		opts.ExemptNamespaces = append([]string{}, listStrings(m.ExemptNamespaces, path.Root("exempt_namespaces"), &resp.Diagnostics)...)
 		if !slices.Contains(opts.ExemptNamespaces, "kube-system") {
 			resp.Diagnostics.AddAttributeWarning(path.Root("exempt_namespaces"), "kube-system is checked",
 				"exempt_namespaces does not list kube-system: EKS's own agents there (aws-node mounts hostPath and runs privileged, "+
 					"kube-proxy uses hostNetwork) would be refused on their next update unless namespace_selector leaves kube-system out.")
 		}
 	}
-	for i, hp := range m.AllowedHostPaths {
-		clean, err := profile.CleanHostPath(hp.PathPrefix.ValueString())
+	for _, hp := range listObjects(m.AllowedHostPaths, path.Root("allowed_host_paths"), &resp.Diagnostics) {
+		prefix := hp.String("path_prefix", true, &resp.Diagnostics)
+		clean, err := profile.AllowedHostPath(profile.Restricted, prefix)
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("allowed_host_paths").AtListIndex(i).AtName("path_prefix"), "Invalid host path prefix", err.Error())
+			at := hp.Path.AtName("path_prefix")
+			resp.Diagnostics.AddAttributeError(at, "Invalid host path prefix", fmt.Sprintf("%s: %s.", at, err))
 			continue
 		}
 		opts.AllowedHostPaths = append(opts.AllowedHostPaths, profile.HostPath{PathPrefix: clean, ReadOnly: true})
@@ -354,10 +345,8 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 			opts.Fargate = clusterFargateSelectors(d.facts.Profiles)
 		}
 	} else {
-		var sels []fargateSelectorModel
-		resp.Diagnostics.Append(m.FargateSelectors.ElementsAs(ctx, &sels, false)...)
-		for _, s := range sels {
-			opts.Fargate = append(opts.Fargate, admission.FargateSelector{Namespace: s.Namespace.ValueString(), Labels: stringMap(ctx, s.Labels, &resp.Diagnostics)})
+		for _, s := range listObjects(m.FargateSelectors, path.Root("fargate_selectors"), &resp.Diagnostics) {
+			opts.Fargate = append(opts.Fargate, admission.FargateSelector{Namespace: s.String("namespace", true, &resp.Diagnostics), Labels: s.Map("labels", &resp.Diagnostics)})
 		}
 	}
 	if resp.Diagnostics.HasError() {

@@ -4,15 +4,20 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
@@ -165,34 +170,165 @@ func manifestAttribute(what string) schema.DynamicAttribute {
 
 func labelsAttribute() schema.MapAttribute {
 	return schema.MapAttribute{Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Labels added to every rendered object."}
+		MarkdownDescription: "Labels added to every rendered object.",
+		Validators:          labelValidators()}
 }
 
 func annotationsAttribute() schema.MapAttribute {
 	return schema.MapAttribute{Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Annotations added to every rendered object. Annotations the policy itself sets (seccomp and AppArmor profiles) cannot be changed."}
+		MarkdownDescription: "Annotations added to every rendered object. Annotations the policy itself sets (seccomp and AppArmor profiles) cannot be changed.",
+		Validators:          annotationValidators()}
 }
 
-func stringMap(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]string {
-	if m.IsNull() || m.IsUnknown() {
+// labelValidators check a map of labels as the API server does; annotationValidators
+// the keys of a map of annotations.
+func labelValidators() []validator.Map {
+	return []validator.Map{noNullValues(), mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())}
+}
+
+func annotationValidators() []validator.Map {
+	return []validator.Map{noNullValues(), mapvalidator.KeysAre(labelKey())}
+}
+
+// Reading collections out of a configuration. Read sees a configuration that is fully
+// known (deferUnknown returns first otherwise) and validated (null elements are refused by
+// the schema's validators); these still never fail with a conversion error: a null or
+// mistyped element is an error on its path, an unknown one is left out.
+
+// listStrings returns the strings of a list attribute at at. A null or unknown list is nil.
+func listStrings(l types.List, at path.Path, diags *diag.Diagnostics) []string {
+	if l.IsNull() || l.IsUnknown() {
 		return nil
 	}
-	out := map[string]string{}
-	diags.Append(m.ElementsAs(ctx, &out, false)...)
+	elems := l.Elements()
+	out := make([]string, 0, len(elems))
+	for i, e := range elems {
+		s, ok := e.(types.String)
+		switch {
+		case !ok:
+			diags.AddAttributeError(at.AtListIndex(i), "Invalid list element", fmt.Sprintf("%s is a %T, not a string.", at.AtListIndex(i), e))
+		case s.IsNull():
+			diags.AddAttributeError(at.AtListIndex(i), "Null list element", fmt.Sprintf("%s is null: give it a value, or remove it from the list.", at.AtListIndex(i)))
+		case !s.IsUnknown():
+			out = append(out, s.ValueString())
+		}
+	}
 	return out
 }
 
-func stringList(ctx context.Context, l types.List, diags *diag.Diagnostics) []string {
+// knownStrings is the known, non-null strings of a list, for checks that run while some
+// values may still be unknown (ValidateConfig): what is not known cannot be judged yet.
+func knownStrings(l types.List) []string {
 	if l.IsNull() || l.IsUnknown() {
 		return nil
 	}
 	var out []string
-	diags.Append(l.ElementsAs(ctx, &out, false)...)
+	for _, e := range l.Elements() {
+		if s, ok := e.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
+			out = append(out, s.ValueString())
+		}
+	}
 	return out
 }
 
-func metaFrom(ctx context.Context, labels, annotations types.Map, diags *diag.Diagnostics) render.Meta {
-	return render.Meta{Labels: stringMap(ctx, labels, diags), Annotations: stringMap(ctx, annotations, diags)}
+// mapStrings returns the strings of a map attribute at at. A null or unknown map is nil.
+func mapStrings(m types.Map, at path.Path, diags *diag.Diagnostics) map[string]string {
+	if m.IsNull() || m.IsUnknown() {
+		return nil
+	}
+	elems := m.Elements()
+	out := make(map[string]string, len(elems))
+	for k, e := range elems {
+		s, ok := e.(types.String)
+		switch {
+		case !ok:
+			diags.AddAttributeError(at.AtMapKey(k), "Invalid map value", fmt.Sprintf("%s is a %T, not a string.", at.AtMapKey(k), e))
+		case s.IsNull():
+			diags.AddAttributeError(at.AtMapKey(k), "Null map value", fmt.Sprintf("%s is null: give it a value, or remove the key.", at.AtMapKey(k)))
+		case !s.IsUnknown():
+			out[k] = s.ValueString()
+		}
+	}
+	return out
+}
+
+// listObjects returns the known objects of a list of objects at at, with their index; a
+// null element is an error on its index.
+func listObjects(l types.List, at path.Path, diags *diag.Diagnostics) []indexedObject {
+	if l.IsNull() || l.IsUnknown() {
+		return nil
+	}
+	var out []indexedObject
+	for i, e := range l.Elements() {
+		o, ok := e.(types.Object)
+		switch {
+		case !ok:
+			diags.AddAttributeError(at.AtListIndex(i), "Invalid list element", fmt.Sprintf("%s is a %T, not an object.", at.AtListIndex(i), e))
+		case o.IsNull():
+			diags.AddAttributeError(at.AtListIndex(i), "Null list element", fmt.Sprintf("%s is null: give it a value, or remove it from the list.", at.AtListIndex(i)))
+		case !o.IsUnknown():
+			out = append(out, indexedObject{Index: i, Path: at.AtListIndex(i), Attrs: o.Attributes()})
+		}
+	}
+	return out
+}
+
+// indexedObject is one element of a list of objects.
+type indexedObject struct {
+	Index int
+	Path  path.Path
+	Attrs map[string]attr.Value
+}
+
+// String is the string attribute name; null, unknown or missing is "", with an error on
+// its path when required.
+func (o indexedObject) String(name string, required bool, diags *diag.Diagnostics) string {
+	s, ok := o.Attrs[name].(types.String)
+	if ok && !s.IsNull() && !s.IsUnknown() {
+		return s.ValueString()
+	}
+	if required {
+		diags.AddAttributeError(o.Path.AtName(name), "Missing required attribute", fmt.Sprintf("%s is required in each element.", o.Path.AtName(name)))
+	}
+	return ""
+}
+
+// Bool is the bool attribute name, or def when null, unknown or missing.
+func (o indexedObject) Bool(name string, def bool) bool {
+	if b, ok := o.Attrs[name].(types.Bool); ok && !b.IsNull() && !b.IsUnknown() {
+		return b.ValueBool()
+	}
+	return def
+}
+
+// Map is the map of strings attribute name (nil when null).
+func (o indexedObject) Map(name string, diags *diag.Diagnostics) map[string]string {
+	m, ok := o.Attrs[name].(types.Map)
+	if !ok {
+		return nil
+	}
+	return mapStrings(m, o.Path.AtName(name), diags)
+}
+
+func metaFrom(labels, annotations types.Map, diags *diag.Diagnostics) render.Meta {
+	return render.Meta{Labels: mapStrings(labels, path.Root("labels"), diags), Annotations: mapStrings(annotations, path.Root("annotations"), diags)}
+}
+
+// optionPath is the attribute an *profile.OptionError is about: the option's attribute,
+// its element, and for allowed_host_paths the element's path_prefix.
+func optionPath(err error, fallback path.Path) path.Path {
+	var oe *profile.OptionError
+	if !errors.As(err, &oe) {
+		return fallback
+	}
+	at := path.Root(oe.Option)
+	if oe.Index >= 0 {
+		at = at.AtListIndex(oe.Index)
+		if oe.Option == profile.OptionAllowedHostPaths {
+			at = at.AtName("path_prefix")
+		}
+	}
+	return at
 }
 
 // remapFieldErrors rewrites the renderers' field paths into a data source's own attribute

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 // FieldError is a problem with one input field. Path names it from the data source's
@@ -29,7 +31,7 @@ func (e FieldError) Error() string {
 		case int:
 			fmt.Fprintf(&b, "[%d]", v)
 		case MapKey:
-			fmt.Fprintf(&b, "[%q]", string(v))
+			fmt.Fprintf(&b, "[%s]", profile.Quote(string(v)))
 		}
 	}
 	if b.Len() == 0 {

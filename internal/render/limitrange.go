@@ -2,12 +2,17 @@ package render
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"regexp"
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 // ContainerLimits are a LimitRange's container item, as resource name → quantity.
@@ -39,6 +44,62 @@ var (
 	storageResourceRE = regexp.MustCompile(`^storage$`)
 )
 
+// maxQuantity is the largest quantity Kubernetes represents (2^63-1): beyond it the API
+// machinery clamps ("8Ei" would serialize as 9223372036854775807).
+var maxQuantity = resource.NewQuantity(math.MaxInt64, resource.DecimalSI)
+
+// MaxQuantityLen is the longest quantity ParseQuantity reads.
+const MaxQuantityLen = 128
+
+// ParseQuantity reads a Kubernetes quantity (500m, 2, 256Mi, 1Gi) that a LimitRange or a
+// ResourceQuota may hold: not negative, and at most 2^63-1, where Kubernetes would clamp
+// it to another number. The result is canonical ("+1" and "01" are "1", "0.5" is "500m"),
+// as the API server stores it. The error quotes the value and says what is wrong.
+func ParseQuantity(s string) (resource.Quantity, error) {
+	if len(s) > MaxQuantityLen {
+		// parsing a number of a million digits takes seconds; no quantity in range needs 128 characters
+		return resource.Quantity{}, fmt.Errorf("a quantity of %d characters is not a Kubernetes quantity: at most %d", len(s), MaxQuantityLen)
+	}
+	q, err := resource.ParseQuantity(s)
+	if err != nil {
+		return resource.Quantity{}, fmt.Errorf("%s is not a Kubernetes quantity (like 500m, 2, 256Mi, 1Gi)", profile.Quote(s))
+	}
+	if q.Sign() < 0 {
+		return resource.Quantity{}, fmt.Errorf("%s is negative", profile.Quote(s))
+	}
+	if q.Cmp(*maxQuantity) > 0 || clampedBinary(s, q) {
+		return resource.Quantity{}, fmt.Errorf("%s is out of range: Kubernetes quantities go up to 9223372036854775807 (2^63-1, just under 8Ei), and would clamp it to another number", profile.Quote(s))
+	}
+	q.Add(resource.Quantity{Format: q.Format}) // drop the parsed spelling: serialize canonically
+	return q, nil
+}
+
+// binaryExponents are the powers of two of the binary suffixes.
+var binaryExponents = map[string]uint{"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
+
+// clampedBinary reports whether resource.ParseQuantity clamped s, a quantity with a
+// binary suffix, to 2^63-1: it does so silently for binary quantities above it ("8Ei").
+func clampedBinary(s string, q resource.Quantity) bool {
+	if q.Format != resource.BinarySI || q.Cmp(*maxQuantity) != 0 {
+		return false
+	}
+	exp, ok := binaryExponents[s[max(len(s)-2, 0):]]
+	if !ok {
+		return true // 2^63-1 exactly, as a binary quantity without a binary suffix: cannot be told apart, refuse
+	}
+	num := strings.TrimPrefix(s[:len(s)-2], "+")
+	if strings.HasPrefix(num, ".") {
+		num = "0" + num
+	}
+	num = strings.TrimSuffix(num, ".")
+	r, ok := new(big.Rat).SetString(num)
+	if !ok {
+		return true
+	}
+	r.Mul(r, new(big.Rat).SetInt(new(big.Int).Lsh(big.NewInt(1), exp)))
+	return r.Cmp(new(big.Rat).SetInt64(math.MaxInt64)) > 0
+}
+
 // quantities parses one map attribute, collecting errors that name the attribute and key.
 func quantities(path []any, m map[string]string, keyRE *regexp.Regexp, what string, errs *FieldErrors) corev1.ResourceList {
 	if m == nil {
@@ -53,16 +114,12 @@ func quantities(path []any, m map[string]string, keyRE *regexp.Regexp, what stri
 	for _, k := range keys {
 		p := append(append([]any(nil), path...), MapKey(k))
 		if !keyRE.MatchString(k) {
-			*errs = append(*errs, FieldError{p, fmt.Sprintf("%q is not a %s resource name", k, what)})
+			*errs = append(*errs, FieldError{p, fmt.Sprintf("%s is not a %s resource name", profile.Quote(k), what)})
 			continue
 		}
-		q, err := resource.ParseQuantity(m[k])
+		q, err := ParseQuantity(m[k])
 		if err != nil {
-			*errs = append(*errs, FieldError{p, fmt.Sprintf("%q is not a Kubernetes quantity (like 500m, 2, 256Mi, 1Gi)", m[k])})
-			continue
-		}
-		if q.Sign() < 0 {
-			*errs = append(*errs, FieldError{p, fmt.Sprintf("%q is negative", m[k])})
+			*errs = append(*errs, FieldError{p, err.Error()})
 			continue
 		}
 		out[corev1.ResourceName(k)] = q

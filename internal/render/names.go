@@ -6,19 +6,21 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/validation/path"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 // checkSubdomain adds an error when name is not a DNS subdomain (most object names).
 func checkSubdomain(errs *FieldErrors, at []any, what, name string) {
 	if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
-		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("%s %q is not a valid name: %s", what, name, strings.Join(msgs, "; "))})
+		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("%s %s is not a valid name: %s", what, profile.Quote(name), strings.Join(msgs, "; "))})
 	}
 }
 
 // checkNamespace adds an error when ns is not a namespace name (a DNS label).
 func checkNamespace(errs *FieldErrors, at []any, ns string) {
 	if msgs := validation.IsDNS1123Label(ns); len(msgs) > 0 {
-		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("namespace %q is not a valid namespace name: %s", ns, strings.Join(msgs, "; "))})
+		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("namespace %s is not a valid namespace name: %s", profile.Quote(ns), strings.Join(msgs, "; "))})
 	}
 }
 
@@ -29,6 +31,6 @@ func checkRBACName(errs *FieldErrors, at []any, what, name string) {
 		msgs = append(msgs, "must not be empty")
 	}
 	if len(msgs) > 0 {
-		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("%s %q is not a valid name: %s", what, name, strings.Join(msgs, "; "))})
+		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("%s %s is not a valid name: %s", what, profile.Quote(name), strings.Join(msgs, "; "))})
 	}
 }

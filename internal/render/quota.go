@@ -9,6 +9,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 // ScopeExpression is one scope selector expression of a ResourceQuota.
@@ -61,7 +63,7 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 	var scopes []corev1.ResourceQuotaScope
 	for i, sc := range s.Scopes {
 		if !slices.Contains(QuotaScopes(), sc) {
-			errs = append(errs, FieldError{[]any{"scopes", i}, fmt.Sprintf("%q is not a quota scope: want one of %s", sc, strings.Join(QuotaScopes(), ", "))})
+			errs = append(errs, FieldError{[]any{"scopes", i}, fmt.Sprintf("%s is not a quota scope: want one of %s", profile.Quote(sc), strings.Join(QuotaScopes(), ", "))})
 		}
 		scopes = append(scopes, corev1.ResourceQuotaScope(sc))
 	}
@@ -70,7 +72,7 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 		sel = &corev1.ScopeSelector{}
 		for i, e := range s.ScopeSelector {
 			if !slices.Contains(QuotaScopes(), e.ScopeName) {
-				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "scope_name"}, fmt.Sprintf("%q is not a quota scope", e.ScopeName)})
+				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "scope_name"}, fmt.Sprintf("%s is not a quota scope", profile.Quote(e.ScopeName))})
 			}
 			switch e.Operator {
 			case "In", "NotIn":
@@ -82,7 +84,7 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 					errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "values"}, "operator " + e.Operator + " takes no values"})
 				}
 			default:
-				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "operator"}, fmt.Sprintf("%q is not an operator: want In, NotIn, Exists or DoesNotExist", e.Operator)})
+				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "operator"}, fmt.Sprintf("%s is not an operator: want In, NotIn, Exists or DoesNotExist", profile.Quote(e.Operator))})
 			}
 			vals := append([]string(nil), e.Values...)
 			sort.Strings(vals)
@@ -93,6 +95,8 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 	}
 	checkSubdomain(&errs, []any{"name"}, "name", s.Name)
 	checkNamespace(&errs, []any{"namespace"}, s.Namespace)
+	om, err := objectMeta(s.Name, s.Namespace, m, nil)
+	errs.add(err)
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
@@ -110,10 +114,6 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 	if len(missing) > 0 {
 		warnings = append(warnings, fmt.Sprintf("hard has no %s: a quota on requests and limits of CPU and memory makes every pod "+
 			"in the namespace declare them (the guide's advice), and caps what the namespace can take", strings.Join(missing, ", ")))
-	}
-	om, err := objectMeta(s.Name, s.Namespace, m, nil)
-	if err != nil {
-		return nil, nil, err
 	}
 	return &corev1.ResourceQuota{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},

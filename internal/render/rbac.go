@@ -3,9 +3,14 @@ package render
 import (
 	"fmt"
 	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 // Binding grants use of a policy in one namespace to service accounts and groups.
@@ -39,6 +44,18 @@ func ForbiddenGroupMessage(group string) string {
 		"or leave service_accounts and groups empty to grant the namespace's own service accounts (system:serviceaccounts:NAMESPACE)", group, who)
 }
 
+// GroupNameProblem says why g cannot name an RBAC group (empty, or with spaces or control
+// characters, which no authenticator issues), or returns "" for a usable name.
+func GroupNameProblem(g string) string {
+	if g == "" {
+		return "a group name must not be empty"
+	}
+	if strings.ContainsFunc(g, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) || !utf8.ValidString(g) {
+		return fmt.Sprintf("%s is not a group name: it has spaces, control characters or invalid UTF-8", profile.Quote(g))
+	}
+	return ""
+}
+
 // RoleName is the ClusterRole name used when none is given: psp:<policy>.
 func RoleName(policy string) string { return "psp:" + policy }
 
@@ -65,7 +82,7 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 		checkNamespace(&errs, at("namespace"), b.Namespace)
 		if first, dup := seen[b.Namespace]; dup {
 			errs = append(errs, FieldError{Path: at("namespace"), Msg: fmt.Sprintf(
-				"namespace %q already has binding %d: put all its service accounts and groups in one binding", b.Namespace, first)})
+				"namespace %s already has binding %d: put all its service accounts and groups in one binding", profile.Quote(b.Namespace), first)})
 			continue
 		}
 		seen[b.Namespace] = i
@@ -80,8 +97,8 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 		for j, g := range b.Groups {
 			if msg := ForbiddenGroupMessage(g); msg != "" {
 				errs = append(errs, FieldError{Path: at("groups", j), Msg: msg})
-			} else if g == "" {
-				errs = append(errs, FieldError{Path: at("groups", j), Msg: "a group name must not be empty"})
+			} else if msg := GroupNameProblem(g); msg != "" {
+				errs = append(errs, FieldError{Path: at("groups", j), Msg: msg})
 			}
 		}
 		for _, g := range sortedUnique(b.Groups) {
@@ -103,7 +120,9 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 		return nil, nil, errs
 	}
 	for _, rb := range rbs {
-		rb.ObjectMeta, _ = objectMeta(role, rb.Namespace, m, nil) // same Meta: cannot fail twice
+		ns := rb.Namespace
+		rb.ObjectMeta = *om.DeepCopy() // the same metadata, in the binding's namespace
+		rb.Namespace = ns
 	}
 	cr := &rbacv1.ClusterRole{
 		TypeMeta:   metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "ClusterRole"},
