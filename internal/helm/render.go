@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -29,6 +31,7 @@ const defaultMaxRenders = 32
 // *Error (its Reason says why); nothing here panics on a broken chart or hostile values.
 // The result may be shared through opts.Memo: treat it as read-only.
 func Render(ctx context.Context, r Release, opts Options) (res *Rendered, err error) {
+	silenceSDKLog()
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, newError(ReasonRenderFailed, nil, "the chart could not be rendered (the Helm SDK failed: %s)", panicText(p))
@@ -83,6 +86,11 @@ func (r *Rendered) clone() *Rendered {
 	}
 	return &c
 }
+
+// silenceSDKLog discards the standard library logger, once per process: the Helm SDK
+// writes warnings there that quote values ("Ignoring non-table value (…)"), and a
+// sensitive value must never reach stderr. plan-check itself does not use that logger.
+var silenceSDKLog = sync.OnceFunc(func() { log.SetOutput(io.Discard) })
 
 func panicText(p any) string {
 	s := fmt.Sprint(p)

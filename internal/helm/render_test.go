@@ -1,0 +1,181 @@
+package helm
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRenderDefaultsAreHardened(t *testing.T) {
+	out := mustRender(t, release("agent"), offline(t))
+	if out.Chart != "agent" || out.Version != "1.0.0" || out.AppVersion != "2.3.4" || out.Renders != 1 {
+		t.Errorf("chart %s %s (app %s), %d renders", out.Chart, out.Version, out.AppVersion, out.Renders)
+	}
+	ds := find(t, out, "DaemonSet", "rel-agent")
+	if ds.Template != "templates/daemonset.yaml" || ds.Hook != nil || len(ds.Unknown) != 0 || len(ds.Sensitive) != 0 {
+		t.Errorf("daemonset: template %q hook %v unknown %v sensitive %v", ds.Template, ds.Hook, ds.Unknown, ds.Sensitive)
+	}
+	c := "spec.template.spec.containers[0]"
+	wantValue(t, ds, c+".securityContext.privileged", false)
+	wantValue(t, ds, c+".image", "example.org/agent:2.3.4")
+	wantAbsent(t, ds, "spec.template.spec.hostNetwork")
+	wantAbsent(t, ds, "spec.template.spec.volumes")
+	find(t, out, "ServiceAccount", "rel-agent")
+	if len(out.Documents) != 2 {
+		t.Errorf("%d documents, want 2 (NOTES.txt is not an object)", len(out.Documents))
+	}
+}
+
+func TestRenderEverySetForm(t *testing.T) {
+	r := release("agent")
+	r.Values = []Value{Known("hostNetwork: true\nresources:\n  limits:\n    cpu: 1\n"), Known("hostNetwork: false\n")}
+	r.Set = []Set{
+		{Name: "privileged", Value: Known("true")},
+		{Name: "runtimeSocket.enabled", Value: Known("true")},
+		{Name: "image.tag", Value: Known("1.0"), Type: "string"},
+		{Name: "resources.limits", Value: Known("null")},
+		{Name: `annotations.container\.apparmor\.security\.beta\.kubernetes\.io/agent`, Value: Known("unconfined")},
+	}
+	r.SetList = []SetList{{Name: "capabilities.add", Known: true, Values: []Value{Known("NET_ADMIN"), Known("SYS_ADMIN")}}}
+	out := mustRender(t, r, offline(t))
+	ds := find(t, out, "DaemonSet", "rel-agent")
+	c := "spec.template.spec.containers[0]"
+	wantValue(t, ds, c+".securityContext.privileged", true)
+	wantValue(t, ds, c+".securityContext.capabilities.add", []any{"NET_ADMIN", "SYS_ADMIN"})
+	wantValue(t, ds, c+".image", "example.org/agent:1.0")
+	wantValue(t, ds, "spec.template.spec.volumes[0].hostPath.path", "/run/containerd/containerd.sock")
+	wantAbsent(t, ds, "spec.template.spec.hostNetwork") // the later document wins
+	wantAbsent(t, ds, c+".resources.limits")             // a user null deletes the chart default
+	wantValue(t, ds, c+".resources.requests.cpu", "20m")
+	wantValue(t, ds, `metadata.annotations["container.apparmor.security.beta.kubernetes.io/agent"]`, "unconfined")
+}
+
+func TestRenderSubchartGlobalHooksAndSchema(t *testing.T) {
+	r := release("web")
+	r.Set = []Set{{Name: "cache.enabled", Value: Known("true")}, {Name: "cache.runAsUser", Value: Known("0")}, {Name: "global.registry", Value: Known("mirror.local")}}
+	out := mustRender(t, r, offline(t))
+	sts := find(t, out, "StatefulSet", "rel-cache")
+	if sts.Template != "charts/cache/templates/statefulset.yaml" {
+		t.Errorf("statefulset template %q", sts.Template)
+	}
+	wantValue(t, sts, "spec.template.spec.containers[0].securityContext.runAsUser", 0)
+	wantValue(t, sts, "spec.template.spec.containers[0].image", "mirror.local/cache:7")
+	dep := find(t, out, "Deployment", "rel-web")
+	wantValue(t, dep, "metadata.namespace", "apps")
+	wantValue(t, dep, "spec.template.spec.containers[0].image", "mirror.local/web:5.0")
+	job := find(t, out, "Job", "rel-web-migrate")
+	if strings.Join(job.Hook, ",") != "pre-install,pre-upgrade" || job.Template != "templates/migrate-job.yaml" {
+		t.Errorf("migrate hook: events %v template %q", job.Hook, job.Template)
+	}
+	if has(out, "Pod", "rel-web-test") || has(out, "Job", "rel-web-cleanup") {
+		t.Errorf("test and post-delete hooks must be left out")
+	}
+	// The hook comes after the manifests.
+	if last := out.Documents[len(out.Documents)-1]; last.Kind() != "Job" {
+		t.Errorf("last document %s, want the hook Job", last.Kind())
+	}
+
+	r.Set = nil
+	out = mustRender(t, r, offline(t))
+	if has(out, "StatefulSet", "rel-cache") {
+		t.Errorf("the cache subchart is disabled by its condition")
+	}
+	r.DisableHooks = true
+	out = mustRender(t, r, offline(t))
+	if has(out, "Job", "rel-web-migrate") {
+		t.Errorf("disable_webhooks drops hooks")
+	}
+
+	r.DisableHooks = false
+	r.Set = []Set{{Name: "replicas", Value: Known("many"), Type: "string"}}
+	_, err := Render(context.Background(), r, offline(t))
+	if ReasonOf(err) != ReasonRenderFailed || !strings.Contains(err.Error(), "helm_release.test: ") || !strings.Contains(err.Error(), "schema") {
+		t.Errorf("schema violation: %v", err)
+	}
+}
+
+func TestRenderUpgradeAndReleaseIdentity(t *testing.T) {
+	r := release("web")
+	r.Name = Known("shop")
+	r.Namespace = Known("store")
+	r.Upgrade = true
+	out := mustRender(t, r, offline(t))
+	dep := find(t, out, "Deployment", "shop-web")
+	wantValue(t, dep, "metadata.namespace", "store")
+	if out.Namespace != "store" || !out.NamespaceKnown {
+		t.Errorf("namespace %q known %v", out.Namespace, out.NamespaceKnown)
+	}
+}
+
+func TestRenderRequiredAndBrokenCharts(t *testing.T) {
+	_, err := Render(context.Background(), release("needs"), offline(t))
+	if ReasonOf(err) != ReasonRenderFailed || !strings.Contains(err.Error(), "image.repository is required") {
+		t.Errorf("required: %v", err)
+	}
+	r := release("needs")
+	r.Set = []Set{{Name: "image.repository", Value: Known("example.org/x")}}
+	mustRender(t, r, offline(t))
+
+	_, err = Render(context.Background(), release("broken"), offline(t))
+	if ReasonOf(err) != ReasonRenderFailed || !strings.Contains(err.Error(), "templates/pod.yaml") {
+		t.Errorf("broken: %v", err)
+	}
+}
+
+// writeChart writes a one-template chart into a temporary directory.
+func writeChart(t *testing.T, chartYAML, values string, templates map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "c")
+	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{"Chart.yaml": chartYAML, "values.yaml": values}
+	for k, v := range templates {
+		files[filepath.Join("templates", k)] = v
+	}
+	for k, v := range files {
+		if err := os.WriteFile(filepath.Join(dir, k), []byte(v), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestBrokenChartsNeverPanic(t *testing.T) {
+	const meta = "apiVersion: v2\nname: c\nversion: 0.1.0\n"
+	cases := map[string]struct {
+		chart, values string
+		tpl           map[string]string
+		reason        Reason
+	}{
+		"fail":          {meta, "", map[string]string{"a.yaml": `{{ fail "nope" }}`}, ReasonRenderFailed},
+		"not yaml":      {meta, "", map[string]string{"a.yaml": "kind: Pod\n  bad: [\n"}, ReasonRenderFailed},
+		"no kind":       {meta, "", map[string]string{"a.yaml": "apiVersion: v1\nmetadata: {name: x}\n"}, ReasonRenderFailed},
+		"a list":        {meta, "", map[string]string{"a.yaml": "- a\n- b\n"}, ReasonRenderFailed},
+		"missing dep":   {meta + "dependencies:\n  - name: gone\n    version: 1.0.0\n    repository: https://charts.example.org\n", "", map[string]string{"a.yaml": ""}, ReasonInvalidChart},
+		"library":       {meta + "type: library\n", "", map[string]string{"_a.tpl": ""}, ReasonInvalidChart},
+		"bad chartyaml": {"name: [", "", nil, ReasonInvalidChart},
+		"bad values":    {meta, "a: [", nil, ReasonInvalidChart},
+		"kube version":  {meta + "kubeVersion: <1.20.0\n", "", nil, ReasonRenderFailed},
+		"recursion":     {meta, "", map[string]string{"_a.tpl": `{{ define "x" }}{{ include "x" . }}{{ end }}`, "a.yaml": `{{ include "x" . }}`}, ReasonRenderFailed},
+		"bad index":     {meta, "", map[string]string{"a.yaml": `{{ index .Values.nothing 3 }}`}, ReasonRenderFailed},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := writeChart(t, c.chart, c.values, c.tpl)
+			r := release(dir)
+			_, err := Render(context.Background(), r, offline(t))
+			if ReasonOf(err) != c.reason {
+				t.Errorf("reason %q, want %q: %v", ReasonOf(err), c.reason, err)
+			}
+		})
+	}
+	// A List is expanded into its items.
+	dir := writeChart(t, meta, "", map[string]string{"a.yaml": "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: p1}}\n- {apiVersion: v1, kind: Pod, metadata: {name: p2}}\n"})
+	out := mustRender(t, release(dir), offline(t))
+	if len(out.Documents) != 2 || out.Documents[1].Name() != "p2" {
+		t.Errorf("List items: %+v", out.Documents)
+	}
+}
