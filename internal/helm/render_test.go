@@ -47,7 +47,7 @@ func TestRenderEverySetForm(t *testing.T) {
 	wantValue(t, ds, c+".image", "example.org/agent:1.0")
 	wantValue(t, ds, "spec.template.spec.volumes[0].hostPath.path", "/run/containerd/containerd.sock")
 	wantAbsent(t, ds, "spec.template.spec.hostNetwork") // the later document wins
-	wantAbsent(t, ds, c+".resources.limits")             // a user null deletes the chart default
+	wantAbsent(t, ds, c+".resources.limits")            // a user null deletes the chart default
 	wantValue(t, ds, c+".resources.requests.cpu", "20m")
 	wantValue(t, ds, `metadata.annotations["container.apparmor.security.beta.kubernetes.io/agent"]`, "unconfined")
 }
