@@ -123,6 +123,13 @@ func startRepo(t testing.TB, dir, user, pass string) *repoServer {
 // host:port.
 func startRegistry(t testing.TB, user, pass string) string {
 	t.Helper()
+	return startRegistryWith(t, user, pass, map[string]string{
+		"agent:1.0.0": pkgs.tgzs["agent-1.0.0"], "agent:1.1.0": pkgs.tgzs["agent-1.1.0"], "web:0.3.0": pkgs.tgzs["web-0.3.0"]})
+}
+
+// startRegistryWith pushes archives ("name:tag" -> path) under charts/.
+func startRegistryWith(t testing.TB, user, pass string, archives map[string]string) string {
+	t.Helper()
 	cfg := &configuration.Configuration{}
 	cfg.Storage = configuration.Storage{"inmemory": configuration.Parameters{}}
 	cfg.Log.AccessLog.Disabled = true
@@ -153,14 +160,13 @@ func startRegistry(t testing.TB, user, pass string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"agent-1.0.0", "agent-1.1.0", "web-0.3.0"} {
-		data, err := os.ReadFile(pkgs.tgzs[key])
+	for ref, file := range archives {
+		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		i := strings.LastIndexByte(key, '-')
-		if _, err := client.Push(data, fmt.Sprintf("%s/charts/%s:%s", host, key[:i], key[i+1:])); err != nil {
-			t.Fatalf("pushing %s: %v", key, err)
+		if _, err := client.Push(data, fmt.Sprintf("%s/charts/%s", host, ref)); err != nil {
+			t.Fatalf("pushing %s: %v", ref, err)
 		}
 	}
 	return host
