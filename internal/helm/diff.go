@@ -36,8 +36,7 @@ func (d *rdoc) name() (string, bool) {
 func matchDocs(renders [][]*rdoc) [][]*rdoc {
 	n := len(renders)
 	type group struct {
-		counts []int
-		docs   [][]*rdoc // per render
+		counts []int // documents per render
 	}
 	groups := map[string]*group{}
 	for r, docs := range renders {
@@ -45,11 +44,10 @@ func matchDocs(renders [][]*rdoc) [][]*rdoc {
 			k := d.groupKey()
 			g, ok := groups[k]
 			if !ok {
-				g = &group{counts: make([]int, n), docs: make([][]*rdoc, n)}
+				g = &group{counts: make([]int, n)}
 				groups[k] = g
 			}
 			g.counts[r]++
-			g.docs[r] = append(g.docs[r], d)
 		}
 	}
 	// slot of each matched document, keyed by group and identity

@@ -14,11 +14,11 @@ type Memo struct {
 	indexes map[string]*memoEntry[*indexFile]
 	renders map[string]*memoEntry[*Rendered]
 
-	// Fetches and RenderRuns count the work done (for tests and benchmarks).
 	stats MemoStats
 }
 
-// MemoStats counts what a Memo saved.
+// MemoStats counts the work a Memo did and saved: charts loaded (fetched or read),
+// repository indexes fetched, releases rendered, and renders answered from the memo.
 type MemoStats struct {
 	ChartLoads, IndexFetches, Renders, RenderHits int
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"helm.sh/helm/v3/pkg/registry"
@@ -18,15 +19,8 @@ import (
 // fetchOCI pulls a chart with the Helm SDK's registry client: the tag is the version
 // (Helm writes + as _), or the newest tag that meets a constraint.
 func fetchOCI(ctx context.Context, f *fetcher, ref chartRef, r *Release, opts *Options) ([]byte, string, error) {
-	host := ref.oci
-	if i := strings.IndexByte(host, '/'); i >= 0 {
-		host = host[:i]
-	}
 	hc := &http.Client{Transport: &ociTransport{ctx: ctx, base: f.client.Transport, timeout: f.timeout, retries: f.retries, wait: f.retryWait}}
 	copts := []registry.ClientOption{registry.ClientOptHTTPClient(hc), registry.ClientOptWriter(io.Discard)}
-	if loopback(host) {
-		copts = append(copts, registry.ClientOptPlainHTTP())
-	}
 	if r.Auth.Username != "" || r.Auth.Password != "" {
 		copts = append(copts, registry.ClientOptBasicAuth(r.Auth.Username, r.Auth.Password))
 	}
@@ -59,18 +53,6 @@ func fetchOCI(ctx context.Context, f *fetcher, ref chartRef, r *Release, opts *O
 		return nil, "", newError(ReasonInvalidChart, nil, "%s:%s holds no chart layer", ref.where(), tag)
 	}
 	return res.Chart.Data, ref.name + "-" + tag + ".tgz", nil
-}
-
-func loopback(host string) bool {
-	h := host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		h = hh
-	}
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(h, "[]"))
-	return ip != nil && ip.IsLoopback()
 }
 
 func ociError(err error, ref chartRef) error {
@@ -107,6 +89,9 @@ type ociTransport struct {
 	timeout time.Duration
 	retries int
 	wait    time.Duration
+	// plain is set once the registry answered HTTPS in plain HTTP: later requests go
+	// straight to HTTP, as Helm v3's client does.
+	plain atomic.Bool
 }
 
 func (t *ociTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -137,9 +122,13 @@ func (t *ociTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func (t *ociTransport) once(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(t.ctx, t.timeout)
 	r := req.Clone(ctx)
+	if t.plain.Load() && r.URL.Scheme == "https" {
+		r.URL.Scheme = "http"
+	}
 	resp, err := t.base.RoundTrip(r)
 	var rh tls.RecordHeaderError
 	if err != nil && r.URL.Scheme == "https" && errors.As(err, &rh) && string(rh.RecordHeader[:]) == "HTTP/" {
+		t.plain.Store(true)
 		r = r.Clone(ctx)
 		r.URL.Scheme = "http"
 		resp, err = t.base.RoundTrip(r)
@@ -149,6 +138,9 @@ func (t *ociTransport) once(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	// The answer is to the request as the client made it (oras sends credentials only
+	// when the challenge comes from the origin it asked).
+	resp.Request = req
 	return resp, nil
 }
 

@@ -57,11 +57,15 @@ func Render(ctx context.Context, r Release, opts Options) (res *Rendered, err er
 	if err != nil {
 		return nil, err
 	}
+	// The address is not part of the key: two releases that install the same chart with
+	// the same inputs share one render.
+	keyed := r
+	keyed.Address = ""
 	key := hashOf(struct {
 		Chart string
 		R     Release
 		Max   int
-	}{ref.key() + "\x00" + ld.source, r, opts.MaxRenders})
+	}{ref.key() + "\x00" + ld.source, keyed, opts.MaxRenders})
 	res, err = opts.Memo.render(key, func() (*Rendered, error) {
 		return renderRelease(ld, in, &r, &opts, ref)
 	})

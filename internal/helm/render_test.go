@@ -2,8 +2,10 @@ package helm
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -177,5 +179,30 @@ func TestBrokenChartsNeverPanic(t *testing.T) {
 	out := mustRender(t, release(dir), offline(t))
 	if len(out.Documents) != 2 || out.Documents[1].Name() != "p2" {
 		t.Errorf("List items: %+v", out.Documents)
+	}
+}
+
+func TestRenderConcurrentlyWithOneMemo(t *testing.T) {
+	o := offline(t)
+	o.Memo = &Memo{}
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			r := release("web")
+			r.Set = []Set{{Name: "replicas", Value: Known(strconv.Itoa(i % 4))}, {Name: "cache.enabled", Value: Unknown()}}
+			out, err := Render(context.Background(), r, o)
+			if err == nil && len(out.Documents) == 0 {
+				err = errors.New("no documents")
+			}
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if s := o.Memo.Stats(); s.Renders != 4 || s.ChartLoads != 1 {
+		t.Errorf("stats %+v", s)
 	}
 }

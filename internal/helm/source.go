@@ -100,7 +100,19 @@ func locate(r *Release, opts *Options) (chartRef, error) {
 		if err != nil || u.Host == "" {
 			return chartRef{}, newError(ReasonChartNotFound, nil, "chart %q is not an OCI reference", redactURL(name))
 		}
-		return chartRef{kind: sourceOCI, oci: u.Host + path.Clean("/"+u.Path), name: path.Base(u.Path), version: version}, nil
+		p := path.Clean("/" + u.Path)
+		// A tag in the reference (oci://host/charts/web:1.2.3) is the version when none is set.
+		if base := path.Base(p); strings.Contains(base, ":") {
+			i := strings.LastIndexByte(p, ':')
+			tag := p[i+1:]
+			p = p[:i]
+			if version == "" {
+				version = strings.ReplaceAll(tag, "_", "+")
+			} else if version != tag && version != strings.ReplaceAll(tag, "_", "+") {
+				return chartRef{}, newError(ReasonVersionNotFound, nil, "chart %q names tag %s but version is %s", redactURL(name), tag, version)
+			}
+		}
+		return chartRef{kind: sourceOCI, oci: u.Host + p, name: path.Base(p), version: version}, nil
 	case isHTTP(name):
 		return chartRef{kind: sourceURL, url: name, version: version}, nil
 	case repository != "" && isHTTP(repository):

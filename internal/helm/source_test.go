@@ -168,6 +168,10 @@ func TestSourceOCI(t *testing.T) {
 	if out = mustRender(t, r, o); out.Version != "1.1.0" {
 		t.Errorf("oci newest: %s", out.Version)
 	}
+	r = release("oci://" + host + "/charts/agent:1.0.0")
+	if out = mustRender(t, r, o); out.Version != "1.0.0" {
+		t.Errorf("oci tag in the reference: %s", out.Version)
+	}
 	r = release("oci://" + host + "/charts/web")
 	r.Version = "0.3.0"
 	out = mustRender(t, r, o)
@@ -338,7 +342,9 @@ func TestMemoRendersOnce(t *testing.T) {
 	b := mustRender(t, r, o)
 	r.Set = []Set{{Name: "privileged", Value: Known("false")}}
 	mustRender(t, r, o)
-	if s := o.Memo.Stats(); s.ChartLoads != 1 || s.Renders != 2 || s.RenderHits != 1 {
+	r.Address = "helm_release.other" // the same inputs under another address
+	mustRender(t, r, o)
+	if s := o.Memo.Stats(); s.ChartLoads != 1 || s.Renders != 2 || s.RenderHits != 2 {
 		t.Errorf("stats %+v", s)
 	}
 	// Each caller gets its own copy.
