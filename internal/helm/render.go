@@ -12,6 +12,7 @@ import (
 	"io"
 	"log"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,6 +87,7 @@ func (r *Rendered) clone() *Rendered {
 		d.Hook = append([]string(nil), d.Hook...)
 		d.Unknown = append([]string(nil), d.Unknown...)
 		d.Sensitive = append([]string(nil), d.Sensitive...)
+		d.Origins = append([]Origin(nil), d.Origins...)
 		c.Documents[i] = d
 	}
 	return &c
@@ -209,10 +211,85 @@ func renderRelease(ld *loaded, in *inputs, r *Release, opts *Options, ref chartR
 			}
 		}
 	}
+	var origins map[*rdoc]map[string][]string
+	if opts.TraceOrigins && baseOK {
+		origins = traceOrigins(ch, in, r, caps, variants[0], results[0].docs, out)
+	}
 	for _, m := range matchDocs(renders) {
-		out.Documents = append(out.Documents, combine(m, in, baseOK, alterOK, altMatch))
+		d := combine(m, in, baseOK, alterOK, altMatch)
+		if m[0] != nil && origins != nil {
+			d.Origins = originsOf(origins[m[0]], d.Unknown)
+		}
+		out.Documents = append(out.Documents, d)
 	}
 	return out, nil
+}
+
+// traceOrigins renders once per known input entry with only that entry changed: the
+// fields that change come from it.
+func traceOrigins(ch *chart.Chart, in *inputs, r *Release, caps *chartutil.Capabilities, base variant, baseDocs []*rdoc, out *Rendered) map[*rdoc]map[string][]string {
+	origins := map[*rdoc]map[string][]string{}
+	var untraced []string
+	for _, e := range in.entries {
+		e := e
+		res := renderVariant(ch, in, r, caps, variant{choices: base.choices, only: &e})
+		out.Renders++
+		if res.err != nil {
+			untraced = append(untraced, e.String())
+			continue
+		}
+		for _, m := range matchDocs([][]*rdoc{baseDocs, res.docs}) {
+			if m[0] == nil {
+				continue
+			}
+			marks := map[string]bool{}
+			if m[1] == nil {
+				marks[""] = true
+			} else {
+				diffMarks(m[0].obj, m[1].obj, "", marks)
+			}
+			for _, p := range normalize(marks) {
+				if origins[m[0]] == nil {
+					origins[m[0]] = map[string][]string{}
+				}
+				origins[m[0]][p] = append(origins[m[0]][p], e.String())
+			}
+		}
+	}
+	if len(untraced) > 0 {
+		out.Warnings = append(out.Warnings, "the origins of "+strings.Join(untraced, ", ")+" could not be traced (the chart refuses other values for them)")
+	}
+	return origins
+}
+
+// originsOf lists a document's origins, paths below an unknown one lifted to it.
+func originsOf(byPath map[string][]string, unknown []string) []Origin {
+	anc := map[string]bool{}
+	for _, u := range unknown {
+		anc[u] = true
+	}
+	seen := map[Origin]bool{}
+	var out []Origin
+	for p, inputs := range byPath {
+		lifted := p
+		for q := range liftUnder([]string{p}, anc) {
+			lifted = q
+		}
+		for _, in := range inputs {
+			o := Origin{Path: lifted, Input: in}
+			if !seen[o] {
+				seen[o] = true
+				out = append(out, o)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Path != out[j].Path {
+			return out[i].Path < out[j].Path
+		}
+		return out[i].Input < out[j].Input
+	})
+	return out
 }
 
 // combine merges one document's instances across the renders into a Document.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -204,5 +205,38 @@ func TestRenderConcurrentlyWithOneMemo(t *testing.T) {
 	}
 	if s := o.Memo.Stats(); s.Renders != 4 || s.ChartLoads != 1 {
 		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestTraceOrigins(t *testing.T) {
+	r := release("web")
+	r.Values = []Value{Known("replicas: 5\n"), Known("replicas: 6\nhostPort: 8443\n")}
+	r.Set = []Set{{Name: "securityContext.privileged", Value: Known("true")}, {Name: "securityContext.privileged", Value: Known("true")}}
+	r.SetList = []SetList{{Name: "securityContext.capabilities.add", Known: true, Values: []Value{Known("NET_ADMIN")}}}
+	r.SetSensitive = []Set{{Name: "image.tag", Value: Secret("s3cr3t")}}
+	o := offline(t)
+	o.TraceOrigins = true
+	out := mustRender(t, r, o)
+	dep := find(t, out, "Deployment", "rel-web")
+	c := "spec.template.spec.containers[0]"
+	want := []Origin{
+		{c + ".image", "set_sensitive[0]"},
+		{c + ".ports[0].hostPort", "values[1]"},
+		{c + ".securityContext.capabilities.add[0]", "set_list[0]"},
+		{c + ".securityContext.privileged", "set[1]"}, // the later set wins
+		{"spec.replicas", "values[1]"},
+	}
+	for _, w := range want {
+		if !slices.Contains(dep.Origins, w) {
+			t.Errorf("missing origin %v in %v", w, dep.Origins)
+		}
+	}
+	for _, o := range dep.Origins {
+		if o.Input == "values[0]" || o.Input == "set[0]" {
+			t.Errorf("values[0] and set[0] are overridden, they are no origin: %v", o)
+		}
+	}
+	if out.Renders != 1+1+6 { // base, sensitive, one per entry
+		t.Errorf("%d renders", out.Renders)
 	}
 }

@@ -128,6 +128,10 @@ type Options struct {
 	// Transport replaces the HTTP transport (tests); nil is a default transport with the
 	// release's TLS settings.
 	Transport http.RoundTripper
+	// TraceOrigins finds which input entry each field comes from (Document.Origins), at
+	// the cost of one more render per values document, set, set_list and set_sensitive
+	// entry.
+	TraceOrigins bool
 }
 
 // Rendered is what one release installs.
@@ -186,6 +190,17 @@ type Document struct {
 	// Conditional says the object exists only for some values of the unknown inputs
 	// (Unknown then holds "").
 	Conditional bool
+	// Origins say which input entry the value at a path comes from (with
+	// Options.TraceOrigins): the path's value changes when that entry changes. Sorted by
+	// path; "" is the whole object (it exists because of that entry).
+	Origins []Origin
+}
+
+// Origin ties a field to the input entry it comes from: Input is "values[0]", "set[2]",
+// "set_list[1]" or "set_sensitive[0]", indexes into the Release's lists (and the plan's).
+type Origin struct {
+	Path  string
+	Input string
 }
 
 // Kind, APIVersion, Name and Namespace read the object's identity ("" when absent or unknown).

@@ -66,10 +66,25 @@ func standIn(n int, c choice) string {
 }
 
 // variant is one way to fill the unknown slots (choices[k] for slot k); alter replaces
-// every sensitive input by a different value of the same shape.
+// every sensitive input by a different value of the same shape, only (when set) that one
+// input entry.
 type variant struct {
 	choices []choice
 	alter   bool
+	only    *entryRef
+}
+
+// entryRef names one input entry: "values", "set", "set_list" or "set_sensitive" and its
+// index.
+type entryRef struct {
+	attr string
+	i    int
+}
+
+func (e entryRef) String() string { return e.attr + "[" + strconv.Itoa(e.i) + "]" }
+
+func (v variant) alters(attr string, i int) bool {
+	return v.only != nil && v.only.attr == attr && v.only.i == i
 }
 
 // inputs are a release's values, parsed once and combined per variant.
@@ -80,6 +95,7 @@ type inputs struct {
 	// slotAt finds the slot of an unknown input.
 	slotAt    map[slot]int
 	secrets   []string
+	entries   []entryRef // the known input entries, for origins
 	sensitive bool // some input is sensitive
 }
 
@@ -160,10 +176,28 @@ func prepareInputs(r *Release) (*inputs, error) {
 			in.secrets = append(in.secrets, s.Value.Value)
 		}
 	}
-	for _, s := range []string{r.Auth.Username, r.Auth.Password} {
-		in.secrets = append(in.secrets, s)
-	}
+	in.secrets = append(in.secrets, r.Auth.Password)
 	in.secrets = cleanSecrets(in.secrets)
+	for i, v := range r.Values {
+		if v.Known && v.Value != "" {
+			in.entries = append(in.entries, entryRef{"values", i})
+		}
+	}
+	for i, s := range r.Set {
+		if s.Value.Known {
+			in.entries = append(in.entries, entryRef{"set", i})
+		}
+	}
+	for i, l := range r.SetList {
+		if l.Known && len(l.Values) > 0 {
+			in.entries = append(in.entries, entryRef{"set_list", i})
+		}
+	}
+	for i, s := range r.SetSensitive {
+		if s.Value.Known {
+			in.entries = append(in.entries, entryRef{"set_sensitive", i})
+		}
+	}
 	return in, nil
 }
 
@@ -185,13 +219,13 @@ func (in *inputs) values(v variant) (map[string]any, error) {
 			continue
 		}
 		doc := deepCopy(d).(map[string]any)
-		if v.alter && in.r.Values[i].Sensitive {
+		if (v.alter && in.r.Values[i].Sensitive) || v.alters("values", i) {
 			doc = alterTree(doc).(map[string]any)
 		}
 		base = mergeMaps(base, doc)
 	}
 	for i, s := range in.r.Set {
-		val, sens := in.setValue(slot{kind: slotSet, i: i}, s.Value, v)
+		val, sens := in.setValue(slot{kind: slotSet, i: i}, s.Value, v, v.alters("set", i))
 		if err := applySet(base, s, val); err != nil {
 			return nil, setError("set", i, s, sens, err)
 		}
@@ -210,7 +244,7 @@ func (in *inputs) values(v variant) (map[string]any, error) {
 		}
 	}
 	for i, s := range in.r.SetSensitive {
-		val, _ := in.setValue(slot{kind: slotSetSensitive, i: i}, s.Value, v)
+		val, _ := in.setValue(slot{kind: slotSetSensitive, i: i}, s.Value, v, v.alters("set_sensitive", i))
 		if err := applySet(base, s, val); err != nil {
 			return nil, setError("set_sensitive", i, s, true, err)
 		}
@@ -226,12 +260,12 @@ func setError(attr string, i int, s Set, sensitive bool, err error) error {
 }
 
 // setValue returns the text a set entry gets in variant v and whether it is sensitive.
-func (in *inputs) setValue(key slot, val Value, v variant) (string, bool) {
+func (in *inputs) setValue(key slot, val Value, v variant, alter bool) (string, bool) {
 	if !val.Known {
 		return standIn(in.slotAt[key], v.choices[in.slotAt[key]]), false
 	}
 	sens := val.Sensitive || key.kind == slotSetSensitive
-	if sens && v.alter {
+	if (sens && v.alter) || alter {
 		return alterText(val.Value), true
 	}
 	return val.Value, sens
@@ -257,7 +291,7 @@ func (in *inputs) listValue(i int, l SetList, v variant) []string {
 		case !e.Known:
 			n := in.slotAt[slot{kind: slotListElem, i: i, j: j}]
 			out = append(out, standIn(n, v.choices[n]))
-		case e.Sensitive && v.alter:
+		case (e.Sensitive && v.alter) || v.alters("set_list", i):
 			out = append(out, alterText(e.Value))
 		default:
 			out = append(out, e.Value)
