@@ -96,7 +96,7 @@ type inputs struct {
 	slotAt    map[slot]int
 	secrets   []string
 	entries   []entryRef // the known input entries, for origins
-	sensitive bool // some input is sensitive
+	sensitive bool       // some input is sensitive
 }
 
 // prepareInputs parses the values documents and lists the unknown slots. An input that
