@@ -53,7 +53,7 @@ func Render(ctx context.Context, r Release, opts Options) (res *Rendered, err er
 		return nil, err
 	}
 	ld, err := opts.Memo.chart(ref.key()+"\x00"+hashOf(r.Auth), func() (*loaded, error) {
-		return load(ctx, ref, &r, &opts)
+		return loadComplete(ctx, ref, &r, &opts)
 	})
 	if err != nil {
 		return nil, err
@@ -129,9 +129,7 @@ func renderRelease(ld *loaded, in *inputs, r *Release, opts *Options, ref chartR
 		return nil, newError(ReasonInvalidChart, nil, "%s is a %s chart, which cannot be installed", ld.source, ch.Metadata.Type)
 	}
 	if missing := missingDependencies(ch); len(missing) > 0 {
-		return nil, newError(ReasonInvalidChart, nil,
-			"chart %s declares dependencies missing from its charts/ directory: %s (run `helm dependency build`; the provider fails the same way unless dependency_update is set)",
-			ch.Metadata.Name, strings.Join(missing, ", "))
+		return nil, newError(ReasonInvalidChart, nil, "chart %s declares dependencies missing from its charts/ directory", ch.Metadata.Name)
 	}
 	caps, err := capabilities(r)
 	if err != nil {
@@ -149,6 +147,7 @@ func renderRelease(ld *loaded, in *inputs, r *Release, opts *Options, ref chartR
 		NamespaceKnown:  r.Namespace.Known,
 		CreateNamespace: r.CreateNamespace,
 		secrets:         in.secrets,
+		Warnings:        append([]string(nil), ld.warnings...),
 	}
 	if !r.Namespace.Known {
 		out.Namespace = ""
@@ -333,23 +332,6 @@ func combine(m []*rdoc, in *inputs, baseOK, alterOK bool, altMatch map[*rdoc]*rd
 		doc.Sensitive = normalize(liftUnder(normalize(sens), marks))
 	}
 	return doc
-}
-
-func missingDependencies(ch *chart.Chart) []string {
-	var missing []string
-outer:
-	for _, req := range ch.Metadata.Dependencies {
-		if req == nil {
-			continue
-		}
-		for _, d := range ch.Dependencies() {
-			if d.Name() == req.Name {
-				continue outer
-			}
-		}
-		missing = append(missing, req.Name)
-	}
-	return missing
 }
 
 var kubeVersionRE = regexp.MustCompile(`^v?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?`)

@@ -180,8 +180,96 @@ func (o *Options) cacheDir() string {
 
 // loaded is a chart as fetched, shared (read-only) by the renders of a run.
 type loaded struct {
-	chart  *chart.Chart
-	source string
+	chart    *chart.Chart
+	source   string
+	warnings []string
+}
+
+// loadComplete loads a release's chart and fetches the dependencies its charts/
+// directory lacks (a checkout without the `helm dependency build` output, or
+// dependency_update), at the versions Chart.lock pins, else as Chart.yaml constrains.
+func loadComplete(ctx context.Context, ref chartRef, r *Release, opts *Options) (*loaded, error) {
+	ld, err := load(ctx, ref, r, opts)
+	if err != nil || ld.chart.Metadata == nil {
+		return ld, err
+	}
+	var fetched []string
+	for _, req := range missingDependencies(ld.chart) {
+		dep, err := loadDependency(ctx, ld, ref, req, opts)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				c := *e
+				c.Detail = fmt.Sprintf("dependency %q of chart %s is missing from its charts/ directory and cannot be fetched: %s", req.Name, ld.chart.Metadata.Name, e.Detail)
+				return nil, &c
+			}
+			return nil, err
+		}
+		ld.chart.AddDependency(dep.chart)
+		fetched = append(fetched, req.Name+" "+dep.chart.Metadata.Version)
+	}
+	if len(fetched) > 0 && !r.DependencyUpdate {
+		ld.warnings = append(ld.warnings, fmt.Sprintf("chart %s lacks dependencies in its charts/ directory (the provider needs them there, or dependency_update); fetched from their repositories: %s",
+			ld.chart.Metadata.Name, strings.Join(fetched, ", ")))
+	}
+	return ld, nil
+}
+
+// missingDependencies are the dependencies Chart.yaml declares that charts/ lacks (the
+// provider's action.CheckDependencies).
+func missingDependencies(ch *chart.Chart) []*chart.Dependency {
+	var missing []*chart.Dependency
+outer:
+	for _, req := range ch.Metadata.Dependencies {
+		if req == nil {
+			continue
+		}
+		for _, d := range ch.Dependencies() {
+			if d.Name() == req.Name {
+				continue outer
+			}
+		}
+		missing = append(missing, req)
+	}
+	return missing
+}
+
+func loadDependency(ctx context.Context, parent *loaded, ref chartRef, req *chart.Dependency, opts *Options) (*loaded, error) {
+	version := req.Version
+	if lock := parent.chart.Lock; lock != nil {
+		for _, l := range lock.Dependencies {
+			if l != nil && l.Name == req.Name && l.Repository == req.Repository && l.Version != "" {
+				version = l.Version
+			}
+		}
+	}
+	repository := strings.TrimSpace(req.Repository)
+	var dr chartRef
+	switch {
+	case strings.HasPrefix(repository, "file://"):
+		st, err := os.Stat(ref.path)
+		if ref.kind != sourceLocal || err != nil || !st.IsDir() {
+			return nil, newError(ReasonInvalidChart, nil, "its repository %s is a path, and the chart is not a directory", repository)
+		}
+		p := filepath.FromSlash(strings.TrimPrefix(repository, "file://"))
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(ref.path, p)
+		}
+		dr = chartRef{kind: sourceLocal, path: filepath.Clean(p)}
+	case isOCI(repository):
+		u, err := url.Parse(repository)
+		if err != nil || u.Host == "" {
+			return nil, newError(ReasonChartNotFound, nil, "its repository %q is not an OCI reference", redactURL(repository))
+		}
+		dr = chartRef{kind: sourceOCI, oci: u.Host + path.Join("/", u.Path, req.Name), name: req.Name, version: version}
+	case isHTTP(repository):
+		dr = chartRef{kind: sourceRepo, repoURL: repository, name: req.Name, version: version}
+	case repository == "":
+		return nil, newError(ReasonInvalidChart, nil, "it names no repository")
+	default:
+		return nil, newError(ReasonRepositoryAlias, nil, "its repository %q is a `helm repo add` name, which plan-check cannot resolve", repository)
+	}
+	return opts.Memo.chart(dr.key(), func() (*loaded, error) { return load(ctx, dr, &Release{}, opts) })
 }
 
 // load fetches (or finds in the cache) and loads a release's chart.

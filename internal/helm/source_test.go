@@ -371,3 +371,47 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+func TestSourceMissingDependenciesAreFetched(t *testing.T) {
+	srv := startRepo(t, pkgs.dir, "", "")
+	chartYAML := "apiVersion: v2\nname: umbrella\nversion: 0.1.0\ndependencies:\n  - name: agent\n    version: ^1.0.0\n    repository: " + srv.URL + "/charts\n"
+	values := "agent:\n  privileged: true\n"
+	lock := "dependencies:\n- name: agent\n  repository: " + srv.URL + "/charts\n  version: 1.0.0\ndigest: sha256:0\ngenerated: \"2026-01-01T00:00:00Z\"\n"
+
+	// Chart.lock pins 1.0.0 although ^1.0.0 would take 1.1.0.
+	dir := writeChart(t, chartYAML, values, nil)
+	if err := os.WriteFile(filepath.Join(dir, "Chart.lock"), []byte(lock), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRender(t, release(dir), online(t))
+	ds := find(t, out, "DaemonSet", "rel-agent")
+	if ds.Template != "charts/agent/templates/daemonset.yaml" {
+		t.Errorf("template %q", ds.Template)
+	}
+	wantValue(t, ds, agentC+".securityContext.privileged", true)
+	wantAbsent(t, ds, "spec.template.spec.hostNetwork")
+	if len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0], "agent 1.0.0") {
+		t.Errorf("warnings %v", out.Warnings)
+	}
+	// No lock: the constraint, as `helm dependency update` resolves it; dependency_update
+	// set, no warning.
+	dir = writeChart(t, chartYAML, values, nil)
+	r := release(dir)
+	r.DependencyUpdate = true
+	out = mustRender(t, r, online(t))
+	wantValue(t, find(t, out, "DaemonSet", "rel-agent"), "spec.template.spec.hostNetwork", true)
+	if len(out.Warnings) != 0 {
+		t.Errorf("warnings %v", out.Warnings)
+	}
+	// Offline without the dependency in the cache.
+	if _, err := Render(context.Background(), release(dir), offline(t)); ReasonOf(err) != ReasonOffline || !strings.Contains(err.Error(), `dependency "agent"`) {
+		t.Errorf("offline: %v", err)
+	}
+	// A file:// dependency is a path from the chart's directory.
+	abs, err := filepath.Abs(filepath.Join("testdata", "charts", "agent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = writeChart(t, "apiVersion: v2\nname: umbrella\nversion: 0.1.0\ndependencies:\n  - name: agent\n    version: 1.0.0\n    repository: file://"+abs+"\n", "", nil)
+	find(t, mustRender(t, release(dir), offline(t)), "DaemonSet", "rel-agent")
+}

@@ -79,6 +79,10 @@ type Release struct {
 
 	CreateNamespace bool
 	SkipCRDs        bool
+	// DependencyUpdate is dependency_update: the provider fetches the dependencies that
+	// charts/ lacks. They are fetched either way (a checkout may lack what the machine that
+	// planned had); without it, Rendered.Warnings says so.
+	DependencyUpdate bool
 	// DisableHooks is disable_webhooks: the provider installs without running hooks.
 	DisableHooks bool
 	// Upgrade renders as an upgrade of an installed release (an update plan):
