@@ -94,6 +94,17 @@
 // and 5xx; repository credentials go only to the repository's scheme and host (every host
 // with pass_credentials); OCI registries are reached over HTTPS with Helm v3's fallback
 // to plain HTTP for a registry that answers HTTPS in plain HTTP (as the provider reached
-// the fixtures' registry on 127.0.0.1:5001). Downloads are written to the cache when it is writable. A Memo shares charts,
-// repository indexes and renders between the releases of one run.
+// the fixtures' registry on 127.0.0.1:5001). Downloads are written to the cache when it
+// is writable. Dependencies that Chart.yaml declares and charts/ lacks are fetched the
+// same way (the Chart.lock version, else the Chart.yaml constraint; http(s), oci:// and
+// file:// repositories), as the provider's dependency_update does; a Warning says so when
+// the release does not set it. Provenance (verify, keyring) is not checked. A Memo shares
+// charts, repository indexes and renders between the releases of one run.
+//
+// # Origins
+//
+// With Options.TraceOrigins, one more render per known input entry changes only that
+// entry (as the sensitive render does): the fields that change come from it
+// (Document.Origins), so a finding can point at the set entry or values document that
+// made a field what it is. An entry overridden by a later one is nobody's origin.
 package helm
