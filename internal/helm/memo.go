@@ -70,7 +70,7 @@ func (m *Memo) chart(key string, load func() (*loaded, error)) (*loaded, error) 
 	e := entry(m, &m.charts, key)
 	e.once.Do(func() {
 		m.count(func(s *MemoStats) { s.ChartLoads++ })
-		e.val, e.err = load()
+		e.val, e.err = safely(load)
 	})
 	return e.val, e.err
 }
@@ -83,7 +83,7 @@ func (m *Memo) index(u string, auth RepoAuth, fetch func() (*indexFile, error)) 
 	e := entry(m, &m.indexes, u+"\x00"+hashOf(auth))
 	e.once.Do(func() {
 		m.count(func(s *MemoStats) { s.IndexFetches++ })
-		e.val, e.err = fetch()
+		e.val, e.err = safely(fetch)
 	})
 	return e.val, e.err
 }
@@ -98,10 +98,22 @@ func (m *Memo) render(key string, render func() (*Rendered, error)) (*Rendered, 
 	e.once.Do(func() {
 		ran = true
 		m.count(func(s *MemoStats) { s.Renders++ })
-		e.val, e.err = render()
+		e.val, e.err = safely(render)
 	})
 	if !ran {
 		m.count(func(s *MemoStats) { s.RenderHits++ })
 	}
 	return e.val, e.err
+}
+
+// safely runs f, turning a panic (the Helm SDK on a hostile chart) into an error, so that
+// a memo entry never ends up with neither a value nor an error.
+func safely[T any](f func() (T, error)) (v T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			var zero T
+			v, err = zero, newError(ReasonInvalidChart, nil, "the chart could not be processed (the Helm SDK failed: %s)", panicText(p))
+		}
+	}()
+	return f()
 }

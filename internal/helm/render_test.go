@@ -1,6 +1,9 @@
 package helm
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -240,5 +243,66 @@ func TestTraceOrigins(t *testing.T) {
 	}
 	if out.Renders != 1+1+6 { // base, sensitive, one per entry
 		t.Errorf("%d renders", out.Renders)
+	}
+}
+
+// tgz writes a gzipped tar with the given files.
+func tgz(t *testing.T, files map[string]string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	for name, body := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "c-0.1.0.tgz")
+	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestHostileArchivesNeverPanic(t *testing.T) {
+	const meta = "apiVersion: v2\nname: c\nversion: 0.1.0\n"
+	for name, files := range map[string]map[string]string{
+		"escaping path":    {"c/Chart.yaml": meta, "c/../../etc/x.yaml": "a"},
+		"no chart.yaml":    {"c/values.yaml": "a: 1"},
+		"null dependency":  {"c/Chart.yaml": meta + "dependencies: [null]\n"},
+		"list values":      {"c/Chart.yaml": meta, "c/values.yaml": "- 1\n"},
+		"bad subchart":     {"c/Chart.yaml": meta, "c/charts/s/Chart.yaml": "name: ["},
+		"bad schema":       {"c/Chart.yaml": meta, "c/values.schema.json": "{", "c/templates/a.yaml": ""},
+		"two roots":        {"c/Chart.yaml": meta, "d/Chart.yaml": meta},
+		"empty name":       {"c/Chart.yaml": "apiVersion: v2\nname: \"\"\nversion: 0.1.0\n"},
+		"bad version":      {"c/Chart.yaml": "apiVersion: v2\nname: c\nversion: not-semver\n"},
+		"nested templates": {"c/Chart.yaml": meta, "c/templates/a/b/c.yaml": "{{ template \"nope\" }}"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Render(context.Background(), release(tgz(t, files)), offline(t))
+			if err == nil {
+				return // some of these are charts Helm accepts
+			}
+			if ReasonOf(err) == "" {
+				t.Errorf("an untyped error: %v", err)
+			}
+		})
+	}
+	// Not an archive at all.
+	p := filepath.Join(t.TempDir(), "x.tgz")
+	if err := os.WriteFile(p, []byte("not gzip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Render(context.Background(), release(p), offline(t)); ReasonOf(err) != ReasonInvalidChart {
+		t.Errorf("garbage archive: %v", err)
 	}
 }
