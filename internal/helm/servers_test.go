@@ -1,0 +1,173 @@
+package helm
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/distribution/distribution/v3/configuration"
+	"github.com/distribution/distribution/v3/registry/handlers"
+	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"
+	"github.com/sirupsen/logrus"
+	"golang.org/x/crypto/bcrypt"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/registry"
+	"helm.sh/helm/v3/pkg/repo"
+
+	_ "github.com/distribution/distribution/v3/registry/auth/htpasswd"
+)
+
+// packaged holds the test charts packaged as `helm package` does, and a repository
+// directory with an index.yaml as `helm repo index` writes it. It is made once by TestMain.
+type packaged struct {
+	dir  string            // the repository directory: *.tgz and index.yaml
+	tgzs map[string]string // "agent-1.0.0" -> path
+}
+
+var pkgs packaged
+
+func TestMain(m *testing.M) {
+	logrus.SetLevel(logrus.ErrorLevel)
+	logrus.SetOutput(io.Discard)
+	dir, err := os.MkdirTemp("", "ekspodsec-helm-repo-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	pkgs, err = packageCharts(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		fmt.Fprintln(os.Stderr, "packaging the test charts:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// packageCharts packages testdata/charts/{agent,web,needs} with the Helm SDK, adds agent
+// 1.1.0 (hostNetwork on by default) and a prerelease 2.0.0-rc.1, and indexes them.
+func packageCharts(dir string) (packaged, error) {
+	p := packaged{dir: dir, tgzs: map[string]string{}}
+	for _, name := range []string{"agent", "web", "needs"} {
+		ch, err := loader.LoadDir(filepath.Join("testdata", "charts", name))
+		if err != nil {
+			return p, err
+		}
+		out, err := chartutil.Save(ch, dir)
+		if err != nil {
+			return p, err
+		}
+		p.tgzs[name+"-"+ch.Metadata.Version] = out
+		if name == "agent" {
+			for _, v := range []string{"1.1.0", "2.0.0-rc.1"} {
+				ch.Metadata.Version = v
+				for _, f := range ch.Raw {
+					if f.Name == chartutil.ValuesfileName {
+						f.Data = []byte(strings.Replace(string(f.Data), "hostNetwork: false", "hostNetwork: true", 1))
+					}
+				}
+				out, err := chartutil.Save(ch, dir)
+				if err != nil {
+					return p, err
+				}
+				p.tgzs[name+"-"+v] = out
+			}
+		}
+	}
+	idx, err := repo.IndexDirectory(dir, "")
+	if err != nil {
+		return p, err
+	}
+	idx.SortEntries()
+	return p, idx.WriteFile(filepath.Join(dir, "index.yaml"), 0o644)
+}
+
+// repoServer is an HTTP chart repository on 127.0.0.1 serving dir, with basic auth when
+// user is set; it counts requests.
+type repoServer struct {
+	*httptest.Server
+	requests atomic.Int64
+}
+
+func startRepo(t testing.TB, dir, user, pass string) *repoServer {
+	t.Helper()
+	s := &repoServer{}
+	files := http.FileServer(http.Dir(dir))
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
+		if user != "" {
+			u, p, ok := r.BasicAuth()
+			if !ok || u != user || p != pass {
+				w.Header().Set("WWW-Authenticate", `Basic realm="charts"`)
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+				return
+			}
+		}
+		http.StripPrefix("/charts", files).ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// startRegistry runs a Distribution registry (in memory) on 127.0.0.1 and pushes the
+// packaged charts to it under charts/ with the Helm SDK's registry client. It returns
+// host:port.
+func startRegistry(t testing.TB, user, pass string) string {
+	t.Helper()
+	return startRegistryWith(t, user, pass, map[string]string{
+		"agent:1.0.0": pkgs.tgzs["agent-1.0.0"], "agent:1.1.0": pkgs.tgzs["agent-1.1.0"], "web:0.3.0": pkgs.tgzs["web-0.3.0"]})
+}
+
+// startRegistryWith pushes archives ("name:tag" -> path) under charts/.
+func startRegistryWith(t testing.TB, user, pass string, archives map[string]string) string {
+	t.Helper()
+	cfg := &configuration.Configuration{}
+	cfg.Storage = configuration.Storage{"inmemory": configuration.Parameters{}}
+	cfg.Log.AccessLog.Disabled = true
+	cfg.Log.Level = "error"
+	cfg.HTTP.Secret = "ekspodsec-test"
+	if user != "" {
+		hash, err := bcrypt.GenerateFromPassword([]byte(pass), bcrypt.MinCost)
+		if err != nil {
+			t.Fatal(err)
+		}
+		htpasswd := filepath.Join(t.TempDir(), "htpasswd")
+		if err := os.WriteFile(htpasswd, []byte(user+":"+string(hash)+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Auth = configuration.Auth{"htpasswd": configuration.Parameters{"realm": "test", "path": htpasswd}}
+	}
+	app := handlers.NewApp(context.Background(), cfg)
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+
+	opts := []registry.ClientOption{registry.ClientOptPlainHTTP(), registry.ClientOptWriter(io.Discard),
+		registry.ClientOptCredentialsFile(filepath.Join(t.TempDir(), "config.json"))}
+	if user != "" {
+		opts = append(opts, registry.ClientOptBasicAuth(user, pass))
+	}
+	client, err := registry.NewClient(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ref, file := range archives {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.Push(data, fmt.Sprintf("%s/charts/%s", host, ref)); err != nil {
+			t.Fatalf("pushing %s: %v", ref, err)
+		}
+	}
+	return host
+}
