@@ -4,8 +4,9 @@ import (
 	"testing"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/objtest"
 )
 
 // at returns the findings for one address.
@@ -223,63 +224,30 @@ func TestNamespaceRules(t *testing.T) {
 
 // TestNamespaceLabelsResource: kubernetes_labels adds the PSA label to a namespace.
 func TestNamespaceLabelsResource(t *testing.T) {
-	nsRes := plantest.Manifest("kubernetes_manifest.ns", "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n")
-	labels := plantest.Resource{
-		Address: "kubernetes_labels.psa", Type: "kubernetes_labels", Name: "psa",
-		After: map[string]any{
-			"api_version": "v1", "kind": "Namespace",
-			"metadata": []any{map[string]any{"name": "team", "namespace": nil}},
-			"labels":   map[string]any{"pod-security.kubernetes.io/enforce": "baseline"},
-		},
-	}
-	p, err := plan.Parse(plantest.Plan(nsRes, labels))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, err := plan.NewReader().Read(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _ := New(Options{})
-	if fs := e.Run(inv); has(fs, finding.Fail, "EPS107") {
+	ns := objtest.FromYAML(t, "kubernetes_manifest.ns", "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n")
+	labels := &object.Object{Origin: "kubernetes_labels.psa", Typed: &object.LabelsPatch{
+		APIVersion: "v1", Kind: "Namespace", Name: "team",
+		Labels: map[string]string{"pod-security.kubernetes.io/enforce": "baseline"},
+	}}
+	if fs := judgeObjects(t, Options{}, Facts{}, ns, labels); has(fs, finding.Fail, "EPS107") {
 		t.Errorf("the label comes from kubernetes_labels: %s", ids(fs))
 	}
 }
 
 func TestFargateRule(t *testing.T) {
-	profileRes := plantest.Resource{
-		Address: "aws_eks_fargate_profile.apps", Type: "aws_eks_fargate_profile", Name: "apps",
-		After: map[string]any{
-			"cluster_name": "prod", "fargate_profile_name": "apps",
-			"selector": []any{
-				map[string]any{"namespace": "fargate-*", "labels": nil},
-				map[string]any{"namespace": "batch", "labels": map[string]any{"compute": "fargate"}},
-			},
-		},
-	}
+	facts := fargateFacts(eks.Selector{Namespace: "fargate-*", Labels: map[string]string{}},
+		eks.Selector{Namespace: "batch", Labels: map[string]string{"compute": "fargate"}})
 	doc := func(kind, ns, labels string) string {
 		return "apiVersion: apps/v1\nkind: " + kind + "\nmetadata: {name: w, namespace: " + ns + "}\nspec:\n  template:\n    metadata: {labels: " + labels + "}\n    spec:\n      hostNetwork: true\n      containers: [{name: app, image: nginx, ports: [{containerPort: 80, hostPort: 80}]}]\n"
 	}
-	run := func(docs ...plantest.Resource) []finding.Finding {
-		p, err := plan.Parse(plantest.Plan(append(docs, profileRes)...))
-		if err != nil {
-			t.Fatal(err)
-		}
-		inv, err := plan.NewReader().Read(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, _ := New(Options{})
-		return e.Run(inv)
-	}
-	fs := run(
-		plantest.Manifest("kubernetes_manifest.wildcard", doc("Deployment", "fargate-web", "{app: w}")),
-		plantest.Manifest("kubernetes_manifest.labelled", doc("Deployment", "batch", "{compute: fargate}")),
-		plantest.Manifest("kubernetes_manifest.unlabelled", doc("Deployment", "batch", "{app: w}")),
-		plantest.Manifest("kubernetes_manifest.ec2", doc("Deployment", "apps", "{app: w}")),
-		plantest.Manifest("kubernetes_manifest.ds", doc("DaemonSet", "fargate-x", "{app: w}")),
-		plantest.Manifest("kubernetes_manifest.unknownns", doc("Deployment", "(unknown)", "{app: w}")),
-	)
+	fs := judgeWith(t, Options{}, facts, map[string]string{
+		"kubernetes_manifest.wildcard":   doc("Deployment", "fargate-web", "{app: w}"),
+		"kubernetes_manifest.labelled":   doc("Deployment", "batch", "{compute: fargate}"),
+		"kubernetes_manifest.unlabelled": doc("Deployment", "batch", "{app: w}"),
+		"kubernetes_manifest.ec2":        doc("Deployment", "apps", "{app: w}"),
+		"kubernetes_manifest.ds":         doc("DaemonSet", "fargate-x", "{app: w}"),
+		"kubernetes_manifest.unknownns":  doc("Deployment", "(unknown)", "{app: w}"),
+	})
 	for addr, want := range map[string]finding.Status{
 		"kubernetes_manifest.wildcard":   finding.Fail,
 		"kubernetes_manifest.labelled":   finding.Fail,

@@ -2,43 +2,13 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
-
-// judge runs the catalogue over kubernetes_manifest resources built from YAML documents
-// (address → YAML; plantest markers "(unknown)" and "(sensitive)" apply).
-func judge(t *testing.T, opts Options, docs map[string]string) []finding.Finding {
-	t.Helper()
-	var rs []plantest.Resource
-	addrs := make([]string, 0, len(docs))
-	for a := range docs {
-		addrs = append(addrs, a)
-	}
-	sort.Strings(addrs)
-	for _, a := range addrs {
-		rs = append(rs, plantest.Manifest(a, docs[a]))
-	}
-	p, err := plan.Parse(plantest.Plan(rs...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, err := plan.NewReader().Read(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e.Run(inv)
-}
 
 // has reports whether findings include rule (optionally "RULE@container") with status.
 func has(fs []finding.Finding, status finding.Status, rule string) bool {
@@ -443,8 +413,8 @@ func TestWorkloadKinds(t *testing.T) {
 			continue
 		}
 		for _, f := range fs {
-			if f.RuleID == "EPS001" && (!strings.HasPrefix(f.TFPath, "manifest.spec.") || !strings.HasSuffix(f.K8sPath, "containers[0].securityContext.privileged")) {
-				t.Errorf("%s: paths %q %q", kind, f.K8sPath, f.TFPath)
+			if f.RuleID == "EPS001" && (!strings.HasPrefix(f.K8sPath, "spec.") || !strings.HasSuffix(f.K8sPath, "containers[0].securityContext.privileged")) {
+				t.Errorf("%s: path %q", kind, f.K8sPath)
 			}
 			if f.PSSLevel != "privileged" {
 				t.Errorf("%s: pss level %q", kind, f.PSSLevel)
@@ -480,19 +450,10 @@ func TestPSSLevel(t *testing.T) {
 }
 
 func TestOpaqueManifest(t *testing.T) {
-	r := plantest.Resource{Address: "kubernetes_manifest.x", After: map[string]any{}, AfterUnknown: map[string]any{"manifest": true}}
-	p, err := plan.Parse(plantest.Plan(r))
-	if err != nil {
-		t.Fatal(err)
-	}
-	inv, err := plan.NewReader().Read(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _ := New(Options{})
-	fs := e.Run(inv)
-	if !has(fs, finding.Unknown, "EPS021") {
-		t.Fatalf("an unknown manifest must be reported unknown: %s", ids(fs))
+	o := &object.Object{Opaque: "its manifest is not known until apply", Origin: "kubernetes_manifest.x"}
+	fs := judgeObjects(t, Options{}, Facts{}, o)
+	if !has(fs, finding.Unknown, "EPS021") || len(fs) != 1 {
+		t.Fatalf("an unknown manifest must be reported unknown, once: %s", ids(fs))
 	}
 }
 
