@@ -3,8 +3,8 @@ package rules
 import (
 	"testing"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/objtest"
 )

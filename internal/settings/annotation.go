@@ -51,4 +51,3 @@ func ParseWaiveAnnotation(v string, sensitive bool) (map[string]string, []string
 	}
 	return out, problems
 }
-

@@ -54,7 +54,9 @@ func kinds() []Kind {
 	return []Kind{
 		workload("Pod", "v1", "", func(b []byte) (*metav1.ObjectMeta, *corev1.PodTemplateSpec, any, error) {
 			return decodeAs(b, func(o *corev1.Pod) *metav1.ObjectMeta { return &o.ObjectMeta },
-				func(o *corev1.Pod) *corev1.PodTemplateSpec { return &corev1.PodTemplateSpec{ObjectMeta: o.ObjectMeta, Spec: o.Spec} })
+				func(o *corev1.Pod) *corev1.PodTemplateSpec {
+					return &corev1.PodTemplateSpec{ObjectMeta: o.ObjectMeta, Spec: o.Spec}
+				})
 		}),
 		workload("PodTemplate", "v1", "template", func(b []byte) (*metav1.ObjectMeta, *corev1.PodTemplateSpec, any, error) {
 			return decodeAs(b, func(o *corev1.PodTemplate) *metav1.ObjectMeta { return &o.ObjectMeta },
