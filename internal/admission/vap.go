@@ -11,6 +11,7 @@ import (
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
 
 // FargateSelector selects the pods that run on Fargate, as an EKS Fargate profile does.
@@ -83,15 +84,6 @@ func variables(o VAPOptions) []admissionv1.Variable {
 	return vars
 }
 
-// quoted renders a CEL list of string literals.
-func quoted(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = strconv.Quote(s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
-}
-
 // globRegex turns an EKS selector glob (* and ?) into an anchored RE2 expression.
 func globRegex(g string) string {
 	var b strings.Builder
@@ -143,94 +135,17 @@ type Validation struct {
 	Message    string
 }
 
-// Validations lists what the policy checks, in catalogue order.
+// Validations lists what the policy checks: every catalogue rule whose CEL form applies
+// with these options, in catalogue order (internal/rules holds the expressions).
 func Validations(o VAPOptions) []Validation {
 	var out []Validation
-	add := func(rule, expr, msg string) {
-		out = append(out, Validation{Rule: rule, Expression: expr, Message: rule + ": " + msg})
-	}
-	if len(o.AllowedHostPaths) == 0 {
-		add("EPS005", `variables.hostPathVolumes.size() == 0`,
-			"hostPath volumes are not allowed (EKS guide: restrict the use of hostPath)")
-	} else {
-		var prefixes []string
-		for _, hp := range o.AllowedHostPaths {
-			prefixes = append(prefixes, strings.TrimSuffix(hp.PathPrefix, "/"))
-		}
-		add("EPS007", fmt.Sprintf(`variables.hostPathVolumes.all(v, !v.hostPath.path.split('/').exists(s, s == '..') && `+
-			`%s.exists(p, p == '' || v.hostPath.path == p || v.hostPath.path.startsWith(p + '/')))`, quoted(prefixes)),
-			fmt.Sprintf("hostPath volumes must be under an allowed prefix (%s); '..' is never allowed", strings.Join(prefixes, ", ")))
-	}
-	add("EPS006", `variables.allContainers.all(c, !has(c.volumeMounts) || c.volumeMounts.all(m, `+
-		`!(m.name in variables.hostPathNames) || (has(m.readOnly) && m.readOnly)))`,
-		"hostPath volumes must be mounted read-only")
-	add("EPS008", fmt.Sprintf(`variables.hostPathVolumes.all(v, `+
-		`!%s.exists(s, s == v.hostPath.path || s.startsWith(v.hostPath.path.endsWith('/') ? v.hostPath.path : v.hostPath.path + '/') || `+
-		`('/var' + s) == v.hostPath.path || ('/var' + s).startsWith(v.hostPath.path.endsWith('/') ? v.hostPath.path : v.hostPath.path + '/')))`,
-		quoted(profile.RuntimeSockets())),
-		"the container runtime socket (or a directory above it) must not be mounted (EKS guide: never run Docker in Docker or mount the socket)")
-	add("EPS009", `variables.allContainers.all(c, !has(c.image) || `+
-		`!c.image.lowerAscii().matches('(^|/)docker:[^/@]*dind') && `+
-		`!c.image.lowerAscii().matches('(^|/)(dind|dind-[^/:@]*|[^/:@]*[-_]dind)(:|@|$)'))`,
-		"Docker-in-Docker images are not allowed (EKS guide: never run Docker in Docker)")
-	// Requests and limits are judged on pods: the namespace's LimitRange fills its defaults
-	// into a pod before validation, but not into a Deployment's template, so checking
-	// templates would refuse workloads that rightly rely on LimitRange defaults.
-	add("EPS014", `object.kind != 'Pod' || variables.containers.all(c, has(c.resources) && has(c.resources.requests) && `+
-		`'cpu' in c.resources.requests && 'memory' in c.resources.requests)`,
-		"every container must request cpu and memory (set them, or give the namespace a LimitRange with defaults)")
-	add("EPS015", `object.kind != 'Pod' || variables.containers.all(c, has(c.resources) && has(c.resources.limits) && `+
-		`'cpu' in c.resources.limits && 'memory' in c.resources.limits)`,
-		"every container must set cpu and memory limits (set them, or give the namespace a LimitRange with defaults)")
-	if len(o.Fargate) > 0 {
-		add("EPS019", `!variables.onFargate || (object.kind != 'DaemonSet' && `+
-			`!(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork) && `+
-			`variables.allContainers.all(c, `+
-			`!(has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged) && `+
-			`!(has(c.securityContext) && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.add) && c.securityContext.capabilities.add.size() > 0) && `+
-			`(!has(c.ports) || c.ports.all(p, !has(p.hostPort) || p.hostPort == 0))))`,
-			"pods that run on Fargate cannot be privileged, use hostNetwork or hostPort, add capabilities, or be part of a DaemonSet")
-	}
-	if o.PodSecurityStandards {
-		caps := o.AllowedCapabilities
-		if caps == nil {
-			caps = []string{"NET_BIND_SERVICE"}
-		}
-		add("EPS001", `variables.allContainers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || !c.securityContext.privileged)`,
-			"containers must not run privileged")
-		add("EPS002", `variables.allContainers.all(c, has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && !c.securityContext.allowPrivilegeEscalation)`,
-			"containers must set allowPrivilegeEscalation: false")
-		add("EPS003", `variables.allContainers.all(c, `+
-			`(has(c.securityContext) && has(c.securityContext.runAsNonRoot) ? c.securityContext.runAsNonRoot : `+
-			`(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsNonRoot) && variables.podSpec.securityContext.runAsNonRoot)) || `+
-			`(has(c.securityContext) && has(c.securityContext.runAsUser)) || `+
-			`(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsUser)))`,
-			"containers must run as non-root: set runAsNonRoot: true or a non-zero runAsUser")
-		add("EPS004", `variables.allContainers.all(c, `+
-			`(has(c.securityContext) && has(c.securityContext.runAsUser) ? c.securityContext.runAsUser != 0 : `+
-			`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsUser) && variables.podSpec.securityContext.runAsUser == 0)) && `+
-			`(has(c.securityContext) && has(c.securityContext.runAsGroup) ? c.securityContext.runAsGroup != 0 : `+
-			`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsGroup) && variables.podSpec.securityContext.runAsGroup == 0))) && `+
-			`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.fsGroup) && variables.podSpec.securityContext.fsGroup == 0) && `+
-			`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.supplementalGroups) && 0 in variables.podSpec.securityContext.supplementalGroups)`,
-			"containers must not run as user or group 0 (root), and the pod must not use group 0")
-		add("EPS010", `!(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork) && `+
-			`!(has(variables.podSpec.hostPID) && variables.podSpec.hostPID) && !(has(variables.podSpec.hostIPC) && variables.podSpec.hostIPC)`,
-			"pods must not share the host's network, PID or IPC namespace")
-		add("EPS011", `variables.allContainers.all(c, !has(c.ports) || c.ports.all(p, !has(p.hostPort) || p.hostPort == 0))`,
-			"containers must not bind host ports")
-		add("EPS012", fmt.Sprintf(`variables.allContainers.all(c, !has(c.securityContext) || !has(c.securityContext.capabilities) || `+
-			`!has(c.securityContext.capabilities.add) || c.securityContext.capabilities.add.all(x, x in %s))`, quoted(caps)),
-			fmt.Sprintf("containers may add only these capabilities: %s", strings.Join(caps, ", ")))
-		add("EPS013", `variables.allContainers.all(c, has(c.securityContext) && has(c.securityContext.capabilities) && `+
-			`has(c.securityContext.capabilities.drop) && c.securityContext.capabilities.drop.exists(x, x == 'ALL'))`,
-			"containers must drop ALL capabilities")
-		add("EPS016", `(has(variables.podSpec.os) && variables.podSpec.os.name == 'windows') || variables.allContainers.all(c, `+
-			`(has(c.securityContext) && has(c.securityContext.seccompProfile)) ? `+
-			`(c.securityContext.seccompProfile.type == 'RuntimeDefault' || c.securityContext.seccompProfile.type == 'Localhost') : `+
-			`(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.seccompProfile) && `+
-			`(variables.podSpec.securityContext.seccompProfile.type == 'RuntimeDefault' || variables.podSpec.securityContext.seccompProfile.type == 'Localhost')))`,
-			"containers must use the RuntimeDefault or a Localhost seccomp profile")
+	for _, v := range rules.CELValidations(rules.CELOptions{
+		AllowedHostPaths:     o.AllowedHostPaths,
+		AllowedCapabilities:  o.AllowedCapabilities,
+		Fargate:              len(o.Fargate) > 0,
+		PodSecurityStandards: o.PodSecurityStandards,
+	}) {
+		out = append(out, Validation{Rule: v.Rule, Expression: v.Expression, Message: v.Message})
 	}
 	return out
 }

@@ -6,6 +6,7 @@ package finding
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -108,4 +109,28 @@ type Waiver struct {
 	Source string `json:"source"`
 	// Expires is the last day the waiver applies (YYYY-MM-DD), empty when it does not expire.
 	Expires string `json:"expires,omitempty"`
+}
+
+// Sort orders findings by address, rule, container, path, status and message, so reports
+// are byte-identical for the same input.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Address != b.Address {
+			return a.Address < b.Address
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		if a.Container != b.Container {
+			return a.Container < b.Container
+		}
+		if a.K8sPath != b.K8sPath {
+			return a.K8sPath < b.K8sPath
+		}
+		if a.Status != b.Status {
+			return a.Status < b.Status
+		}
+		return a.Message < b.Message
+	})
 }

@@ -6,13 +6,14 @@ package plancheck
 import (
 	"context"
 	"fmt"
-
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/crash"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
@@ -76,14 +77,30 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		inv.Clusters = append(inv.Clusters, opts.Live.Cluster)
 		inv.FargateProfiles = append(inv.FargateProfiles, opts.Live.Profiles...)
 	}
-	session := eng.Start(inv)
+	ctxObjs := make([]*object.Object, len(inv.Objects))
+	subjects := make(map[*plan.Object]*object.Object, len(inv.Objects))
+	for i, o := range inv.Objects {
+		ctxObjs[i] = subject(o)
+		subjects[o] = ctxObjs[i]
+	}
+	rctx := eng.Context(ctxObjs, rules.Facts{Clusters: inv.Clusters, FargateProfiles: inv.FargateProfiles})
 	seen := map[string]bool{}
-	var fargate []report.FargatePod
+	var (
+		fargate  []report.FargatePod
+		findings []finding.Finding
+		notes    []string
+	)
 	judge := func(o *plan.Object) error {
 		return guarded(ctx, o.Address, func() {
 			seen[o.Address] = true
-			session.Judge(o)
-			if p, ok := fargateSize(o, inv.FargateProfiles); ok {
+			s := subjects[o]
+			if s == nil {
+				s = subject(o)
+			}
+			var n []string
+			findings, n = finish(o, s, eng.Judge(rctx, s), findings)
+			notes = append(notes, n...)
+			if p, ok := fargateSize(s, o.Address, inv.FargateProfiles); ok {
 				fargate = append(fargate, p)
 			}
 		})
@@ -101,14 +118,15 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	if err != nil {
 		return nil, err
 	}
+	finding.Sort(findings)
 	r := &report.Report{
 		Plan:             opts.PlanName,
 		TerraformVersion: p.TerraformVersion,
 		Resources:        inv.Resources,
 		Objects:          objects,
-		Findings:         session.Findings(),
+		Findings:         findings,
 		Gate:             opts.Gate,
-		Notes:            session.Notes(),
+		Notes:            notes,
 		ToolVersion:      opts.ToolVersion,
 		Fargate:          fargate,
 	}
@@ -162,28 +180,28 @@ func guarded(ctx context.Context, address string, fn func()) error {
 }
 
 // fargateSize computes what a workload selected by a Fargate profile will be billed for.
-func fargateSize(o *plan.Object, profiles []eks.FargateProfile) (report.FargatePod, bool) {
-	if o.Workload == nil || len(profiles) == 0 || o.Fields.Unknown("metadata.namespace") {
+func fargateSize(o *object.Object, address string, profiles []eks.FargateProfile) (report.FargatePod, bool) {
+	if o.Pod == nil || len(profiles) == 0 || o.Unknown("metadata.namespace") {
 		return report.FargatePod{}, false
 	}
-	m, ok := eks.MatchPod(profiles, o.Namespace, o.Workload.Template.Labels)
+	m, ok := eks.MatchPod(profiles, o.Namespace, o.Pod.Template.Labels)
 	if !ok {
 		return report.FargatePod{}, false
 	}
 	id := rules.Identify(o)
-	p := report.FargatePod{Address: o.Address, Kind: id.Kind, Namespace: id.Namespace, Name: id.Name,
+	p := report.FargatePod{Address: address, Kind: id.Kind, Namespace: id.Namespace, Name: id.Name,
 		Profile: m.Profile.Name, Selector: m.Selector.String()}
 	if o.Kind == "DaemonSet" {
 		p.Note = "DaemonSets never run on Fargate (EPS019)"
 		return p, true
 	}
-	for _, u := range o.Fields.UnknownPaths() {
+	for _, u := range o.UnknownPaths() {
 		if strings.Contains(u, ".resources") || strings.HasSuffix(u, "containers") || strings.HasSuffix(u, "initContainers") {
 			p.Note = "requests not known until apply"
 			return p, true
 		}
 	}
-	cpu, mem := eks.PodRequest(&o.Workload.Spec)
+	cpu, mem := eks.PodRequest(&o.Pod.Spec)
 	p.RequestMilliCPU, p.RequestMemoryMiB = cpu, (mem+(1<<20)-1)>>20
 	size, ok := eks.FargateSize(cpu, mem)
 	if !ok {

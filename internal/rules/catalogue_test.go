@@ -20,8 +20,17 @@ func TestCatalogue(t *testing.T) {
 		if r.Title == "" || r.Guide == "" || len(r.Remediation) < 40 {
 			t.Errorf("%s lacks a title, guide section or remediation", r.ID)
 		}
-		if r.ID != "EPS021" && (r.Workload == nil) == (r.Object == nil) {
-			t.Errorf("%s must judge workloads or objects", r.ID)
+		checks := 0
+		for _, set := range []bool{r.Workload != nil, r.Object != nil, r.Opaque != nil} {
+			if set {
+				checks++
+			}
+		}
+		if checks != 1 {
+			t.Errorf("%s must have exactly one check (workloads, objects or opaque objects)", r.ID)
+		}
+		if r.CEL != nil && (r.Workload == nil || r.CEL.Expression == nil || r.CEL.Message == nil) {
+			t.Errorf("%s: a CEL form belongs to a workload rule and needs an expression and a message", r.ID)
 		}
 	}
 }

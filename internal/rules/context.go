@@ -7,55 +7,62 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
-// Context is what the rules know about the plan as a whole: the namespaces it creates and
-// their policies, the roles bindings refer to, the PSPs, and EKS facts. It is built once
-// per run and only read by the rules.
+// Context is what the rules know about the objects judged together (a plan, a set of
+// manifests): the namespaces and their policies, the roles bindings refer to, the PSPs,
+// and EKS facts. It is built once per run and only read by the rules.
 type Context struct {
 	Profile profile.Profile
 
 	// LimitRanges and Quotas by namespace; *Unknown counts those whose namespace is
 	// unknown until apply (they could be in any namespace).
-	LimitRanges        map[string][]*plan.Object
+	LimitRanges        map[string][]*object.Object
 	LimitRangesUnknown int
-	Quotas             map[string][]*plan.Object
+	Quotas             map[string][]*object.Object
 	QuotasUnknown      int
 
 	// NamespaceLabels are labels that kubernetes_labels resources add to namespaces.
-	NamespaceLabels map[string][]*plan.Object
+	NamespaceLabels map[string][]*object.Object
 
-	ClusterRoles    map[string]*plan.Object
-	Roles           map[string]*plan.Object // "namespace/name"
-	PSPs            map[string]*plan.Object
-	ServiceAccounts map[string]*plan.Object // "namespace/name"
+	ClusterRoles    map[string]*object.Object
+	Roles           map[string]*object.Object // "namespace/name"
+	PSPs            map[string]*object.Object
+	ServiceAccounts map[string]*object.Object // "namespace/name"
 
 	Clusters        []eks.Cluster
 	FargateProfiles []eks.FargateProfile
 }
 
-// NewContext indexes an inventory.
-func NewContext(inv *plan.Inventory, p profile.Profile) *Context {
+// Facts are what is known of the clusters the objects go to.
+type Facts struct {
+	Clusters        []eks.Cluster
+	FargateProfiles []eks.FargateProfile
+}
+
+// NewContext indexes the objects that give context (every object but the workloads may be
+// left out: workloads give none).
+func NewContext(objs []*object.Object, facts Facts, p profile.Profile) *Context {
 	c := &Context{
 		Profile:         p,
-		LimitRanges:     map[string][]*plan.Object{},
-		Quotas:          map[string][]*plan.Object{},
-		NamespaceLabels: map[string][]*plan.Object{},
-		ClusterRoles:    map[string]*plan.Object{},
-		Roles:           map[string]*plan.Object{},
-		PSPs:            map[string]*plan.Object{},
-		ServiceAccounts: map[string]*plan.Object{},
-		Clusters:        inv.Clusters,
-		FargateProfiles: inv.FargateProfiles,
+		LimitRanges:     map[string][]*object.Object{},
+		Quotas:          map[string][]*object.Object{},
+		NamespaceLabels: map[string][]*object.Object{},
+		ClusterRoles:    map[string]*object.Object{},
+		Roles:           map[string]*object.Object{},
+		PSPs:            map[string]*object.Object{},
+		ServiceAccounts: map[string]*object.Object{},
+		Clusters:        facts.Clusters,
+		FargateProfiles: facts.FargateProfiles,
 	}
-	for _, o := range inv.Objects {
+	for _, o := range objs {
 		if o.Opaque != "" {
 			continue
 		}
-		nsUnknown := o.Fields.Unknown("metadata.namespace")
+		nsUnknown := o.Unknown("metadata.namespace")
 		switch t := o.Typed.(type) {
 		case *corev1.LimitRange:
 			if nsUnknown {
@@ -77,7 +84,7 @@ func NewContext(inv *plan.Inventory, p profile.Profile) *Context {
 			c.PSPs[t.Name] = o
 		case *corev1.ServiceAccount:
 			c.ServiceAccounts[o.Namespace+"/"+t.Name] = o
-		case *plan.LabelsPatch:
+		case *object.LabelsPatch:
 			if t.Kind == "Namespace" {
 				c.NamespaceLabels[t.Name] = append(c.NamespaceLabels[t.Name], o)
 			}
@@ -104,10 +111,10 @@ func (c *Context) LimitRangeDefaults(ns string) containerDefaults {
 	d.unknown = c.LimitRangesUnknown > 0
 	for _, o := range c.LimitRanges[ns] {
 		lr := o.Typed.(*corev1.LimitRange)
-		if o.Fields.UnknownWithin("spec") {
+		if o.UnknownWithin("spec") {
 			d.unknown = true
 		}
-		d.sources = append(d.sources, o.Address)
+		d.sources = append(d.sources, o.Origin)
 		for _, item := range lr.Spec.Limits {
 			if item.Type != corev1.LimitTypeContainer && item.Type != "" {
 				continue

@@ -14,8 +14,8 @@ func Doc(r Rule) string {
 	if r.Workload != nil {
 		applies = "pods and every object with a pod template (Deployment, DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob), in typed `kubernetes_*` resources, `kubernetes_manifest` and `kubectl_manifest`"
 	}
-	if r.ID == "EPS021" {
-		applies = "`kubernetes_manifest` and `kubectl_manifest` whose content is unknown until apply"
+	if r.AppliesTo != "" {
+		applies = r.AppliesTo
 	}
 	fmt.Fprintf(&b, "| | |\n|---|---|\n| Severity | %s |\n| Applies to | %s |\n| EKS guide | %s |\n\n", r.Severity, applies, r.Guide)
 	fmt.Fprintf(&b, "## What it flags\n\n%s\n\n", r.Description)

@@ -2,14 +2,14 @@ package rules
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
@@ -69,149 +69,75 @@ func New(opts Options) (*Engine, error) {
 	return &Engine{rules: rules, profile: p, pss: ev}, nil
 }
 
-// Rules returns the catalogue the engine runs.
+// Rules returns the catalogue the engine runs (severity overrides applied, disabled rules
+// left out).
 func (e *Engine) Rules() []Rule { return e.rules }
 
-// Run judges every object of the inventory and returns the findings in a stable order.
-func (e *Engine) Run(inv *plan.Inventory) []finding.Finding {
-	run := e.Start(inv)
-	for _, o := range inv.Objects {
-		run.Judge(o)
+// Context indexes the objects that give context to a run (namespaces, LimitRanges,
+// roles, PSPs, EKS facts), with the engine's profile.
+func (e *Engine) Context(objs []*object.Object, facts Facts) *Context {
+	return NewContext(objs, facts, e.profile)
+}
+
+// Verdict is one rule's result on one object.
+type Verdict struct {
+	// Rule is the engine's copy of the rule (its severity override applied).
+	Rule *Rule
+	Result
+	// PSSLevel is the Pod Security Standards level of a workload ("" for other objects).
+	PSSLevel string
+}
+
+// Severity is the verdict's severity: the result's own, else the rule's.
+func (v Verdict) Severity() finding.Severity {
+	if v.Result.Severity != nil {
+		return *v.Result.Severity
 	}
-	return run.Findings()
+	return v.Rule.Severity
 }
 
-// A Session judges objects one at a time against the context of a whole plan, so that
-// workloads can be read, judged and dropped without holding them all.
-type Session struct {
-	e        *Engine
-	ctx      *Context
-	findings []finding.Finding
-	notes    []string
+// RemediationText is the verdict's how-to-fix: the result's own, else the rule's.
+func (v Verdict) RemediationText() string {
+	if v.Result.Remediation != "" {
+		return v.Result.Remediation
+	}
+	return v.Rule.Remediation
 }
 
-// Start indexes the plan's context (namespaces, policies, roles, EKS facts) from inv.
-func (e *Engine) Start(inv *plan.Inventory) *Session {
-	return &Session{e: e, ctx: NewContext(inv, e.profile)}
-}
-
-// Judge runs every rule that applies to o, and applies the object's inline waivers.
-func (s *Session) Judge(o *plan.Object) {
-	start := len(s.findings)
-	s.findings = s.e.judge(s.ctx, o, s.findings)
-	if v, ok := o.Annotations[WaiveAnnotation]; ok {
-		sensitive := o.Fields.Sensitive(plan.Join("metadata.annotations", WaiveAnnotation))
-		waivers, problems := parseWaiveAnnotation(v, sensitive)
-		for _, p := range problems {
-			s.notes = append(s.notes, o.Address+": "+p)
+// Judge runs every rule that applies to o against ctx. The verdicts come in catalogue
+// order, each rule's results in the order the rule gives them.
+func (e *Engine) Judge(ctx *Context, o *object.Object) []Verdict {
+	var out []Verdict
+	add := func(r *Rule, level string, results []Result) {
+		for _, res := range results {
+			out = append(out, Verdict{Rule: r, Result: res, PSSLevel: level})
 		}
-		for i := start; i < len(s.findings); i++ {
-			f := &s.findings[i]
-			if reason, ok := waivers[f.RuleID]; ok {
-				if sensitive {
-					reason = Redacted
-				}
-				f.Status = finding.Waived
-				f.Waiver = &finding.Waiver{Reason: reason, Source: "annotation " + WaiveAnnotation}
+	}
+	switch {
+	case o.Opaque != "":
+		in := &ObjectInput{Obj: o, Ctx: ctx}
+		for i := range e.rules {
+			if r := &e.rules[i]; r.Opaque != nil {
+				add(r, "", r.Opaque(in))
 			}
 		}
-	}
-}
-
-// Notes are remarks about the run (malformed inline waivers).
-func (s *Session) Notes() []string { return s.notes }
-
-// Findings returns everything judged so far, in a stable order.
-func (s *Session) Findings() []finding.Finding {
-	Sort(s.findings)
-	return s.findings
-}
-
-func (e *Engine) judge(ctx *Context, o *plan.Object, out []finding.Finding) []finding.Finding {
-	if o.Opaque != "" {
-		r, ok := e.rule("EPS021")
-		if !ok {
-			return out
-		}
-		return append(out, e.finding(r, o, "", Result{
-			Status:  finding.Unknown,
-			Message: fmt.Sprintf("This %s cannot be judged: %s. Every rule that applies to it is unknown until apply.", kindOrObject(o), o.Opaque),
-		}))
-	}
-	if o.Workload != nil {
-		in := &WorkloadInput{Obj: o, W: o.Workload, Ctx: ctx}
+	case o.Pod != nil:
+		in := &WorkloadInput{Obj: o, W: o.Pod, Ctx: ctx}
 		level := e.pssLevel(in)
-		for _, r := range e.rules {
-			if r.Workload == nil {
-				continue
-			}
-			for _, res := range r.Workload(in) {
-				out = append(out, e.finding(r, o, level, res))
+		for i := range e.rules {
+			if r := &e.rules[i]; r.Workload != nil {
+				add(r, level, r.Workload(in))
 			}
 		}
-		return out
-	}
-	in := &ObjectInput{Obj: o, Ctx: ctx}
-	for _, r := range e.rules {
-		if r.Object == nil {
-			continue
-		}
-		for _, res := range r.Object(in) {
-			out = append(out, e.finding(r, o, "", res))
+	default:
+		in := &ObjectInput{Obj: o, Ctx: ctx}
+		for i := range e.rules {
+			if r := &e.rules[i]; r.Object != nil {
+				add(r, "", r.Object(in))
+			}
 		}
 	}
 	return out
-}
-
-// rule returns the engine's (possibly overridden) rule by ID; false when disabled.
-func (e *Engine) rule(id string) (Rule, bool) {
-	for _, r := range e.rules {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return Rule{}, false
-}
-
-func kindOrObject(o *plan.Object) string {
-	if o.Kind != "" {
-		return plainAt(o.Fields, "kind", o.Kind)
-	}
-	return "object"
-}
-
-func (e *Engine) finding(r Rule, o *plan.Object, level string, res Result) finding.Finding {
-	sev := r.Severity
-	if res.Severity != nil {
-		sev = *res.Severity
-	}
-	rem := r.Remediation
-	if res.Remediation != "" {
-		rem = res.Remediation
-	}
-	id := Identify(o)
-	f := finding.Finding{
-		RuleID:       r.ID,
-		Severity:     sev,
-		Status:       res.Status,
-		Title:        r.Title,
-		Address:      o.Address,
-		ResourceType: o.ResourceType,
-		Kind:         id.Kind,
-		Namespace:    id.Namespace,
-		Name:         id.Name,
-		Container:    res.Container,
-		K8sPath:      redactPath(o.Fields, res.Path),
-		Message:      res.Message,
-		Remediation:  rem,
-		Guide:        r.Guide,
-		PSSLevel:     level,
-	}
-	f.TFPath = o.Fields.TFPath(f.K8sPath)
-	if o.Doc > 0 {
-		f.K8sPath = fmt.Sprintf("(document %d) %s", o.Doc+1, f.K8sPath)
-	}
-	return f
 }
 
 // pssLevel is the most restrictive Pod Security Standards level the pod meets, from
@@ -236,11 +162,11 @@ func (e *Engine) pssLevel(in *WorkloadInput) string {
 // securityFieldUnknown reports whether an unknown field of the pod could change its Pod
 // Security Standards level (names, images and resources cannot).
 func securityFieldUnknown(in *WorkloadInput) bool {
-	for _, p := range in.Obj.Fields.UnknownPaths() {
+	for _, p := range in.Obj.UnknownPaths() {
 		if !strings.HasPrefix(p, in.W.SpecPath) && !strings.HasPrefix(p, in.W.TemplatePath+".annotations") {
 			continue
 		}
-		switch leaf(p) {
+		switch fieldpath.Leaf(p) {
 		case "name", "image", "resources", "requests", "limits", "command", "args",
 			"nodeSelector", "tolerations", "serviceAccountName", "schedulerName", "priorityClassName", "cpu", "memory":
 			continue
@@ -250,34 +176,8 @@ func securityFieldUnknown(in *WorkloadInput) bool {
 	return false
 }
 
-func leaf(p string) string {
-	p = strings.TrimRight(p, "]")
-	if i := strings.LastIndexAny(p, ".["); i >= 0 {
-		return strings.Trim(p[i+1:], `"`)
-	}
-	return p
-}
-
-// Sort orders findings by address, rule, container, path and message, so reports are
-// byte-identical for the same plan.
-func Sort(fs []finding.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Address != b.Address {
-			return a.Address < b.Address
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		if a.Container != b.Container {
-			return a.Container < b.Container
-		}
-		if a.K8sPath != b.K8sPath {
-			return a.K8sPath < b.K8sPath
-		}
-		if a.Status != b.Status {
-			return a.Status < b.Status
-		}
-		return a.Message < b.Message
-	})
+// RuleOverride changes a rule's severity or turns it off (.ekspodsec.hcl rule blocks).
+type RuleOverride struct {
+	Severity *finding.Severity
+	Disabled bool
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps001() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS001",
 		Severity:    finding.Critical,
 		Description: `A container (or init or ephemeral container) sets ` + "`" + `securityContext.privileged: true` + "`" + `. A privileged container has every Linux capability and access to all host devices: it is root on the node, and escaping it is trivial.`,
@@ -16,6 +16,9 @@ func eps001() Rule {
 		Remediation: "Remove privileged = true from the container's security_context (securityContext.privileged " +
 			"in a manifest). A privileged container is root on the node. Node agents that truly need it " +
 			"(VPC CNI, kube-proxy) belong in kube-system, under the privileged policy scoped to their service accounts.",
+		CEL: &CEL{Applies: withPSS,
+			Expression: constant(`variables.allContainers.all(c, !has(c.securityContext) || !has(c.securityContext.privileged) || !c.securityContext.privileged)`),
+			Message:    constant("containers must not run privileged")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for _, ref := range in.Containers() {
@@ -31,5 +34,5 @@ func eps001() Rule {
 			}
 			return append(out, in.unknownContainers("privileged mode")...)
 		},
-	}
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps002() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS002",
 		Severity:    finding.High,
 		Description: `A container does not set ` + "`" + `allowPrivilegeEscalation: false` + "`" + `. Kubernetes defaults it to true, so a process can gain more privileges than its parent through setuid binaries or file capabilities. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` for any container with a ` + "`" + `security_context` + "`" + ` block that does not set it to false.`,
@@ -16,6 +16,9 @@ func eps002() Rule {
 		Remediation: "Set allow_privilege_escalation = false in the container's security_context " +
 			"(securityContext.allowPrivilegeEscalation: false). Note that the kubernetes provider sends true " +
 			"whenever a security_context block is present and the attribute is not set to false.",
+		CEL: &CEL{Applies: withPSS,
+			Expression: constant(`variables.allContainers.all(c, has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && !c.securityContext.allowPrivilegeEscalation)`),
+			Message:    constant("containers must set allowPrivilegeEscalation: false")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for _, ref := range in.Containers() {
@@ -37,5 +40,5 @@ func eps002() Rule {
 			}
 			return append(out, in.unknownContainers("privilege escalation")...)
 		},
-	}
+	})
 }

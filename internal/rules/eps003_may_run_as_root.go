@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps003() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS003",
 		Severity:    finding.High,
 		Description: `Neither the container nor the pod sets ` + "`" + `runAsNonRoot: true` + "`" + ` or a non-zero ` + "`" + `runAsUser` + "`" + `, so the image's ` + "`" + `USER` + "`" + ` decides, and most images run as root.`,
@@ -16,6 +16,13 @@ func eps003() Rule {
 		Remediation: "Set run_as_non_root = true and a non-zero run_as_user in the pod's or the container's " +
 			"security_context (securityContext.runAsNonRoot / runAsUser). Without them the image's USER decides, " +
 			"and most images run as root.",
+		CEL: &CEL{Applies: withPSS,
+			Expression: constant(`variables.allContainers.all(c, ` +
+				`(has(c.securityContext) && has(c.securityContext.runAsNonRoot) ? c.securityContext.runAsNonRoot : ` +
+				`(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsNonRoot) && variables.podSpec.securityContext.runAsNonRoot)) || ` +
+				`(has(c.securityContext) && has(c.securityContext.runAsUser)) || ` +
+				`(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsUser)))`),
+			Message: constant("containers must run as non-root: set runAsNonRoot: true or a non-zero runAsUser")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			pod := in.podSC()
@@ -40,5 +47,5 @@ func eps003() Rule {
 			}
 			return append(out, in.unknownContainers("the user the containers run as")...)
 		},
-	}
+	})
 }

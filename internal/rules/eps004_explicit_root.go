@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps004() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS004",
 		Severity:    finding.High,
 		Description: `The container runs as user 0 or group 0, or the pod sets ` + "`" + `fsGroup: 0` + "`" + ` or adds group 0 to ` + "`" + `supplementalGroups` + "`" + `. Root in a container is root on the node as soon as anything breaks out.`,
@@ -15,6 +15,15 @@ func eps004() Rule {
 		Guide:       guideRoot,
 		Remediation: "Use a non-zero run_as_user, run_as_group and fs_group (e.g. \"10001\"), drop group 0 from " +
 			"supplemental_groups, and set run_as_non_root = true.",
+		CEL: &CEL{Applies: withPSS,
+			Expression: constant(`variables.allContainers.all(c, ` +
+				`(has(c.securityContext) && has(c.securityContext.runAsUser) ? c.securityContext.runAsUser != 0 : ` +
+				`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsUser) && variables.podSpec.securityContext.runAsUser == 0)) && ` +
+				`(has(c.securityContext) && has(c.securityContext.runAsGroup) ? c.securityContext.runAsGroup != 0 : ` +
+				`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsGroup) && variables.podSpec.securityContext.runAsGroup == 0))) && ` +
+				`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.fsGroup) && variables.podSpec.securityContext.fsGroup == 0) && ` +
+				`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.supplementalGroups) && 0 in variables.podSpec.securityContext.supplementalGroups)`),
+			Message: constant("containers must not run as user or group 0 (root), and the pod must not use group 0")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			pod := in.podSC()
@@ -55,5 +64,5 @@ func eps004() Rule {
 			}
 			return append(out, in.unknownContainers("the user the containers run as")...)
 		},
-	}
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps005() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS005",
 		Severity:    finding.Medium,
 		Description: `The pod mounts a ` + "`" + `hostPath` + "`" + ` volume. hostPath gives the pod the node's files; the guide asks to keep it rare, read-only and restricted to known prefixes.`,
@@ -16,6 +16,9 @@ func eps005() Rule {
 		Remediation: "Replace the host_path volume with an empty_dir, a config_map/secret/projected volume or a " +
 			"persistent volume claim. If the pod must read node files (log shippers), mount only the narrowest " +
 			"path, read-only, and allow that prefix explicitly (EPS007).",
+		CEL: &CEL{Applies: func(o CELOptions) bool { return len(o.AllowedHostPaths) == 0 },
+			Expression: constant(`variables.hostPathVolumes.size() == 0`),
+			Message:    constant("hostPath volumes are not allowed (EKS guide: restrict the use of hostPath)")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for i, v := range in.Spec().Volumes {
@@ -33,5 +36,5 @@ func eps005() Rule {
 			}
 			return out
 		},
-	}
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps006() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS006",
 		Severity:    finding.High,
 		Description: `A container mounts a ` + "`" + `hostPath` + "`" + ` volume without ` + "`" + `readOnly: true` + "`" + `, so it can change the node's files (binaries, kubelet configuration, other pods' data).`,
@@ -15,6 +15,10 @@ func eps006() Rule {
 		Guide:       guideHostPath,
 		Remediation: "Set read_only = true on every volume_mount of a host_path volume " +
 			"(volumeMounts[].readOnly: true).",
+		CEL: &CEL{
+			Expression: constant(`variables.allContainers.all(c, !has(c.volumeMounts) || c.volumeMounts.all(m, ` +
+				`!(m.name in variables.hostPathNames) || (has(m.readOnly) && m.readOnly)))`),
+			Message: constant("hostPath volumes must be mounted read-only")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			hp := in.hostPathVolumes()
@@ -49,5 +53,5 @@ func eps006() Rule {
 			}
 			return append(out, in.unknownContainers("hostPath mounts")...)
 		},
-	}
+	})
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
-func eps007() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS007",
 		Severity:    finding.High,
 		Description: `A ` + "`" + `hostPath` + "`" + ` volume is not under an allowed prefix. Prefixes match whole path segments (` + "`" + `/var/log` + "`" + ` allows ` + "`" + `/var/log/pods` + "`" + `, not ` + "`" + `/var/logs` + "`" + `); a path with ` + "`" + `..` + "`" + ` is never allowed. The allow-list is empty by default: set ` + "`" + `allowed_host_paths` + "`" + ` in ` + "`" + `.ekspodsec.hcl` + "`" + ` or ` + "`" + `--allow-host-path` + "`" + `.`,
@@ -18,6 +18,14 @@ func eps007() Rule {
 		Remediation: "Mount a path under an allowed prefix, or allow the narrowest prefix that works " +
 			"(allowed_host_paths in .ekspodsec.hcl or --allow-host-path). Prefixes match whole path " +
 			"segments and a path with \"..\" is never allowed.",
+		CEL: &CEL{Applies: func(o CELOptions) bool { return len(o.AllowedHostPaths) > 0 },
+			Expression: func(o CELOptions) string {
+				return fmt.Sprintf(`variables.hostPathVolumes.all(v, !v.hostPath.path.split('/').exists(s, s == '..') && `+
+					`%s.exists(p, p == '' || v.hostPath.path == p || v.hostPath.path.startsWith(p + '/')))`, celList(hostPathPrefixes(o)))
+			},
+			Message: func(o CELOptions) string {
+				return fmt.Sprintf("hostPath volumes must be under an allowed prefix (%s); '..' is never allowed", strings.Join(hostPathPrefixes(o), ", "))
+			}},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			allowed := in.Ctx.Profile.AllowedHostPaths
@@ -42,7 +50,7 @@ func eps007() Rule {
 			}
 			return out
 		},
-	}
+	})
 }
 
 func allowedList(hp []profile.HostPath) string {

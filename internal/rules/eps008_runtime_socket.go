@@ -24,8 +24,8 @@ func mountedSocket(hostPath string) (string, bool) {
 	return "", false
 }
 
-func eps008() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS008",
 		Severity:    finding.Critical,
 		Description: `A ` + "`" + `hostPath` + "`" + ` volume mounts a container runtime socket (Docker, containerd, CRI-O, cri-dockerd, dockershim, podman, k3s, BuildKit) or a directory above one (` + "`" + `/var/run` + "`" + `, ` + "`" + `/run/containerd` + "`" + `). Whoever can talk to the socket can start privileged containers on the node and read every other container.`,
@@ -33,6 +33,12 @@ func eps008() Rule {
 		Guide:       guideDinD,
 		Remediation: "Remove the host_path volume of the runtime socket (or of its directory). To build images " +
 			"use a daemonless builder (kaniko, buildah, BuildKit rootless) or a managed service (CodeBuild).",
+		CEL: &CEL{
+			Expression: constant(fmt.Sprintf(`variables.hostPathVolumes.all(v, `+
+				`!%s.exists(s, s == v.hostPath.path || s.startsWith(v.hostPath.path.endsWith('/') ? v.hostPath.path : v.hostPath.path + '/') || `+
+				`('/var' + s) == v.hostPath.path || ('/var' + s).startsWith(v.hostPath.path.endsWith('/') ? v.hostPath.path : v.hostPath.path + '/')))`,
+				celList(profile.RuntimeSockets()))),
+			Message: constant("the container runtime socket (or a directory above it) must not be mounted (EKS guide: never run Docker in Docker or mount the socket)")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for i, v := range in.Spec().Volumes {
@@ -49,7 +55,7 @@ func eps008() Rule {
 					if path.Clean(v.HostPath.Path) != sock && path.Clean(v.HostPath.Path) != "/var"+sock {
 						what = "a directory holding the container runtime socket " + sock
 					}
-					if in.Obj.Fields.Sensitive(in.P(p)) {
+					if in.Obj.Sensitive(in.P(p)) {
 						what = "the container runtime socket"
 					}
 					out = append(out, fail(in.P(p), "", fmt.Sprintf("Volume %s mounts %s: whoever talks to it can start privileged containers on the node and read every other container.",
@@ -61,5 +67,5 @@ func eps008() Rule {
 			}
 			return out
 		},
-	}
+	})
 }

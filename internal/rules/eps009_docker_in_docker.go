@@ -28,8 +28,8 @@ func isDinDImage(image string) bool {
 	return false
 }
 
-func eps009() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS009",
 		Severity:    finding.High,
 		Description: `A container runs a Docker-in-Docker image (` + "`" + `docker:*dind*` + "`" + `, an image named ` + "`" + `dind` + "`" + `). Docker in Docker needs a privileged container; the guide says never to run it.`,
@@ -37,6 +37,11 @@ func eps009() Rule {
 		Guide:       guideDinD,
 		Remediation: "Do not run Docker in Docker: it needs a privileged container. Build images with a " +
 			"daemonless builder (kaniko, buildah, BuildKit rootless) or a managed service (CodeBuild).",
+		CEL: &CEL{
+			Expression: constant(`variables.allContainers.all(c, !has(c.image) || ` +
+				`!c.image.lowerAscii().matches('(^|/)docker:[^/@]*dind') && ` +
+				`!c.image.lowerAscii().matches('(^|/)(dind|dind-[^/:@]*|[^/:@]*[-_]dind)(:|@|$)'))`),
+			Message: constant("Docker-in-Docker images are not allowed (EKS guide: never run Docker in Docker)")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for _, ref := range in.Containers() {
@@ -50,5 +55,5 @@ func eps009() Rule {
 			}
 			return append(out, in.unknownContainers("images")...)
 		},
-	}
+	})
 }

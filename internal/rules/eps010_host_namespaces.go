@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps010() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS010",
 		Severity:    finding.High,
 		Description: `The pod shares a host namespace: ` + "`" + `hostNetwork` + "`" + `, ` + "`" + `hostPID` + "`" + ` or ` + "`" + `hostIPC` + "`" + `. It then sees the node's network (including the instance metadata service), its processes or its shared memory.`,
@@ -15,6 +15,10 @@ func eps010() Rule {
 		Guide:       guideCapabilities,
 		Remediation: "Remove host_network, host_pid and host_ipc from the pod spec (or set them to false). " +
 			"Only node agents in kube-system need them.",
+		CEL: &CEL{Applies: withPSS,
+			Expression: constant(`!(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork) && ` +
+				`!(has(variables.podSpec.hostPID) && variables.podSpec.hostPID) && !(has(variables.podSpec.hostIPC) && variables.podSpec.hostIPC)`),
+			Message: constant("pods must not share the host's network, PID or IPC namespace")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			s := in.Spec()
@@ -36,5 +40,5 @@ func eps010() Rule {
 			}
 			return out
 		},
-	}
+	})
 }

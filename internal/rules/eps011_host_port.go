@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps011() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS011",
 		Severity:    finding.Medium,
 		Description: `A container binds a ` + "`" + `hostPort` + "`" + `: it listens on the node's own address, bypasses network policies, pins the pod to nodes with the port free, and cannot run on Fargate.`,
@@ -15,6 +15,9 @@ func eps011() Rule {
 		Guide:       guideCapabilities,
 		Remediation: "Remove host_port from the container's port block and expose the pod through a Service " +
 			"(ClusterIP, NodePort or a load balancer) instead.",
+		CEL: &CEL{Applies: withPSS,
+			Expression: constant(`variables.allContainers.all(c, !has(c.ports) || c.ports.all(p, !has(p.hostPort) || p.hostPort == 0))`),
+			Message:    constant("containers must not bind host ports")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for _, ref := range in.Containers() {
@@ -33,5 +36,5 @@ func eps011() Rule {
 			}
 			return append(out, in.unknownContainers("host ports")...)
 		},
-	}
+	})
 }

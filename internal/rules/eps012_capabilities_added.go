@@ -7,8 +7,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps012() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS012",
 		Severity:    finding.High,
 		Description: `A container adds a capability the profile does not allow (by default only ` + "`" + `NET_BIND_SERVICE` + "`" + `, as the Pod Security Standards restricted level). ` + "`" + `SYS_ADMIN` + "`" + `, ` + "`" + `NET_ADMIN` + "`" + `, ` + "`" + `SYS_PTRACE` + "`" + ` or ` + "`" + `ALL` + "`" + ` come close to root on the node.`,
@@ -16,6 +16,14 @@ func eps012() Rule {
 		Guide:       guideCapabilities,
 		Remediation: "Remove the capability from capabilities.add in the container's security_context; " +
 			"drop ALL and add back only what the process needs (NET_BIND_SERVICE to bind ports below 1024).",
+		CEL: &CEL{Applies: withPSS,
+			Expression: func(o CELOptions) string {
+				return fmt.Sprintf(`variables.allContainers.all(c, !has(c.securityContext) || !has(c.securityContext.capabilities) || `+
+					`!has(c.securityContext.capabilities.add) || c.securityContext.capabilities.add.all(x, x in %s))`, celList(celCapabilities(o)))
+			},
+			Message: func(o CELOptions) string {
+				return fmt.Sprintf("containers may add only these capabilities: %s", strings.Join(celCapabilities(o), ", "))
+			}},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for _, ref := range in.Containers() {
@@ -30,7 +38,7 @@ func eps012() Rule {
 				}
 				if len(bad) > 0 {
 					shown, why := strings.Join(bad, ", "), capabilityWhy(bad)
-					if in.Obj.Fields.SensitiveWithin(in.P(p)) {
+					if in.Obj.SensitiveWithin(in.P(p)) {
 						shown, why = "(sensitive value)", "it is not in the allowed set"
 					}
 					out = append(out, fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s adds %s: %s.", in.describe(ref), shown, why)))
@@ -40,7 +48,7 @@ func eps012() Rule {
 			}
 			return append(out, in.unknownContainers("added capabilities")...)
 		},
-	}
+	})
 }
 
 func capabilityWhy(caps []string) string {

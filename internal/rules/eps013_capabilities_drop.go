@@ -7,8 +7,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps013() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS013",
 		Severity:    finding.Medium,
 		Description: `A container does not drop ` + "`" + `ALL` + "`" + ` capabilities, so it keeps the runtime's default set (` + "`" + `CHOWN` + "`" + `, ` + "`" + `DAC_OVERRIDE` + "`" + `, ` + "`" + `NET_RAW` + "`" + `, ` + "`" + `SETUID` + "`" + `, ...). The guide's restricted policy requires dropping ALL.`,
@@ -16,6 +16,10 @@ func eps013() Rule {
 		Guide:       guideRestricted,
 		Remediation: "Add capabilities { drop = [\"ALL\"] } to the container's security_context " +
 			"(securityContext.capabilities.drop: [ALL]) and add back only what the process needs.",
+		CEL: &CEL{Applies: withPSS,
+			Expression: constant(`variables.allContainers.all(c, has(c.securityContext) && has(c.securityContext.capabilities) && ` +
+				`has(c.securityContext.capabilities.drop) && c.securityContext.capabilities.drop.exists(x, x == 'ALL'))`),
+			Message: constant("containers must drop ALL capabilities")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for _, ref := range in.Containers() {
@@ -38,5 +42,5 @@ func eps013() Rule {
 			}
 			return append(out, in.unknownContainers("dropped capabilities")...)
 		},
-	}
+	})
 }

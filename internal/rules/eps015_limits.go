@@ -9,8 +9,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps015() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS015",
 		Severity:    finding.Medium,
 		Description: `A container has no CPU or memory limit and no LimitRange created in the plan gives its namespace a default: one runaway container can starve every other pod on its node.`,
@@ -18,10 +18,15 @@ func eps015() Rule {
 		Guide:       guideResources,
 		Remediation: "Set resources { limits = { cpu = ..., memory = ... } } on the container, or create a " +
 			"LimitRange with a default (limit) in its namespace (ekspodsec_limit_range).",
+		// Judged on pods only, as EPS014's form (LimitRange defaults apply to pods).
+		CEL: &CEL{
+			Expression: constant(`object.kind != 'Pod' || variables.containers.all(c, has(c.resources) && has(c.resources.limits) && ` +
+				`'cpu' in c.resources.limits && 'memory' in c.resources.limits)`),
+			Message: constant("every container must set cpu and memory limits (set them, or give the namespace a LimitRange with defaults)")},
 		Workload: func(in *WorkloadInput) []Result {
 			return resourceCheck(in, false)
 		},
-	}
+	})
 }
 
 // resourceCheck is EPS014 (requests) and EPS015 (limits). A container is covered when it
@@ -37,7 +42,7 @@ func resourceCheck(in *WorkloadInput, requests bool) []Result {
 		return nil
 	}
 	ns := in.Obj.Namespace
-	nsUnknown := in.Obj.Fields.Unknown("metadata.namespace")
+	nsUnknown := in.Obj.Unknown("metadata.namespace")
 	defaults := in.Ctx.LimitRangeDefaults(ns)
 	var out []Result
 	for _, ref := range in.Containers() {
@@ -50,7 +55,7 @@ func resourceCheck(in *WorkloadInput, requests bool) []Result {
 			p := in.P(ref.Path + ".resources." + field + "." + string(r))
 			switch {
 			case set:
-			case in.Obj.Fields.Unknown(p) || (requests && in.Obj.Fields.Unknown(in.P(ref.Path+".resources.limits."+string(r)))):
+			case in.Obj.Unknown(p) || (requests && in.Obj.Unknown(in.P(ref.Path+".resources.limits."+string(r)))):
 				unknownRes = append(unknownRes, string(r))
 			case !requests && defaults.limit[r], requests && defaults.request[r]:
 			case nsUnknown || defaults.unknown:
@@ -83,7 +88,7 @@ func nsName(in *WorkloadInput, ns string, unknown bool) string {
 	if unknown {
 		return "(not known until apply)"
 	}
-	if in.Obj.Fields.Sensitive("metadata.namespace") {
+	if in.Obj.Sensitive("metadata.namespace") {
 		return Redacted
 	}
 	return fmt.Sprintf("%q", ns)

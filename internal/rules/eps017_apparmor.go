@@ -5,15 +5,15 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 )
 
 // appArmorAnnotationPrefix is the per-container AppArmor annotation (before 1.30's field).
 const appArmorAnnotationPrefix = "container.apparmor.security.beta.kubernetes.io/"
 
-func eps017() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS017",
 		Severity:    finding.Low,
 		Description: `A container runs AppArmor ` + "`" + `Unconfined` + "`" + ` (the ` + "`" + `container.apparmor.security.beta.kubernetes.io/NAME` + "`" + ` annotation or ` + "`" + `securityContext.appArmorProfile` + "`" + `).`,
@@ -30,16 +30,16 @@ func eps017() Rule {
 			}
 			for _, ref := range in.Containers() {
 				key := appArmorAnnotationPrefix + ref.C.Name
-				ap := plan.Join(in.T("annotations"), key)
+				ap := fieldpath.Join(in.T("annotations"), key)
 				shownAP := ap
 				if in.containerName(ref) == "" {
 					// The key holds the container's name, which is sensitive.
-					shownAP = plan.Join(in.T("annotations"), appArmorAnnotationPrefix+Redacted)
+					shownAP = fieldpath.Join(in.T("annotations"), appArmorAnnotationPrefix+Redacted)
 				}
 				switch {
 				case in.W.Template.Annotations[key] == "unconfined":
 					out = append(out, fail(shownAP, in.containerName(ref), fmt.Sprintf("The pod's AppArmor annotation for the %s is unconfined: it runs without AppArmor.", in.describe(ref))))
-				case in.Obj.Fields.Unknown(ap):
+				case in.Obj.Unknown(ap):
 					out = append(out, unknown(shownAP, in.containerName(ref), fmt.Sprintf("The AppArmor annotation of the %s is not known until apply.", in.describe(ref))))
 				}
 				if c := ref.C.SecurityContext; c != nil && c.AppArmorProfile != nil && c.AppArmorProfile.Type == corev1.AppArmorProfileTypeUnconfined {
@@ -48,5 +48,5 @@ func eps017() Rule {
 			}
 			return out
 		},
-	}
+	})
 }

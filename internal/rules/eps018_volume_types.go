@@ -77,8 +77,8 @@ func volumeType(v corev1.VolumeSource) string {
 	return ""
 }
 
-func eps018() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS018",
 		Severity:    finding.Medium,
 		Description: `A volume's type is outside the restricted set (configMap, secret, projected, downwardAPI, emptyDir, persistentVolumeClaim, csi, ephemeral): it reaches storage directly instead of through a claim set up by the cluster admin. hostPath is left to EPS005-EPS008.`,
@@ -99,5 +99,5 @@ func eps018() Rule {
 			}
 			return out
 		},
-	}
+	})
 }

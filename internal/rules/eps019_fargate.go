@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps019() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS019",
 		Severity:    finding.High,
 		Description: `A Fargate profile of the plan (` + "`" + `aws_eks_fargate_profile` + "`" + `) selects the pod (namespace and labels, with ` + "`" + `*` + "`" + ` and ` + "`" + `?` + "`" + ` wildcards), and the pod asks for what Fargate refuses: a privileged container, ` + "`" + `hostNetwork` + "`" + `, a ` + "`" + `hostPort` + "`" + `, added capabilities, or it is a DaemonSet. Fargate leaves such pods Pending.`,
@@ -16,6 +16,14 @@ func eps019() Rule {
 		Remediation: "Remove what Fargate refuses (privileged, host_network, host_port, capabilities.add), or run " +
 			"the workload on EC2 nodes by changing its namespace or labels so no Fargate profile selects it. " +
 			"DaemonSets never run on Fargate.",
+		CEL: &CEL{Applies: func(o CELOptions) bool { return o.Fargate },
+			Expression: constant(`!variables.onFargate || (object.kind != 'DaemonSet' && ` +
+				`!(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork) && ` +
+				`variables.allContainers.all(c, ` +
+				`!(has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged) && ` +
+				`!(has(c.securityContext) && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.add) && c.securityContext.capabilities.add.size() > 0) && ` +
+				`(!has(c.ports) || c.ports.all(p, !has(p.hostPort) || p.hostPort == 0))))`),
+			Message: constant("pods that run on Fargate cannot be privileged, use hostNetwork or hostPort, add capabilities, or be part of a DaemonSet")},
 		Workload: func(in *WorkloadInput) []Result {
 			if len(in.Ctx.FargateProfiles) == 0 {
 				return nil
@@ -45,8 +53,8 @@ func eps019() Rule {
 			if len(problems) == 0 {
 				return nil
 			}
-			labelsUnknown := in.Obj.Fields.UnknownWithin(in.W.TemplatePath + ".labels")
-			m, matched, known := in.Ctx.FargateMatch(in.Obj.Namespace, in.Obj.Fields.Unknown("metadata.namespace"), in.W.Template.Labels, labelsUnknown)
+			labelsUnknown := in.Obj.UnknownWithin(in.W.TemplatePath + ".labels")
+			m, matched, known := in.Ctx.FargateMatch(in.Obj.Namespace, in.Obj.Unknown("metadata.namespace"), in.W.Template.Labels, labelsUnknown)
 			var out []Result
 			for _, p := range problems {
 				switch {
@@ -59,5 +67,5 @@ func eps019() Rule {
 			}
 			return out
 		},
-	}
+	})
 }

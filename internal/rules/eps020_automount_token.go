@@ -8,8 +8,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps020() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS020",
 		Severity:    finding.Low,
 		Description: `The pod mounts a Kubernetes API token for its service account (` + "`" + `automountServiceAccountToken` + "`" + ` not false on the pod, nor on its service account in the plan). Anyone who gets into a container can call the API with that identity. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` when the attribute is not set.`,
@@ -38,5 +38,5 @@ func eps020() Rule {
 			}
 			return []Result{fail(p, "", fmt.Sprintf("The pod mounts a Kubernetes API token for its service account: anyone who gets into a container can call the API with that identity."))}
 		},
-	}
+	})
 }

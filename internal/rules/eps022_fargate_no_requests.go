@@ -7,8 +7,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps022() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:       "EPS022",
 		Severity: finding.Info,
 		Title:    "Fargate pod without requests gets the smallest size",
@@ -25,14 +25,14 @@ func eps022() Rule {
 			if cpu != 0 || mem != 0 || in.UnknownWithinResources() {
 				return nil
 			}
-			m, matched, _ := in.Ctx.FargateMatch(in.Obj.Namespace, in.Obj.Fields.Unknown("metadata.namespace"),
-				in.W.Template.Labels, in.Obj.Fields.UnknownWithin(in.W.TemplatePath+".labels"))
+			m, matched, _ := in.Ctx.FargateMatch(in.Obj.Namespace, in.Obj.Unknown("metadata.namespace"),
+				in.W.Template.Labels, in.Obj.UnknownWithin(in.W.TemplatePath+".labels"))
 			if !matched {
 				return nil
 			}
 			return []Result{fail(in.P(""), "", fmt.Sprintf("Fargate profile %q selects this pod and no container requests CPU or memory: Fargate runs it with 0.25 vCPU and 0.5 GB.", m.Profile.Name))}
 		},
-	}
+	})
 }
 
 // UnknownWithinResources reports whether any container's resources are unknown.

@@ -5,8 +5,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
 )
 
-func eps101() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS101",
 		Severity:    finding.Critical,
 		Description: `A PodSecurityPolicy allows privileged pods (` + "`" + `privileged: true` + "`" + `). Any pod admitted under it can take over its node.`,
@@ -27,5 +27,5 @@ func eps101() Rule {
 			}
 			return nil
 		},
-	}
+	})
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
 )
 
-func eps102() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS102",
 		Severity:    finding.High,
 		Description: `A PodSecurityPolicy is permissive: privilege escalation allowed (or left to its default, true), host namespaces, host ports, ` + "`" + `*` + "`" + ` capabilities or volumes, hostPath without read-only ` + "`" + `allowedHostPaths` + "`" + `, or users that may be root (` + "`" + `RunAsAny` + "`" + `, ranges including 0).`,
@@ -73,5 +73,5 @@ func eps102() Rule {
 			}
 			return out
 		},
-	}
+	})
 }

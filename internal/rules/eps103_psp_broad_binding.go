@@ -7,8 +7,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps103() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS103",
 		Severity:    finding.Critical,
 		Description: `A binding grants ` + "`" + `use` + "`" + ` of a PodSecurityPolicy to ` + "`" + `system:authenticated` + "`" + `, ` + "`" + `system:unauthenticated` + "`" + `, ` + "`" + `system:anonymous` + "`" + ` or every service account (` + "`" + `system:serviceaccounts` + "`" + `). That is EKS's own ` + "`" + `eks:podsecuritypolicy:authenticated` + "`" + ` binding, which the guide asks to replace: every pod may then use the policy. The binding's role is resolved inside the plan; built-in ` + "`" + `cluster-admin` + "`" + ` grants everything.`,
@@ -53,7 +53,7 @@ func eps103() Rule {
 			}
 			return []Result{fail("subjects", "", fmt.Sprintf("The binding lets %s use %s (through %s): any pod anyone creates may use it, which defeats the policy.", known, what, r.source))}
 		},
-	}
+	})
 }
 
 func nonEmpty(s []string) []string {

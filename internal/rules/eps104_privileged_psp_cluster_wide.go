@@ -9,8 +9,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps104() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS104",
 		Severity:    finding.Medium,
 		Description: `A privileged PodSecurityPolicy (privileged in the plan, or EKS's ` + "`" + `eks.privileged` + "`" + `) is granted by a ClusterRoleBinding, or to users or groups rather than the service accounts of one namespace. The guide scopes the privileged policy to the kube-system service accounts of the agents that need it.`,
@@ -55,5 +55,5 @@ func eps104() Rule {
 			}
 			return nil
 		},
-	}
+	})
 }

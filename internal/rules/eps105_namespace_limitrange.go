@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps105() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS105",
 		Severity:    finding.Low,
 		Description: `A namespace created in the plan gets no LimitRange in the plan, so containers that set no requests or limits get none.`,
@@ -30,5 +30,5 @@ func eps105() Rule {
 			}
 			return []Result{fail("metadata.name", "", fmt.Sprintf("Namespace %s gets no LimitRange in this plan: containers without requests or limits are scheduled as if they needed nothing.", nsDisplay(in, ns)))}
 		},
-	}
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps106() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS106",
 		Severity:    finding.Low,
 		Description: `A namespace created in the plan gets no ResourceQuota in the plan. A quota on requests and limits caps the namespace and forces every pod to declare them.`,
@@ -30,5 +30,5 @@ func eps106() Rule {
 			}
 			return []Result{fail("metadata.name", "", fmt.Sprintf("Namespace %s gets no ResourceQuota in this plan: one team's workloads can take the whole cluster.", nsDisplay(in, ns)))}
 		},
-	}
+	})
 }

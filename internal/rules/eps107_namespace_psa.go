@@ -8,8 +8,8 @@ import (
 
 const psaEnforceLabel = "pod-security.kubernetes.io/enforce"
 
-func eps107() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS107",
 		Severity:    finding.Medium,
 		Description: `A namespace created in the plan has no ` + "`" + `pod-security.kubernetes.io/enforce` + "`" + ` label (its own or from a ` + "`" + `kubernetes_labels` + "`" + ` resource), or enforces ` + "`" + `privileged` + "`" + ` outside kube-system. Pod Security Admission is the successor of PodSecurityPolicy.`,
@@ -35,5 +35,5 @@ func eps107() Rule {
 			}
 			return []Result{fail(path, "", fmt.Sprintf("Namespace %s has no %s label: pods there are not held to any Pod Security Standard (PSP's successor).", nsDisplay(in, ns), psaEnforceLabel))}
 		},
-	}
+	})
 }

@@ -6,8 +6,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps108() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS108",
 		Severity:    finding.High,
 		Description: `A RoleBinding or ClusterRoleBinding grants a role to ` + "`" + `system:anonymous` + "`" + `, ` + "`" + `system:unauthenticated` + "`" + `, ` + "`" + `system:authenticated` + "`" + ` or all service accounts (` + "`" + `system:serviceaccounts` + "`" + `, ` + "`" + `system:serviceaccounts:NS` + "`" + `): the same mistake as the authenticated PSP binding, for any permission. Critical when the role is cluster-admin. Roles that only grant PSP ` + "`" + `use` + "`" + ` are EPS103's.`,
@@ -39,7 +39,7 @@ func eps108() Rule {
 			}
 			return out
 		},
-	}
+	})
 }
 
 func roleScope(b binding) string {

@@ -8,8 +8,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
-func eps109() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:          "EPS109",
 		Severity:    finding.Medium,
 		Description: `A binding grants a role to the ` + "`" + `default` + "`" + ` service account of a namespace, so every pod there that names no service account gets the role.`,
@@ -35,5 +35,5 @@ func eps109() Rule {
 			}
 			return out
 		},
-	}
+	})
 }

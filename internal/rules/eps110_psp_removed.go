@@ -10,8 +10,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
 )
 
-func eps110() Rule {
-	return Rule{
+func init() {
+	register(Rule{
 		ID:       "EPS110",
 		Severity: finding.High,
 		Title:    "PodSecurityPolicy for a cluster of Kubernetes 1.25 or later",
@@ -53,5 +53,5 @@ func eps110() Rule {
 			}
 			return nil
 		},
-	}
+	})
 }

@@ -3,7 +3,7 @@ package rules
 import (
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 )
 
 // createdNamespace returns the Namespace an object is, with the labels it will have after
@@ -18,7 +18,7 @@ func createdNamespace(in *ObjectInput) (*corev1.Namespace, map[string]string, bo
 		labels[k] = v
 	}
 	for _, o := range in.Ctx.NamespaceLabels[ns.Name] {
-		for k, v := range o.Typed.(*plan.LabelsPatch).Labels {
+		for k, v := range o.Typed.(*object.LabelsPatch).Labels {
 			labels[k] = v
 		}
 	}

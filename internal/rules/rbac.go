@@ -7,6 +7,7 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
 )
 
@@ -78,18 +79,18 @@ func builtinClusterRoles() map[string][]rbacv1.PolicyRule {
 // resolveRole finds the role a binding refers to: in the plan, or built in.
 func (c *Context) resolveRole(b binding) role {
 	if b.roleRef.Kind == "Role" {
-		if o := c.Roles[b.namespace+"/"+b.roleRef.Name]; o != nil && !o.Fields.UnknownWithin("rules") {
+		if o := c.Roles[b.namespace+"/"+b.roleRef.Name]; o != nil && !o.UnknownWithin("rules") {
 			r := o.Typed.(*rbacv1.Role)
-			return role{rules: r.Rules, known: true, source: o.Address, clusterAdmin: grantsEverything(r.Rules), sensitive: o.Fields.SensitiveWithin("rules")}
+			return role{rules: r.Rules, known: true, source: originOr(o, "Role "+b.namespaceText()+"/"+b.roleName()), clusterAdmin: grantsEverything(r.Rules), sensitive: o.SensitiveWithin("rules")}
 		}
 		return role{source: "Role " + b.namespaceText() + "/" + b.roleName()}
 	}
 	if o := c.ClusterRoles[b.roleRef.Name]; o != nil {
 		r := o.Typed.(*rbacv1.ClusterRole)
-		if o.Fields.UnknownWithin("rules") || r.AggregationRule != nil {
-			return role{source: o.Address}
+		if o.UnknownWithin("rules") || r.AggregationRule != nil {
+			return role{source: originOr(o, "ClusterRole "+b.roleName())}
 		}
-		return role{rules: r.Rules, known: true, source: o.Address, clusterAdmin: grantsEverything(r.Rules), sensitive: o.Fields.SensitiveWithin("rules")}
+		return role{rules: r.Rules, known: true, source: originOr(o, "ClusterRole "+b.roleName()), clusterAdmin: grantsEverything(r.Rules), sensitive: o.SensitiveWithin("rules")}
 	}
 	if rules, ok := builtinClusterRoles()[b.roleRef.Name]; ok {
 		return role{rules: rules, known: true, source: "built-in ClusterRole " + b.roleName(), clusterAdmin: b.roleRef.Name == "cluster-admin"}
@@ -188,4 +189,12 @@ func (r role) names(names []string) string {
 		return Redacted
 	}
 	return strings.Join(names, ", ")
+}
+
+// originOr names an object by where it comes from, else by what.
+func originOr(o *object.Object, what string) string {
+	if o.Origin != "" {
+		return o.Origin
+	}
+	return what
 }

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 )
 
 // Redaction is by path, never by substring: every value a message, a finding field or a
@@ -17,18 +17,18 @@ const Redacted = "(sensitive value)"
 
 // plainAt returns s, or Redacted when the value at the absolute path p (or an object or
 // list that contains it) is sensitive.
-func plainAt(f *plan.Fields, p, s string) string {
-	if f.Sensitive(p) {
+func plainAt(o *object.Object, p, s string) string {
+	if o.Sensitive(p) {
 		return Redacted
 	}
 	return s
 }
 
 // Plain renders a string field for a message, unquoted, or Redacted when it is sensitive.
-func (in *WorkloadInput) Plain(rel, s string) string { return plainAt(in.Obj.Fields, in.P(rel), s) }
+func (in *WorkloadInput) Plain(rel, s string) string { return plainAt(in.Obj, in.P(rel), s) }
 
 // Plain renders a string field for a message, unquoted, or Redacted when it is sensitive.
-func (in *ObjectInput) Plain(p, s string) string { return plainAt(in.Obj.Fields, p, s) }
+func (in *ObjectInput) Plain(p, s string) string { return plainAt(in.Obj, p, s) }
 
 // Identity is how reports name an object: its kind, namespace and name, each Redacted
 // when the plan marks it sensitive.
@@ -38,22 +38,22 @@ type Identity struct {
 
 // Identify names an object for reports. The name is the object's name, or the
 // generateName it was given when it has none.
-func Identify(o *plan.Object) Identity {
+func Identify(o *object.Object) Identity {
 	id := Identity{
-		Kind:      plainAt(o.Fields, "kind", o.Kind),
-		Namespace: plainAt(o.Fields, "metadata.namespace", o.Namespace),
-		Name:      plainAt(o.Fields, "metadata.name", o.Name),
+		Kind:      plainAt(o, "kind", o.Kind),
+		Namespace: plainAt(o, "metadata.namespace", o.Namespace),
+		Name:      plainAt(o, "metadata.name", o.Name),
 	}
-	if o.Fields.Sensitive("metadata.generateName") {
+	if o.Sensitive("metadata.generateName") {
 		id.Name = Redacted
 	}
 	return id
 }
 
-// redactPath rewrites the map keys of a Kubernetes field path that lie inside a sensitive
+// RedactPath rewrites the map keys of a Kubernetes field path that lie inside a sensitive
 // map (the keys of a sensitive map are as secret as its values), so a finding's path never
 // carries them: `metadata.labels["token"]` becomes `metadata.labels["(sensitive value)"]`.
-func redactPath(f *plan.Fields, p string) string {
+func RedactPath(o *object.Object, p string) string {
 	if p == "" || !strings.Contains(p, `["`) {
 		return p
 	}
@@ -70,7 +70,7 @@ func redactPath(f *plan.Fields, p string) string {
 			break
 		}
 		// p[:i] is the map's path; the key is secret when the map (or above) is.
-		if f.Sensitive(p[:i]) {
+		if o.Sensitive(p[:i]) {
 			b.WriteString(`[` + strconv.Quote(Redacted) + `]`)
 		} else {
 			b.WriteString(p[i : end+2])

@@ -2,18 +2,18 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 )
 
-// WorkloadInput is one pod spec with the plan's context and helpers that resolve paths
-// relative to the pod spec.
+// WorkloadInput is one pod spec with the context of the objects around it, and helpers
+// that resolve paths relative to the pod spec.
 type WorkloadInput struct {
-	Obj *plan.Object
-	W   *plan.Workload
+	Obj *object.Object
+	W   *object.Pod
 	Ctx *Context
 
 	// computed once per workload, on first use
@@ -24,29 +24,19 @@ type WorkloadInput struct {
 
 // P turns a path relative to the pod spec ("containers[0].securityContext") into the
 // object's path ("spec.template.spec.containers[0].securityContext").
-func (in *WorkloadInput) P(rel string) string {
-	if rel == "" {
-		return in.W.SpecPath
-	}
-	if strings.HasPrefix(rel, "[") {
-		return in.W.SpecPath + rel
-	}
-	return in.W.SpecPath + "." + rel
-}
+func (in *WorkloadInput) P(rel string) string { return fieldpath.Concat(in.W.SpecPath, rel) }
 
-// T turns a path relative to the pod template's metadata into the object's path.
-func (in *WorkloadInput) T(rel string) string { return plan.Join(in.W.TemplatePath, rel) }
+// T turns a field name of the pod template's metadata into the object's path.
+func (in *WorkloadInput) T(rel string) string { return fieldpath.Join(in.W.TemplatePath, rel) }
 
 // Unknown reports whether the field at rel (relative to the pod spec) is unknown.
-func (in *WorkloadInput) Unknown(rel string) bool { return in.Obj.Fields.Unknown(in.P(rel)) }
+func (in *WorkloadInput) Unknown(rel string) bool { return in.Obj.Unknown(in.P(rel)) }
 
 // UnknownWithin reports whether anything at, above or below rel is unknown.
-func (in *WorkloadInput) UnknownWithin(rel string) bool {
-	return in.Obj.Fields.UnknownWithin(in.P(rel))
-}
+func (in *WorkloadInput) UnknownWithin(rel string) bool { return in.Obj.UnknownWithin(in.P(rel)) }
 
-// Show renders a value for a message, or "(sensitive value)" when it is sensitive.
-func (in *WorkloadInput) Show(rel string, v any) string { return show(in.Obj.Fields, in.P(rel), v) }
+// Show renders a value for a message, or Redacted when it is sensitive.
+func (in *WorkloadInput) Show(rel string, v any) string { return show(in.Obj, in.P(rel), v) }
 
 // Spec is the pod spec.
 func (in *WorkloadInput) Spec() *corev1.PodSpec { return &in.W.Spec }
@@ -70,14 +60,14 @@ func (in *WorkloadInput) collectContainers() []ContainerRef {
 	s := in.Spec()
 	out := make([]ContainerRef, 0, len(s.InitContainers)+len(s.Containers)+len(s.EphemeralContainers))
 	for i := range s.InitContainers {
-		out = append(out, ContainerRef{C: &s.InitContainers[i], Kind: "init container", Path: plan.Index("initContainers", i)})
+		out = append(out, ContainerRef{C: &s.InitContainers[i], Kind: "init container", Path: fieldpath.Index("initContainers", i)})
 	}
 	for i := range s.Containers {
-		out = append(out, ContainerRef{C: &s.Containers[i], Kind: "container", Path: plan.Index("containers", i)})
+		out = append(out, ContainerRef{C: &s.Containers[i], Kind: "container", Path: fieldpath.Index("containers", i)})
 	}
 	for i := range s.EphemeralContainers {
 		c := corev1.Container(s.EphemeralContainers[i].EphemeralContainerCommon)
-		out = append(out, ContainerRef{C: &c, Kind: "ephemeral container", Path: plan.Index("ephemeralContainers", i)})
+		out = append(out, ContainerRef{C: &c, Kind: "ephemeral container", Path: fieldpath.Index("ephemeralContainers", i)})
 	}
 	return out
 }
@@ -108,7 +98,7 @@ func (in *WorkloadInput) unknownContainers(what string) []Result {
 
 // containerName names a container for messages, never printing a sensitive name.
 func (in *WorkloadInput) containerName(ref ContainerRef) string {
-	if in.Obj.Fields.Sensitive(in.P(ref.Path + ".name")) {
+	if in.Obj.Sensitive(in.P(ref.Path + ".name")) {
 		return ""
 	}
 	return ref.C.Name
@@ -179,9 +169,9 @@ type hostPathVolume struct {
 	path  string
 }
 
-func show(f *plan.Fields, p string, v any) string {
-	if f.Sensitive(p) {
-		return "(sensitive value)"
+func show(o *object.Object, p string, v any) string {
+	if o.Sensitive(p) {
+		return Redacted
 	}
 	switch t := v.(type) {
 	case string:

@@ -1,11 +1,11 @@
-package rules
+package settings
 
 import (
 	"fmt"
 	"regexp"
 	"strings"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
 
 // WaiveAnnotation is the annotation on a Kubernetes object's metadata that waives rules for
@@ -14,14 +14,14 @@ const WaiveAnnotation = "ekspodsec.io/waive"
 
 var waiveEntry = regexp.MustCompile(`(?:^|,)\s*(EPS[0-9]{3})\s*=`)
 
-// parseWaiveAnnotation reads the annotation's value into rule ID → reason. Entries start
+// ParseWaiveAnnotation reads the annotation's value into rule ID → reason. Entries start
 // at "EPSnnn=" after a comma, so a reason may itself contain commas. A problem (an entry
 // without a reason, text that is no entry) is returned for the run's notes; when the
 // annotation is sensitive, the problems never quote it.
-func parseWaiveAnnotation(v string, sensitive bool) (map[string]string, []string) {
+func ParseWaiveAnnotation(v string, sensitive bool) (map[string]string, []string) {
 	quote := func(s string) string {
 		if sensitive {
-			return Redacted
+			return rules.Redacted
 		}
 		return fmt.Sprintf("%q", s)
 	}
@@ -50,10 +50,4 @@ func parseWaiveAnnotation(v string, sensitive bool) (map[string]string, []string
 		out[id] = reason
 	}
 	return out, problems
-}
-
-// RuleOverride changes a rule's severity or turns it off (.ekspodsec.hcl rule blocks).
-type RuleOverride struct {
-	Severity *finding.Severity
-	Disabled bool
 }

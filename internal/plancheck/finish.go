@@ -1,0 +1,96 @@
+package plancheck
+
+import (
+	"fmt"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/settings"
+)
+
+// This file is the one place a rule's verdict becomes a finding: the object's Terraform
+// identity (address, resource type, document), its Kubernetes identity and paths with
+// sensitive values redacted, the Terraform attribute path, and the object's own inline
+// waivers. Source locations and the settings file's waivers are added to the whole list
+// once every object is judged (Check).
+
+// finish turns the verdicts on one object into findings, appended to out, and returns the
+// notes the object's inline waiver annotation gives rise to.
+func finish(o *plan.Object, s *object.Object, verdicts []rules.Verdict, out []finding.Finding) ([]finding.Finding, []string) {
+	start := len(out)
+	id := rules.Identify(s)
+	for _, v := range verdicts {
+		f := finding.Finding{
+			RuleID:       v.Rule.ID,
+			Severity:     v.Severity(),
+			Status:       v.Status,
+			Title:        v.Rule.Title,
+			Address:      o.Address,
+			ResourceType: o.ResourceType,
+			Kind:         id.Kind,
+			Namespace:    id.Namespace,
+			Name:         id.Name,
+			Container:    v.Container,
+			K8sPath:      rules.RedactPath(s, v.Path),
+			Message:      v.Message,
+			Remediation:  v.RemediationText(),
+			Guide:        v.Rule.Guide,
+			PSSLevel:     v.PSSLevel,
+		}
+		f.TFPath = o.Fields.TFPath(f.K8sPath)
+		if o.Doc > 0 {
+			f.K8sPath = fmt.Sprintf("(document %d) %s", o.Doc+1, f.K8sPath)
+		}
+		out = append(out, f)
+	}
+	return out, inlineWaivers(o, s, out[start:])
+}
+
+// inlineWaivers applies the object's ekspodsec.io/waive annotation to its findings and
+// returns notes about entries that waive nothing.
+func inlineWaivers(o *plan.Object, s *object.Object, fs []finding.Finding) []string {
+	v, ok := s.Annotations[settings.WaiveAnnotation]
+	if !ok {
+		return nil
+	}
+	sensitive := s.Sensitive(fieldpath.Join("metadata.annotations", settings.WaiveAnnotation))
+	waivers, problems := settings.ParseWaiveAnnotation(v, sensitive)
+	var notes []string
+	for _, p := range problems {
+		notes = append(notes, o.Address+": "+p)
+	}
+	for i := range fs {
+		f := &fs[i]
+		reason, ok := waivers[f.RuleID]
+		if !ok {
+			continue
+		}
+		if sensitive {
+			reason = rules.Redacted
+		}
+		f.Status = finding.Waived
+		f.Waiver = &finding.Waiver{Reason: reason, Source: "annotation " + settings.WaiveAnnotation}
+	}
+	return notes
+}
+
+// subject is the object the rules judge, for a plan object.
+func subject(o *plan.Object) *object.Object {
+	s := &object.Object{
+		APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name,
+		Annotations: o.Annotations, Typed: o.Typed, Opaque: o.Opaque, Origin: o.Address,
+	}
+	if o.Fields != nil {
+		s.Marks = o.Fields
+	}
+	if w := o.Workload; w != nil {
+		s.Pod = &object.Pod{Meta: w.Meta, Template: w.Template, Spec: w.Spec, SpecPath: w.SpecPath, TemplatePath: w.TemplatePath}
+	}
+	if lp, ok := o.Typed.(*plan.LabelsPatch); ok {
+		s.Typed = &object.LabelsPatch{APIVersion: lp.APIVersion, Kind: lp.Kind, Name: lp.Name, Namespace: lp.Namespace, Labels: lp.Labels}
+	}
+	return s
+}
