@@ -35,17 +35,15 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
-// TestCatalogueDocumented: docs/plan-check.md lists every rule with its severity.
+// TestCatalogueDocumented: docs/plan-check.md carries the catalogue table the catalogue
+// renders; regenerate with `make docs`.
 func TestCatalogueDocumented(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/plan-check.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range Catalogue() {
-		prefix := "| " + r.ID + " | " + r.Severity.String()
-		if !strings.Contains(string(doc), prefix) {
-			t.Errorf("docs/plan-check.md has no row %q", prefix)
-		}
+	if !strings.Contains(string(doc), Table()) {
+		t.Errorf("docs/plan-check.md's catalogue table is stale: run make docs")
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
@@ -35,12 +36,18 @@ type Context struct {
 
 	Clusters        []eks.Cluster
 	FargateProfiles []eks.FargateProfile
+	// Versions are the known Kubernetes versions the objects go to: the clusters' and the
+	// one the user gave.
+	Versions []k8sversion.Version
 }
 
 // Facts are what is known of the clusters the objects go to.
 type Facts struct {
 	Clusters        []eks.Cluster
 	FargateProfiles []eks.FargateProfile
+	// KubernetesVersion is the version the user says the objects go to
+	// (--kubernetes-version, kubernetes_version in .ekspodsec.hcl); "" when not given.
+	KubernetesVersion string
 }
 
 // NewContext indexes the objects that give context (every object but the workloads may be
@@ -57,6 +64,11 @@ func NewContext(objs []*object.Object, facts Facts, p profile.Profile) *Context 
 		ServiceAccounts: map[string]*object.Object{},
 		Clusters:        facts.Clusters,
 		FargateProfiles: facts.FargateProfiles,
+	}
+	for _, v := range append(clusterVersions(facts.Clusters), facts.KubernetesVersion) {
+		if parsed, err := k8sversion.Parse(v); v != "" && err == nil {
+			c.Versions = append(c.Versions, parsed)
+		}
 	}
 	for _, o := range objs {
 		if o.Opaque != "" {
@@ -162,4 +174,27 @@ func (c *Context) FargateMatch(ns string, nsUnknown bool, labels map[string]stri
 		return eks.Match{}, false, false
 	}
 	return eks.Match{}, false, true
+}
+
+func clusterVersions(cs []eks.Cluster) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.Version)
+	}
+	return out
+}
+
+// PSPEra reports whether PodSecurityPolicies can matter to the objects: a known version
+// before 1.25 (PSP was removed in 1.25), or, when no version is known, a
+// PodSecurityPolicy among the objects. The PSP-era rules (EPS101-EPS104) judge only then.
+func (c *Context) PSPEra() bool {
+	if len(c.Versions) == 0 {
+		return len(c.PSPs) > 0
+	}
+	for _, v := range c.Versions {
+		if !v.AtLeast(1, 25) {
+			return true
+		}
+	}
+	return false
 }

@@ -122,12 +122,17 @@ func (e *Engine) Judge(ctx *Context, o *object.Object) []Verdict {
 			}
 		}
 	case o.Pod != nil:
-		in := &WorkloadInput{Obj: o, W: o.Pod, Ctx: ctx}
+		in := &WorkloadInput{Obj: o, W: o.Pod, Ctx: ctx, failed: map[string]map[string]bool{}}
 		level := e.pssLevel(in)
 		for i := range e.rules {
-			if r := &e.rules[i]; r.Workload != nil {
-				add(r, level, r.Workload(in))
+			r := &e.rules[i]
+			if r.Workload == nil {
+				continue
 			}
+			in.rule = r
+			results := r.Workload(in)
+			in.recordFailures(r.ID, results)
+			add(r, level, results)
 		}
 	default:
 		in := &ObjectInput{Obj: o, Ctx: ctx}

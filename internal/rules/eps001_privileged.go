@@ -25,8 +25,11 @@ func init() {
 				p := ref.Path + ".securityContext.privileged"
 				switch v := sc(ref.C).Privileged; {
 				case v != nil && *v:
-					out = append(out, fail(in.P(p), in.containerName(ref),
-						fmt.Sprintf("The %s runs privileged: it has every capability and all host devices, so a compromise of it is a compromise of the node.", in.describe(ref))))
+					msg := fmt.Sprintf("The %s runs privileged: it has every capability and all host devices, so a compromise of it is a compromise of the node.", in.describe(ref))
+					if also := impliedText("EPS001"); also != "" {
+						msg += " Privileged also means " + also + ": removing privileged is the first fix."
+					}
+					out = append(out, fail(in.P(p), in.containerName(ref), msg))
 				case v == nil && in.Unknown(p):
 					out = append(out, unknown(in.P(p), in.containerName(ref),
 						fmt.Sprintf("Whether the %s runs privileged is not known until apply.", in.describe(ref))))

@@ -24,7 +24,7 @@ func init() {
 				`(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.runAsUser)))`),
 			Message: constant("containers must run as non-root: set runAsNonRoot: true or a non-zero runAsUser")},
 		Workload: func(in *WorkloadInput) []Result {
-			var out []Result
+			shared := in.podShared()
 			pod := in.podSC()
 			for _, ref := range in.Containers() {
 				c := sc(ref.C)
@@ -38,14 +38,17 @@ func init() {
 					continue
 				}
 				if nonRoot.unknown || user.unknown {
-					out = append(out, unknown(in.P(user.path), in.containerName(ref),
-						fmt.Sprintf("Whether the %s runs as root is not known until apply (runAsNonRoot or runAsUser is computed).", in.describe(ref))))
+					shared.add(finding.Unknown, user.path, ref, "unknown", func(who string, plural bool) string {
+						return fmt.Sprintf("Whether the %s %s as root is not known until apply (runAsNonRoot or runAsUser is computed).", who, verb(plural, "runs", "run"))
+					})
 					continue
 				}
-				out = append(out, fail(in.P(nonRoot.path), in.containerName(ref),
-					fmt.Sprintf("The %s sets neither runAsNonRoot: true nor a non-zero runAsUser (on itself or the pod), so it runs as whatever user its image chooses, often root.", in.describe(ref))))
+				shared.add(finding.Fail, nonRoot.path, ref, "root", func(who string, plural bool) string {
+					return fmt.Sprintf("The %s %s neither runAsNonRoot: true nor a non-zero runAsUser (on %s or the pod), so %s as whatever user %s image chooses, often root.",
+						who, verb(plural, "sets", "set"), verb(plural, "itself", "themselves"), verb(plural, "it runs", "they run"), verb(plural, "its", "their"))
+				})
 			}
-			return append(out, in.unknownContainers("the user the containers run as")...)
+			return append(shared.results(), in.unknownContainers("the user the containers run as")...)
 		},
 	})
 }

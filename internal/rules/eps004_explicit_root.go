@@ -25,7 +25,7 @@ func init() {
 				`!(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.supplementalGroups) && 0 in variables.podSpec.securityContext.supplementalGroups)`),
 			Message: constant("containers must not run as user or group 0 (root), and the pod must not use group 0")},
 		Workload: func(in *WorkloadInput) []Result {
-			var out []Result
+			shared := in.podShared()
 			pod := in.podSC()
 			for _, ref := range in.Containers() {
 				c := sc(ref.C)
@@ -41,14 +41,17 @@ func init() {
 					eff := resolve(in, ref, f.field, f.cVal, f.field, f.pVal)
 					switch {
 					case eff.value != nil && *eff.value == 0:
-						out = append(out, fail(in.P(eff.path), in.containerName(ref),
-							fmt.Sprintf("The %s runs as root %s 0 (%s): root in the container is root on the node once anything breaks out.", in.describe(ref), f.what, eff.path)))
+						shared.add(finding.Fail, eff.path, ref, f.field, func(who string, plural bool) string {
+							return fmt.Sprintf("The %s %s as root %s 0 (%s): root in the container is root on the node once anything breaks out.", who, verb(plural, "runs", "run"), f.what, eff.path)
+						})
 					case eff.value == nil && eff.unknown:
-						out = append(out, unknown(in.P(eff.path), in.containerName(ref),
-							fmt.Sprintf("The %s the %s runs as is not known until apply: it could be 0 (root).", f.what, in.describe(ref))))
+						shared.add(finding.Unknown, eff.path, ref, f.field, func(who string, plural bool) string {
+							return fmt.Sprintf("The %s the %s %s as is not known until apply: it could be 0 (root).", f.what, who, verb(plural, "runs", "run"))
+						})
 					}
 				}
 			}
+			out := shared.results()
 			if g := pod.FSGroup; g != nil && *g == 0 {
 				out = append(out, fail(in.P("securityContext.fsGroup"), "", "The pod sets fsGroup 0: every volume it mounts is owned by the root group."))
 			} else if g == nil && in.Unknown("securityContext.fsGroup") {

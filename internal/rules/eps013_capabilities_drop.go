@@ -20,9 +20,14 @@ func init() {
 			Expression: constant(`variables.allContainers.all(c, has(c.securityContext) && has(c.securityContext.capabilities) && ` +
 				`has(c.securityContext.capabilities.drop) && c.securityContext.capabilities.drop.exists(x, x == 'ALL'))`),
 			Message: constant("containers must drop ALL capabilities")},
+		ImpliedBy: []string{"EPS001"},
+		Implies:   "every capability kept, whatever it drops",
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			for _, ref := range in.Containers() {
+				if in.Implied(ref) {
+					continue // privileged: EPS001 says it keeps every capability
+				}
 				p := ref.Path + ".securityContext.capabilities.drop"
 				dropsAll := false
 				if caps := sc(ref.C).Capabilities; caps != nil {

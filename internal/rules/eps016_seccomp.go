@@ -24,26 +24,39 @@ func init() {
 				`(has(variables.podSpec.securityContext) && has(variables.podSpec.securityContext.seccompProfile) && ` +
 				`(variables.podSpec.securityContext.seccompProfile.type == 'RuntimeDefault' || variables.podSpec.securityContext.seccompProfile.type == 'Localhost')))`),
 			Message: constant("containers must use the RuntimeDefault or a Localhost seccomp profile")},
+		ImpliedBy: []string{"EPS001"},
+		Implies:   "no seccomp confinement",
 		Workload: func(in *WorkloadInput) []Result {
 			if os := in.Spec().OS; os != nil && os.Name == corev1.Windows {
 				return nil // seccomp does not apply to Windows pods
 			}
-			var out []Result
+			shared := in.podShared()
 			pod := in.podSC()
 			for _, ref := range in.Containers() {
+				if in.Implied(ref) {
+					continue // privileged: no seccomp profile applies, EPS001 says it
+				}
 				eff := resolve(in, ref, "seccompProfile", sc(ref.C).SeccompProfile, "seccompProfile", pod.SeccompProfile)
-				typePath := in.P(eff.path + ".type")
+				typePath := eff.path + ".type"
 				switch {
 				case eff.value != nil && (eff.value.Type == corev1.SeccompProfileTypeRuntimeDefault || eff.value.Type == corev1.SeccompProfileTypeLocalhost):
-				case eff.unknown || in.Obj.Unknown(typePath):
-					out = append(out, unknown(typePath, in.containerName(ref), fmt.Sprintf("The seccomp profile of the %s is not known until apply.", in.describe(ref))))
+				case eff.unknown || in.Unknown(typePath):
+					shared.add(finding.Unknown, typePath, ref, "unknown", func(who string, _ bool) string {
+						return fmt.Sprintf("The seccomp profile of the %s is not known until apply.", who)
+					})
 				case eff.value != nil && eff.value.Type != "":
-					out = append(out, fail(typePath, in.containerName(ref), fmt.Sprintf("The %s runs with seccomp profile %s: every system call is open to it, including those used in container escapes.", in.describe(ref), in.Show(eff.path+".type", string(eff.value.Type)))))
+					shown := in.Show(typePath, string(eff.value.Type))
+					shared.add(finding.Fail, typePath, ref, "type", func(who string, plural bool) string {
+						return fmt.Sprintf("The %s %s with seccomp profile %s: every system call is open to %s, including those used in container escapes.", who, verb(plural, "runs", "run"), shown, verb(plural, "it", "them"))
+					})
 				default:
-					out = append(out, fail(typePath, in.containerName(ref), fmt.Sprintf("The %s sets no seccomp profile (neither it nor the pod), so it runs Unconfined on most runtimes: every system call is open to it.", in.describe(ref))))
+					shared.add(finding.Fail, typePath, ref, "unset", func(who string, plural bool) string {
+						return fmt.Sprintf("The %s %s no seccomp profile (neither %s nor the pod), so %s Unconfined on most runtimes: every system call is open to %s.",
+							who, verb(plural, "sets", "set"), verb(plural, "it", "they"), verb(plural, "it runs", "they run"), verb(plural, "it", "them"))
+					})
 				}
 			}
-			return append(out, in.unknownContainers("seccomp profiles")...)
+			return append(shared.results(), in.unknownContainers("seccomp profiles")...)
 		},
 	})
 }

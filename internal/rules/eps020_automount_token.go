@@ -10,11 +10,12 @@ import (
 
 func init() {
 	register(Rule{
-		ID:          "EPS020",
-		Severity:    finding.Low,
-		Description: `The pod mounts a Kubernetes API token for its service account (` + "`" + `automountServiceAccountToken` + "`" + ` not false on the pod, nor on its service account in the plan). Anyone who gets into a container can call the API with that identity. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` when the attribute is not set.`,
-		Title:       "Service account token automounted",
-		Guide:       guideIAM,
+		ID:           "EPS020",
+		SeverityNote: "info when the token is requested on purpose",
+		Severity:     finding.Low,
+		Description:  `The pod mounts a Kubernetes API token for its service account (` + "`" + `automountServiceAccountToken` + "`" + ` not false on the pod, nor on its service account in the plan). Anyone who gets into a container can call the API with that identity. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` when the attribute is not set.`,
+		Title:        "Service account token automounted",
+		Guide:        guideIAM,
 		Remediation: "Set automount_service_account_token = false on the pod spec (the kubernetes provider " +
 			"sends true when it is not set) unless the pod talks to the Kubernetes API.",
 		Workload: func(in *WorkloadInput) []Result {
@@ -36,7 +37,17 @@ func init() {
 					}
 				}
 			}
-			return []Result{fail(p, "", fmt.Sprintf("The pod mounts a Kubernetes API token for its service account: anyone who gets into a container can call the API with that identity."))}
+			if v != nil && *v && in.Obj.Defaulted(p) == "" {
+				// Written on purpose: a controller that talks to the API.
+				r := fail(p, "", "The pod requests its service account token on purpose (automountServiceAccountToken: true): make sure the account's role grants only what the controller needs, since anyone who gets into a container can call the API with it.")
+				r.Severity = sev(finding.Info)
+				return []Result{r}
+			}
+			why := "nothing turns it off"
+			if d := in.Obj.Defaulted(p); d != "" {
+				why = d
+			}
+			return []Result{fail(p, "", fmt.Sprintf("The pod mounts a Kubernetes API token for its service account (%s): anyone who gets into a container can call the API with that identity.", why))}
 		},
 	})
 }

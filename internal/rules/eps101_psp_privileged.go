@@ -16,8 +16,8 @@ func init() {
 			"\"restricted\" or \"baseline\"); keep one privileged policy for kube-system agents, bound only to their service accounts.",
 		Object: func(in *ObjectInput) []Result {
 			p, ok := in.Obj.Typed.(*psp.PodSecurityPolicy)
-			if !ok {
-				return nil
+			if !ok || !in.Ctx.PSPEra() {
+				return nil // on 1.25 and later the policy is EPS110's: it cannot be applied
 			}
 			switch {
 			case p.Spec.Privileged:

@@ -19,8 +19,8 @@ func init() {
 			"\"restricted\") and allow only what the workloads need.",
 		Object: func(in *ObjectInput) []Result {
 			p, ok := in.Obj.Typed.(*psp.PodSecurityPolicy)
-			if !ok {
-				return nil
+			if !ok || !in.Ctx.PSPEra() {
+				return nil // on 1.25 and later the policy is EPS110's: it cannot be applied
 			}
 			s := p.Spec
 			var out []Result

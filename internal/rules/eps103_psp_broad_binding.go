@@ -19,14 +19,17 @@ func init() {
 			"system:serviceaccounts. EKS's own eks:podsecuritypolicy:authenticated binding is the example to remove.",
 		Object: func(in *ObjectInput) []Result {
 			b, ok := asBinding(in)
-			if !ok {
-				return nil
+			if !ok || !in.Ctx.PSPEra() {
+				return nil // no PodSecurityPolicy can be in force
 			}
 			var who []string
+			if in.Unknown("subjects") {
+				who = append(who, "")
+			}
 			for i := range b.subjects {
 				if w := broadSubject(b, i, false); w != "" {
 					who = append(who, w)
-				} else if in.UnknownWithin(fmt.Sprintf("subjects[%d]", i)) {
+				} else if mayBeBroad(b, i) {
 					who = append(who, "")
 				}
 			}

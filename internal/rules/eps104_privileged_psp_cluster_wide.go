@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -20,8 +19,8 @@ func init() {
 			"of the agents that need it (aws-node, kube-proxy), not with a ClusterRoleBinding or to users and groups.",
 		Object: func(in *ObjectInput) []Result {
 			b, ok := asBinding(in)
-			if !ok {
-				return nil
+			if !ok || !in.Ctx.PSPEra() {
+				return nil // no PodSecurityPolicy can be in force
 			}
 			r := in.Ctx.resolveRole(b)
 			if !r.known {
@@ -29,20 +28,24 @@ func init() {
 			}
 			names, all := pspUse(r.rules)
 			var privileged []string
-			if all {
-				privileged = append(privileged, "every PodSecurityPolicy (eks.privileged included)")
-			}
 			for _, n := range names {
 				if in.Ctx.privilegedPSP(n) {
-					privileged = append(privileged, r.names([]string{n}))
+					privileged = append(privileged, n)
 				}
 			}
-			if len(privileged) == 0 {
+			var what string
+			switch {
+			case all:
+				what = "every PodSecurityPolicy, eks.privileged among them"
+			case len(privileged) == 0:
 				return nil
+			case len(privileged) == 1:
+				what = "the privileged policy " + r.names(privileged)
+			default:
+				what = "the privileged policies " + r.names(privileged)
 			}
-			what := strings.Join(privileged, ", ")
 			if b.cluster {
-				return []Result{fail("roleRef", "", fmt.Sprintf("A ClusterRoleBinding grants use of the privileged policy %s (through %s): its subjects may create privileged pods in every namespace.", what, r.source))}
+				return []Result{fail("roleRef", "", fmt.Sprintf("This ClusterRoleBinding lets its subjects use %s in every namespace (%s grants it): they may create privileged pods anywhere.", what, r.source))}
 			}
 			for i, s := range b.subjects {
 				if s.Kind == rbacv1.ServiceAccountKind {
@@ -51,7 +54,7 @@ func init() {
 				if s.Kind == rbacv1.GroupKind && s.Name == "system:serviceaccounts:"+b.namespace {
 					continue // the service accounts of this one namespace
 				}
-				return []Result{fail(fmt.Sprintf("subjects[%d]", i), "", fmt.Sprintf("The binding grants use of the privileged policy %s to %s, not to service accounts of namespace %s.", what, b.subjectText(i), b.namespaceText()))}
+				return []Result{fail(fmt.Sprintf("subjects[%d]", i), "", fmt.Sprintf("The binding lets %s use %s (%s grants it), not only the service accounts of namespace %s.", b.subjectText(i), what, r.source, b.namespaceText()))}
 			}
 			return nil
 		},

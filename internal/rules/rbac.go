@@ -198,3 +198,19 @@ func originOr(o *object.Object, what string) string {
 	}
 	return what
 }
+
+// mayBeBroad reports whether subject i, whose known fields name no broad group, could
+// still stand for everyone once its unknown fields are known: only a Group or User (or a
+// subject of unknown kind) whose name is unknown can. A ServiceAccount is one identity
+// whatever its name, namespace and API group.
+func mayBeBroad(b binding, i int) bool {
+	p := fmt.Sprintf("subjects[%d]", i)
+	s := b.subjects[i]
+	if b.in.Unknown(p) || b.in.Unknown(p+".kind") {
+		return true
+	}
+	if s.Kind == rbacv1.ServiceAccountKind {
+		return false
+	}
+	return b.in.Unknown(p + ".name")
+}

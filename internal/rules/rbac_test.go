@@ -14,6 +14,7 @@ func TestRBACRules(t *testing.T) {
 		fail    []string
 		unknown []string
 		not     []string
+		version string // the cluster's Kubernetes version, when the case needs one
 	}{
 		{name: "PSP use granted to system:authenticated (EKS's own binding)",
 			docs: map[string]string{
@@ -26,7 +27,17 @@ func TestRBACRules(t *testing.T) {
 			docs: map[string]string{
 				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "eks:podsecuritypolicy:privileged", "- {kind: ServiceAccount, name: agent, namespace: monitoring}\n"),
 			},
-			addr: "kubernetes_manifest.b", fail: []string{"EPS104"}, not: []string{"EPS103", "EPS108"}},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS104"}, not: []string{"EPS103", "EPS108"}, version: "1.24"},
+		{name: "the same on a 1.25+ cluster: no PodSecurityPolicy is in force",
+			docs: map[string]string{
+				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "eks:podsecuritypolicy:privileged", "- {kind: ServiceAccount, name: agent, namespace: monitoring}\n"),
+			},
+			addr: "kubernetes_manifest.b", not: []string{"EPS103", "EPS104", "EPS108"}, version: "1.29"},
+		{name: "the same with no version and no PodSecurityPolicy in the plan",
+			docs: map[string]string{
+				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "eks:podsecuritypolicy:privileged", "- {kind: ServiceAccount, name: agent, namespace: monitoring}\n"),
+			},
+			addr: "kubernetes_manifest.b", not: []string{"EPS103", "EPS104", "EPS108"}},
 		{name: "privileged PSP bound in kube-system to its service accounts is fine",
 			docs: map[string]string{
 				"kubernetes_manifest.psp":  privilegedPSP,
@@ -52,7 +63,38 @@ func TestRBACRules(t *testing.T) {
 			docs: map[string]string{
 				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "cluster-admin", "- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}\n"),
 			},
-			addr: "kubernetes_manifest.b", fail: []string{"EPS103", "EPS108"}},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS103", "EPS108"}, version: "1.24"},
+		{name: "cluster-admin to system:authenticated on a current cluster: EPS108 only",
+			docs: map[string]string{
+				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "cluster-admin", "- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}\n"),
+			},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS108"}, not: []string{"EPS103", "EPS104", "EPS111"}},
+		{name: "cluster-admin to a workload's service account",
+			docs: map[string]string{
+				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "cluster-admin", "- {kind: ServiceAccount, name: deployer, namespace: ci}\n"),
+			},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS111"}, not: []string{"EPS103", "EPS104", "EPS108"}},
+		{name: "a role granting * on * bound in one namespace to a service account",
+			docs: map[string]string{
+				"kubernetes_manifest.role": "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: all, namespace: ci}\nrules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]\n",
+				"kubernetes_manifest.b":    "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: ci}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: all}\nsubjects: [{kind: ServiceAccount, name: runner, namespace: ci}]\n",
+			},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS111"}},
+		{name: "view to a service account is not EPS111",
+			docs: map[string]string{
+				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "view", "- {kind: ServiceAccount, name: dashboard, namespace: ops}\n"),
+			},
+			addr: "kubernetes_manifest.b", not: []string{"EPS111", "EPS108"}},
+		{name: "a ServiceAccount subject with computed fields is never everyone",
+			docs: map[string]string{
+				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "cluster-admin", "- {apiGroup: '(unknown)', kind: ServiceAccount, name: '(unknown)', namespace: ci}\n"),
+			},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS111"}, not: []string{"EPS103", "EPS108"}, version: "1.24"},
+		{name: "a Group subject with a computed name could be everyone",
+			docs: map[string]string{
+				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "cluster-admin", "- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: '(unknown)'}\n"),
+			},
+			addr: "kubernetes_manifest.b", unknown: []string{"EPS103", "EPS108"}, version: "1.24"},
 		{name: "view to anonymous",
 			docs: map[string]string{
 				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "view", "- {apiGroup: rbac.authorization.k8s.io, kind: User, name: system:anonymous}\n"),
@@ -62,7 +104,7 @@ func TestRBACRules(t *testing.T) {
 			docs: map[string]string{
 				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "custom", "- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:serviceaccounts}\n"),
 			},
-			addr: "kubernetes_manifest.b", fail: []string{"EPS108"}, unknown: []string{"EPS103"}},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS108"}, unknown: []string{"EPS103"}, version: "1.24"},
 		{name: "default service account granted a role",
 			docs: map[string]string{
 				"kubernetes_manifest.b": bindingDoc("RoleBinding", "apps", "edit", "- {kind: ServiceAccount, name: default, namespace: apps}\n"),
@@ -71,7 +113,7 @@ func TestRBACRules(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			fs := at(judge(t, Options{}, tc.docs), tc.addr)
+			fs := at(judgeWith(t, Options{}, Facts{KubernetesVersion: tc.version}, tc.docs), tc.addr)
 			for _, r := range tc.fail {
 				if !has(fs, finding.Fail, r) {
 					t.Errorf("want fail %s: %s", r, ids(fs))

@@ -19,7 +19,10 @@ import (
 type Rule struct {
 	ID       string
 	Severity finding.Severity
-	Title    string
+	// SeverityNote says when a finding's severity differs from the rule's ("critical for
+	// cluster-admin"), for the docs.
+	SeverityNote string
+	Title        string
 	// Description says what the rule flags and why it matters (docs/rules/ID.md).
 	Description string
 	// Guide is the section of the EKS best-practices guide the rule implements.
@@ -39,6 +42,16 @@ type Rule struct {
 
 	// CEL is the rule's form in the ValidatingAdmissionPolicy, when one can enforce it.
 	CEL *CEL
+
+	// ImpliedBy lists rules whose failure on a container already says what this rule
+	// would say about it (a privileged container allows escalation, keeps every capability
+	// and runs without seccomp). The check skips such containers (WorkloadInput.Implied),
+	// so one problem is one finding, and the implying rule's message names this rule.
+	// Implying rules have lower IDs: the engine runs the catalogue in ID order.
+	ImpliedBy []string
+	// Implies is said by the implying rule's message for each rule it implies ("privilege
+	// escalation allowed (EPS002)"); set on the implied rule.
+	Implies string
 }
 
 // Result is what a check returns; plan-check turns it into a finding.

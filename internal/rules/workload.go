@@ -2,10 +2,13 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 )
 
@@ -15,6 +18,11 @@ type WorkloadInput struct {
 	Obj *object.Object
 	W   *object.Pod
 	Ctx *Context
+
+	// rule is the rule being run; failed holds, per rule ID, the containers (paths
+	// relative to the pod spec) it failed on so far (for Implied).
+	rule   *Rule
+	failed map[string]map[string]bool
 
 	// computed once per workload, on first use
 	containers   []ContainerRef
@@ -188,4 +196,160 @@ func show(o *object.Object, p string, v any) string {
 		return fmt.Sprint(*t)
 	}
 	return fmt.Sprint(v)
+}
+
+// Implied reports whether a rule the running rule is implied by has failed on the
+// container: the container's finding under that rule already says it.
+func (in *WorkloadInput) Implied(ref ContainerRef) bool {
+	if in.rule == nil {
+		return false
+	}
+	for _, id := range in.rule.ImpliedBy {
+		if in.failed[id][ref.Path] {
+			return true
+		}
+	}
+	return false
+}
+
+// recordFailures remembers the containers a rule failed on.
+func (in *WorkloadInput) recordFailures(id string, results []Result) {
+	for _, r := range results {
+		if r.Status != finding.Fail {
+			continue
+		}
+		if c := in.containerOf(r.Path); c != "" {
+			if in.failed[id] == nil {
+				in.failed[id] = map[string]bool{}
+			}
+			in.failed[id][c] = true
+		}
+	}
+}
+
+// containerOf returns the container a path of the object is in ("containers[1]",
+// relative to the pod spec), or "".
+func (in *WorkloadInput) containerOf(p string) string {
+	rest, ok := strings.CutPrefix(p, in.W.SpecPath+".")
+	if !ok {
+		return ""
+	}
+	for _, list := range []string{"initContainers[", "containers[", "ephemeralContainers["} {
+		if strings.HasPrefix(rest, list) {
+			if end := strings.IndexByte(rest, ']'); end > 0 {
+				return rest[:end+1]
+			}
+		}
+	}
+	return ""
+}
+
+// impliedText lists what the rules implied by id say, for id's message: "privilege
+// escalation allowed (EPS002), ...".
+func impliedText(id string) string {
+	var parts []string
+	for _, r := range Catalogue() {
+		if slices.Contains(r.ImpliedBy, id) && r.Implies != "" {
+			parts = append(parts, r.Implies+" ("+r.ID+")")
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// podShared collects the results of a setting that a container may set and otherwise
+// inherits from the pod (runAsNonRoot, runAsUser, seccompProfile, ...). A result that rests
+// on the pod's own field is one finding for the pod, naming every container it affects,
+// not one per container on the same line; results on a container's own field stay per
+// container.
+type podShared struct {
+	in     *WorkloadInput
+	order  []string
+	groups map[string]*sharedResult
+	out    []Result
+}
+
+type sharedResult struct {
+	status  finding.Status
+	path    string
+	refs    []ContainerRef
+	message func(who string, plural bool) string
+}
+
+func (in *WorkloadInput) podShared() *podShared {
+	return &podShared{in: in, groups: map[string]*sharedResult{}}
+}
+
+// add records a result for ref at path rel (relative to the pod spec). message renders the
+// text for one container (who = "container app", plural false) or several (who =
+// "containers app and sidecar", plural true). Results at the same pod-level path with the
+// same key are merged.
+func (s *podShared) add(status finding.Status, rel string, ref ContainerRef, key string, message func(who string, plural bool) string) {
+	if !strings.HasPrefix(rel, ref.Path) {
+		k := string(status) + "|" + rel + "|" + key
+		g := s.groups[k]
+		if g == nil {
+			g = &sharedResult{status: status, path: rel, message: message}
+			s.groups[k] = g
+			s.order = append(s.order, k)
+		}
+		g.refs = append(g.refs, ref)
+		return
+	}
+	s.out = append(s.out, Result{Status: status, Path: s.in.P(rel), Container: s.in.containerName(ref), Message: message(s.in.describe(ref), false)})
+}
+
+// results returns the per-container results and one result per pod-level group.
+func (s *podShared) results() []Result {
+	out := s.out
+	for _, k := range s.order {
+		g := s.groups[k]
+		r := Result{Status: g.status, Path: s.in.P(g.path)}
+		if len(g.refs) == 1 {
+			r.Container = s.in.containerName(g.refs[0])
+			r.Message = g.message(s.in.describe(g.refs[0]), false)
+		} else {
+			r.Message = g.message(s.in.describeAll(g.refs), true)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// describeAll renders several containers for a message: "containers app and sidecar",
+// "init container migrate and container app".
+func (in *WorkloadInput) describeAll(refs []ContainerRef) string {
+	sameKind := true
+	for _, r := range refs[1:] {
+		sameKind = sameKind && r.Kind == refs[0].Kind
+	}
+	var names []string
+	for _, r := range refs {
+		n := in.containerName(r)
+		if n == "" {
+			n = r.Path
+		}
+		if !sameKind {
+			n = r.Kind + " " + n
+		}
+		names = append(names, n)
+	}
+	list := strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	if sameKind {
+		return refs[0].Kind + "s " + list
+	}
+	return list
+}
+
+// verb picks a verb's form for one or several subjects.
+func verb(plural bool, one, several string) string {
+	if plural {
+		return several
+	}
+	return one
 }

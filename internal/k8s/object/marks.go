@@ -10,6 +10,23 @@ import (
 // plan (rendered Helm charts, tests). The zero value marks nothing.
 type PathMarks struct {
 	unknown, sensitive map[string]bool
+	defaulted          map[string]string
+}
+
+// MarkDefaulted records that the value at path was not written: who sets it, and why.
+func (m *PathMarks) MarkDefaulted(path, why string) {
+	if m.defaulted == nil {
+		m.defaulted = map[string]string{}
+	}
+	m.defaulted[path] = why
+}
+
+// Defaulted implements Marks.
+func (m *PathMarks) Defaulted(p string) string {
+	if m == nil {
+		return ""
+	}
+	return m.defaulted[p]
 }
 
 // MarkUnknown records that the value at path is not known until apply.

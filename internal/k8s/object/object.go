@@ -29,6 +29,10 @@ type Marks interface {
 	Sensitive(path string) bool
 	// SensitiveWithin reports whether anything at, above or below path is sensitive.
 	SensitiveWithin(path string) bool
+	// Defaulted says, for a value the user did not write but that will be sent or set
+	// anyway, who sets it and why ("the kubernetes provider sends true whenever a
+	// security_context block is present"); "" when the value was written (or is unset).
+	Defaulted(path string) string
 }
 
 // NoMarks is the Marks of an object whose every field is known and nothing is sensitive.
@@ -39,6 +43,7 @@ func (NoMarks) UnknownWithin(string) bool   { return false }
 func (NoMarks) UnknownPaths() []string      { return nil }
 func (NoMarks) Sensitive(string) bool       { return false }
 func (NoMarks) SensitiveWithin(string) bool { return false }
+func (NoMarks) Defaulted(string) string     { return "" }
 
 // Object is one Kubernetes object, typed.
 type Object struct {
@@ -117,3 +122,7 @@ func (o *Object) Sensitive(path string) bool { return o.marks().Sensitive(path) 
 
 // SensitiveWithin reports whether anything at, above or below path is sensitive.
 func (o *Object) SensitiveWithin(path string) bool { return o.marks().SensitiveWithin(path) }
+
+// Defaulted says who sets the value at path when the user did not write it ("" when the
+// user wrote it).
+func (o *Object) Defaulted(path string) string { return o.marks().Defaulted(path) }

@@ -1,6 +1,7 @@
-// Command ruledocs writes docs/rules/ID.md for every rule of the catalogue:
+// Command ruledocs writes the docs the catalogue generates: docs/rules/ID.md for every
+// rule and the catalogue table in docs/plan-check.md.
 //
-//	go run ./internal/rules/ruledocs docs/rules
+//	go run ./internal/rules/ruledocs docs
 package main
 
 import (
@@ -13,10 +14,11 @@ import (
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: ruledocs DIR")
+		fmt.Fprintln(os.Stderr, "usage: ruledocs DOCS_DIR")
 		os.Exit(2)
 	}
-	dir := os.Args[1]
+	docs := os.Args[1]
+	dir := filepath.Join(docs, "rules")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		fmt.Fprintln(os.Stderr, "ruledocs:", err)
 		os.Exit(1)
@@ -26,5 +28,20 @@ func main() {
 			fmt.Fprintln(os.Stderr, "ruledocs:", err)
 			os.Exit(1)
 		}
+	}
+	page := filepath.Join(docs, "plan-check.md")
+	doc, err := os.ReadFile(page)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ruledocs:", err)
+		os.Exit(1)
+	}
+	out, ok := rules.ReplaceTable(string(doc))
+	if !ok {
+		fmt.Fprintln(os.Stderr, "ruledocs: "+page+" has no catalogue table markers")
+		os.Exit(1)
+	}
+	if err := os.WriteFile(page, []byte(out), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "ruledocs:", err)
+		os.Exit(1)
 	}
 }

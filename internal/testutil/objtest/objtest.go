@@ -1,7 +1,8 @@
 // Package objtest builds typed Kubernetes objects for tests from YAML documents, with
 // markers for what a plan would mark: a string "(unknown)" is a value unknown until apply
 // (left out of the object, its path marked unknown), "(sensitive)VALUE" is VALUE marked
-// sensitive (the rest is read as a YAML scalar: "(sensitive)0" is the number 0).
+// sensitive (the rest is read as a YAML scalar: "(sensitive)0" is the number 0), and
+// "(default)VALUE" is VALUE that the user did not write (a provider default).
 package objtest
 
 import (
@@ -20,7 +21,13 @@ import (
 const (
 	Unknown   = "(unknown)"
 	Sensitive = "(sensitive)"
+	// Defaulted marks a value the user did not write ("(default)true"): it is set by
+	// the source (a provider default), with DefaultReason as the reason.
+	Defaulted = "(default)"
 )
+
+// DefaultReason is the reason objtest gives for a Defaulted value.
+const DefaultReason = "the test's provider sends it by default"
 
 // FromYAML decodes one YAML document into an object whose Marks follow the markers; the
 // object's Origin is origin. It fails the test on a document that is not an object of a
@@ -65,6 +72,14 @@ func strip(v any, p string, marks *object.PathMarks) any {
 		if t == Unknown {
 			marks.MarkUnknown(p)
 			return nil
+		}
+		if rest, ok := strings.CutPrefix(t, Defaulted); ok {
+			marks.MarkDefaulted(p, DefaultReason)
+			var dv any
+			if err := yaml.Unmarshal([]byte(rest), &dv); err != nil || dv == nil {
+				return rest
+			}
+			return dv
 		}
 		if rest, ok := strings.CutPrefix(t, Sensitive); ok {
 			marks.MarkSensitive(p)
