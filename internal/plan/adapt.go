@@ -172,8 +172,8 @@ func (p *Pending) Each(fn func(*Object) error) error {
 func (p *Pending) decode(i int) (*Change, error) {
 	ref := &p.plan.changes[i]
 	t := &p.state.tape
-	t.base = ref.offset
-	if err := t.parse(ref.raw); err != nil {
+	t.base = ref.start
+	if err := t.parse(p.plan.raw(i)); err != nil {
 		return nil, fmt.Errorf("%s: %w", ref.h.address, changeProblem(err))
 	}
 	rc, err := decodeChange(t, ref.h)

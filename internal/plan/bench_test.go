@@ -40,42 +40,42 @@ func benchRead(b *testing.B, data []byte) {
 // The Linear benchmarks read one shape at two sizes a hundred times apart: a linear reader
 // takes a hundred times longer on the larger (compare ns/op, or MB/s which stays flat).
 func BenchmarkLinearContainerArgs(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{1000, 100000} {
 		data := plantest.ContainerArgs(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchRead(b, data) })
 	}
 }
 
 func BenchmarkLinearSensitiveLabels(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{1000, 100000} {
 		data := plantest.SensitiveLabels(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchRead(b, data) })
 	}
 }
 
 func BenchmarkLinearTypedContainers(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{1000, 100000} {
 		data := plantest.TypedPodContainers(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchRead(b, data) })
 	}
 }
 
 func BenchmarkLinearManifestContainers(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{1000, 100000} {
 		data := plantest.ManifestContainers(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchRead(b, data) })
 	}
 }
 
 func BenchmarkLinearUnknownEnv(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{1000, 100000} {
 		data := plantest.UnknownEnv(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchRead(b, data) })
 	}
 }
 
 func BenchmarkLinearKubectlDocuments(b *testing.B) {
-	for _, n := range []int{100, 10000} {
+	for _, n := range []int{1000, 100000} {
 		data := plantest.KubectlDocuments(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchRead(b, data) })
 	}
@@ -99,7 +99,7 @@ func BenchmarkTape(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	raw := p.changes[0].raw
+	raw := p.raw(0)
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	var t tape

@@ -71,9 +71,38 @@ func checkActions(a tfjson.Actions) error {
 	return fmt.Errorf("change.actions [%s] is not an action list Terraform writes (no-op, create, read, update, delete, forget, or a replacement)", strings.Join(shown, ", "))
 }
 
+// interner shares the strings that repeat from change to change (types, names, modules,
+// modes), so that a plan of many resources holds each once.
+type interner map[string]string
+
+func (in interner) get(b []byte) string {
+	if s, ok := in[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	in[s] = s
+	return s
+}
+
+// The action lists Terraform writes, shared by every change.
+var actionLists = []tfjson.Actions{
+	{tfjson.ActionNoop}, {tfjson.ActionCreate}, {tfjson.ActionRead}, {tfjson.ActionUpdate}, {tfjson.ActionDelete}, {tfjson.ActionForget},
+	{tfjson.ActionDelete, tfjson.ActionCreate}, {tfjson.ActionCreate, tfjson.ActionDelete}, {tfjson.ActionCreate, tfjson.ActionForget},
+}
+
+// sharedActions returns the shared list equal to a, or a copy of a.
+func sharedActions(a []tfjson.Action) tfjson.Actions {
+	for _, l := range actionLists {
+		if len(l) == len(a) && (len(a) < 1 || l[0] == a[0]) && (len(a) < 2 || l[1] == a[1]) {
+			return l
+		}
+	}
+	return append(tfjson.Actions(nil), a...)
+}
+
 // scanChange checks the resource change at b[i] and reads its header; it returns the
 // offset just past the change.
-func scanChange(b []byte, i int) (header, int, error) {
+func scanChange(b []byte, i int, in interner) (header, int, error) {
 	var h header
 	i = skipSpace(b, i)
 	if i < len(b) && b[i] != '{' {
@@ -85,12 +114,14 @@ func scanChange(b []byte, i int) (header, int, error) {
 	}
 	var seen keySet
 	hasChange, hasActions := false, false
-	end, err := eachMember(b, i, func(key string, at int) (int, error) {
+	var acts [3]tfjson.Action
+	nacts := 0
+	end, err := eachMember(b, i, func(key []byte, at int) (int, error) {
 		if seen.add(key) {
-			return at, fmt.Errorf("duplicate member %q at byte %d: two readers could see two different resources", clip(key), at)
+			return at, fmt.Errorf("duplicate member %q at byte %d: two readers could see two different resources", clip(string(key)), at)
 		}
 		var target *string
-		switch key {
+		switch string(key) {
 		case "address":
 			target = &h.address
 		case "module_address":
@@ -106,12 +137,16 @@ func scanChange(b []byte, i int) (header, int, error) {
 		case "change":
 			hasChange = true
 			var body keySet
-			return eachMember(b, at, func(key string, at int) (int, error) {
+			return eachMember(b, at, func(key []byte, at int) (int, error) {
 				if body.add(key) {
-					return at, fmt.Errorf("change: duplicate member %q at byte %d: two readers could see two different changes", clip(key), at)
+					return at, fmt.Errorf("change: duplicate member %q at byte %d: two readers could see two different changes", clip(string(key)), at)
 				}
-				if key != "actions" {
-					return skipValue(b, at)
+				if string(key) != "actions" {
+					end, err := skipValue(b, at)
+					if err != nil {
+						return end, fmt.Errorf("change.%s: %w", showName(string(key)), err)
+					}
+					return end, nil
 				}
 				hasActions = true
 				if b[at] != '[' {
@@ -126,23 +161,38 @@ func scanChange(b []byte, i int) (header, int, error) {
 					if err != nil {
 						return end, fmt.Errorf("change.actions: %w", err)
 					}
-					h.actions = append(h.actions, tfjson.Action(s))
+					if nacts < len(acts) {
+						acts[nacts] = tfjson.Action(in.get(s))
+					}
+					nacts++
 					return end, nil
 				})
 			})
 		default:
-			return skipValue(b, at)
+			end, err := skipValue(b, at)
+			if err != nil {
+				return end, fmt.Errorf("%s: %w", showName(string(key)), err)
+			}
+			return end, nil
 		}
 		s, end, err := scanString(b, at)
 		if err != nil {
-			return end, fmt.Errorf("%s: %w", key, err)
+			return end, fmt.Errorf("%s: %w", showName(string(key)), err)
 		}
-		*target = s
+		if target == &h.address {
+			*target = string(s)
+		} else {
+			*target = in.get(s)
+		}
 		return end, nil
 	})
 	if err != nil {
 		return h, end, err
 	}
+	if nacts > len(acts) {
+		return h, end, fmt.Errorf("change.actions has %d actions: not an action list Terraform writes", nacts)
+	}
+	h.actions = sharedActions(acts[:nacts])
 	switch {
 	case h.address == "":
 		return h, end, fmt.Errorf("the resource change has no address")
@@ -163,24 +213,28 @@ func scanChange(b []byte, i int) (header, int, error) {
 	return h, end, checkActions(h.actions)
 }
 
-// scanString reads the string (or null, as "") at b[at].
-func scanString(b []byte, at int) (string, int, error) {
+// scanString reads the string (or null, as "") at b[at]: the input's bytes when it has no
+// escapes (not to be kept), else a copy unescaped.
+func scanString(b []byte, at int) ([]byte, int, error) {
 	switch b[at] {
 	case '"':
 		end, esc, err := skipString(b, at)
 		if err != nil {
-			return "", end, err
+			return nil, end, err
 		}
-		return unquote(b[at:end], esc || needsNormalizing(b[at:end])), end, nil
+		if esc && needsUnquote(b[at:end]) {
+			return appendUnquoted(nil, b[at:end]), end, nil
+		}
+		return b[at+1 : end-1], end, nil
 	case 'n':
 		end, err := skipLiteral(b, at, "null")
-		return "", end, err
+		return nil, end, err
 	}
 	end, err := skipValue(b, at)
 	if err != nil {
-		return "", end, err
+		return nil, end, err
 	}
-	return "", end, fmt.Errorf("expected a string, not %s", kindName(jsonKind(b[at])))
+	return nil, end, fmt.Errorf("expected a string, not %s", kindName(jsonKind(b[at])))
 }
 
 // jsonKind is the tape kind of the value starting with byte c.

@@ -338,28 +338,36 @@ func (r *readState) kubectlObjects(rc *Change, base Object, p pass, emit func(*O
 			return false, fmt.Errorf("%s: %s is a boolean, not %s", attr, mk.name, t.describe(mk.n))
 		}
 	}
-	text, ok := t.str(body)
 	switch {
 	case t.isNull(body):
 		return false, fmt.Errorf("%s is null: a kubectl_manifest that will exist has one", attr)
-	case !ok:
+	case t.kind(body) != '"':
 		return false, fmt.Errorf("%s is a string (YAML), not %s", attr, t.describe(body))
 	}
-	docs, err := splitYAML([]byte(text))
-	if err != nil {
-		return false, fmt.Errorf("%s: %s", attr, yamlProblem(err))
-	}
-	for i, doc := range docs {
+	// One document at a time: the stream is never split into a list of copies.
+	docs := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(t.bytesOf(body))))
+	for i := 0; ; {
+		doc, err := docs.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return false, fmt.Errorf("%s: %s", attr, yamlProblem(err))
+		}
+		if len(bytes.TrimSpace(doc)) == 0 {
+			continue
+		}
+		i++
 		if p == firstPass && !mayBeContext(doc) {
 			m.deferred = true
 			continue
 		}
 		js, err := yaml.YAMLToJSONStrict(doc)
 		if err != nil {
-			return false, fmt.Errorf("%s document %d: %s", attr, i+1, yamlProblem(err))
+			return false, fmt.Errorf("%s document %d: %s", attr, i, yamlProblem(err))
 		}
 		if err := m.t.parse(js); err != nil {
-			return false, fmt.Errorf("%s document %d: %s", attr, i+1, tapeProblem(err))
+			return false, fmt.Errorf("%s document %d: %s", attr, i, tapeProblem(err))
 		}
 		switch m.t.kind(0) {
 		case 'n':
@@ -369,12 +377,12 @@ func (r *readState) kubectlObjects(rc *Change, base Object, p pass, emit func(*O
 				continue
 			}
 		default:
-			return false, fmt.Errorf("%s document %d is %s, not a Kubernetes object (a mapping)", attr, i+1, m.t.describe(0))
+			return false, fmt.Errorf("%s document %d is %s, not a Kubernetes object (a mapping)", attr, i, m.t.describe(0))
 		}
 		b := base
-		b.Doc = i
+		b.Doc = i - 1
 		if err := m.at(0, absent, absent, b, "", ""); err != nil {
-			return false, fmt.Errorf("document %d: %w", i+1, err)
+			return false, fmt.Errorf("document %d: %w", i, err)
 		}
 	}
 	return m.deferred, nil
@@ -429,24 +437,6 @@ func tapeProblem(err error) string {
 		return fmt.Sprintf("nested deeper than %d levels (plan-check's limit)", de.limit)
 	}
 	return "the document does not convert to JSON"
-}
-
-// splitYAML splits a multi-document YAML stream.
-func splitYAML(body []byte) ([][]byte, error) {
-	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(body)))
-	var docs [][]byte
-	for {
-		doc, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(bytes.TrimSpace(doc)) > 0 {
-			docs = append(docs, doc)
-		}
-	}
 }
 
 // showName prints a kind or name from the plan: as is when it is plain, quoted (escaped)

@@ -365,8 +365,8 @@ func TestScanner(t *testing.T) {
 		}
 	}
 	var keys []string
-	if _, err := eachMember([]byte(`{"k\u0041": {"x": [1, 2]}, "b": "s"}`), 0, func(key string, at int) (int, error) {
-		keys = append(keys, key)
+	if _, err := eachMember([]byte(`{"k\u0041": {"x": [1, 2]}, "b": "s"}`), 0, func(key []byte, at int) (int, error) {
+		keys = append(keys, string(key))
 		return skipValue([]byte(`{"k\u0041": {"x": [1, 2]}, "b": "s"}`), at)
 	}); err != nil || strings.Join(keys, ",") != "kA,b" {
 		t.Errorf("members %v %v", keys, err)

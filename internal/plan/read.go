@@ -23,16 +23,20 @@ type Plan struct {
 	// Config is the plan's configuration section: the expressions the user wrote.
 	Config *tfjson.Config
 
-	// changes are the resource_changes elements; each is indexed when it is read.
+	// data is the plan; changes are its resource_changes elements, each indexed when it is
+	// read.
+	data    []byte
 	changes []changeRef
 }
 
-// changeRef is one resource change: its bytes, where they are in the plan, its header.
+// changeRef is one resource change: where its bytes are in the plan, and its header.
 type changeRef struct {
-	raw    []byte
-	offset int
-	h      header
+	start, end int
+	h          header
 }
+
+// raw returns the bytes of resource change i.
+func (p *Plan) raw(i int) []byte { return p.data[p.changes[i].start:p.changes[i].end] }
 
 // Parse validates data as a plan of JSON format 1.x and prepares its resource changes. The
 // whole document must be valid JSON (json.Valid) without duplicate member names in the
@@ -49,11 +53,12 @@ func Parse(data []byte) (*Plan, error) {
 		}
 		return nil, &syntaxError{Offset: i, Msg: "a plan is a JSON object; this input is " + kindName(jsonKind(data[i]))}
 	}
-	p := &Plan{}
+	p := &Plan{data: data}
 	byKey := map[string][]byte{}
-	end, err := eachMember(data, i, func(key string, at int) (int, error) {
+	end, err := eachMember(data, i, func(k []byte, at int) (int, error) {
+		key := string(k)
 		if _, dup := byKey[key]; dup {
-			return at, &syntaxError{Offset: at, Msg: fmt.Sprintf("duplicate member %q in the plan object", clip(key))}
+			return at, fmt.Errorf("duplicate member %q in the plan object at byte %d: two readers could see two different plans", clip(key), at)
 		}
 		var end int
 		var err error
@@ -126,15 +131,16 @@ func (p *Plan) scanChanges(data []byte, at int) (int, error) {
 		}
 		return end, fmt.Errorf("resource_changes is a list, not %s", kindName(jsonKind(data[at])))
 	}
+	in := interner{}
 	return eachElement(data, at, func(n, at int) (int, error) {
-		h, end, err := scanChange(data, at)
+		h, end, err := scanChange(data, at, in)
 		if err != nil {
 			if h.address != "" {
 				return end, fmt.Errorf("resource_changes[%d] (%s): %w", n, h.address, err)
 			}
 			return end, fmt.Errorf("resource_changes[%d]: %w", n, err)
 		}
-		p.changes = append(p.changes, changeRef{raw: data[at:end], offset: at, h: h})
+		p.changes = append(p.changes, changeRef{start: at, end: end, h: h})
 		return end, nil
 	})
 }
@@ -148,7 +154,7 @@ func stringMember(raw []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return unquote(raw[:end], esc || needsNormalizing(raw[:end])), nil
+	return unquote(raw[:end], esc && needsUnquote(raw[:end])), nil
 }
 
 // notAPlan explains what a JSON document without a plan's shape most likely is.

@@ -1,10 +1,14 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // The plan reader does not decode a whole plan into generic maps: a large plan holds every
@@ -165,34 +169,44 @@ const (
 	highs = 0x8080808080808080
 )
 
-// special reports whether any of the 8 bytes in x is a quote, a backslash or a control
-// character (below 0x20): the bytes a string scan must stop at.
-func special(x uint64) bool {
+// special returns a mask with the high bit set of each of the 8 bytes of x (little
+// endian) that is a quote, a backslash or a control character (below 0x20), the bytes a
+// string scan must stop at; its lowest set bit is exactly the first such byte (higher
+// bits may be set spuriously by borrows).
+func special(x uint64) uint64 {
 	q, s := x^(ones*'"'), x^(ones*'\\')
-	return ((x-ones*0x20)&^x|(q-ones)&^q|(s-ones)&^s)&highs != 0
+	return ((x-ones*0x20)&^x | (q-ones)&^q | (s-ones)&^s) & highs
 }
 
 // skipString returns the offset just past the string starting at b[i] == '"', and whether
-// it holds escape sequences. It rejects raw control characters and invalid escapes, as
+// it needs a closer look: escape sequences or bytes beyond ASCII (which may be invalid
+// UTF-8), see needsUnquote. It rejects raw control characters and invalid escapes, as
 // encoding/json does; it reads eight bytes at a time where nothing needs a look.
 func skipString(b []byte, i int) (int, bool, error) {
 	i++
-	escaped := false
+	var seen uint64 // every word read at once, for the bytes beyond ASCII
+	look := false
 	for {
-		for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
+		for i+8 <= len(b) {
+			x := binary.LittleEndian.Uint64(b[i:])
+			seen |= x // bytes after the stop too: at worst a needless look
+			if m := special(x); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
 			i += 8
 		}
 		if i >= len(b) {
-			return len(b), escaped, truncated(len(b))
+			return len(b), look, truncated(len(b))
 		}
 		switch c := b[i]; {
 		case c == '"':
-			return i + 1, escaped, nil
+			return i + 1, look || seen&highs != 0, nil
 		case c == '\\':
-			escaped = true
+			look = true
 			i++
 			if i >= len(b) {
-				return i, escaped, truncated(i)
+				return i, look, truncated(i)
 			}
 			switch b[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -200,22 +214,29 @@ func skipString(b []byte, i int) (int, bool, error) {
 			case 'u':
 				for k := 1; k <= 4; k++ {
 					if i+k >= len(b) {
-						return len(b), escaped, truncated(len(b))
+						return len(b), look, truncated(len(b))
 					}
 					if !isHex(b[i+k]) {
-						return i + k, escaped, &syntaxError{Offset: i + k, Msg: "invalid \\u escape in a string"}
+						return i + k, look, &syntaxError{Offset: i + k, Msg: "invalid \\u escape in a string"}
 					}
 				}
 				i += 5
 			default:
-				return i, escaped, &syntaxError{Offset: i, Msg: "invalid escape in a string"}
+				return i, look, &syntaxError{Offset: i, Msg: "invalid escape in a string"}
 			}
 		case c < 0x20:
-			return i, escaped, &syntaxError{Offset: i, Msg: fmt.Sprintf("control character 0x%02x in a string (it must be escaped)", c)}
+			return i, look, &syntaxError{Offset: i, Msg: fmt.Sprintf("control character 0x%02x in a string (it must be escaped)", c)}
 		default:
+			look = look || c >= utf8.RuneSelf
 			i++
 		}
 	}
+}
+
+// needsUnquote reports whether a string literal that skipString flagged decodes to other
+// bytes than its own: escapes, or invalid UTF-8 (which encoding/json turns into U+FFFD).
+func needsUnquote(lit []byte) bool {
+	return bytes.IndexByte(lit, '\\') >= 0 || !utf8.Valid(lit)
 }
 
 func isHex(c byte) bool {
@@ -336,25 +357,96 @@ next: // a value (or a whole container) just ended at i
 	}
 }
 
-// unquote returns the string of the (valid) JSON string literal raw, quotes included.
+// unquote returns the string of the (valid) JSON string literal raw, quotes included;
+// escaped says whether it needs unescaping (see needsUnquote).
 func unquote(raw []byte, escaped bool) string {
 	if !escaped {
 		return string(raw[1 : len(raw)-1])
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		// Unreachable for a literal the scanner accepted; keep the bytes rather than lose
-		// the key.
-		return string(raw[1 : len(raw)-1])
+	return string(appendUnquoted(make([]byte, 0, len(raw)), raw))
+}
+
+// appendUnquoted appends the bytes of the valid JSON string literal lit (quotes included)
+// to dst, unescaped exactly as encoding/json does: a \u escape of a lone surrogate and
+// invalid UTF-8 become U+FFFD.
+func appendUnquoted(dst, lit []byte) []byte {
+	s := lit[1 : len(lit)-1]
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(s) {
+				return dst // unreachable for a valid literal
+			}
+			switch s[i+1] {
+			case '"', '\\', '/':
+				dst = append(dst, s[i+1])
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				r := hex4(s[i+2:])
+				i += 6
+				if utf16.IsSurrogate(r) {
+					if i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+						if dec := utf16.DecodeRune(r, hex4(s[i+2:])); dec != unicode.ReplacementChar {
+							dst = utf8.AppendRune(dst, dec)
+							i += 6
+							continue
+						}
+					}
+					r = unicode.ReplacementChar
+				}
+				dst = utf8.AppendRune(dst, r)
+				continue
+			}
+			i += 2
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = utf8.AppendRune(dst, unicode.ReplacementChar)
+			} else {
+				dst = append(dst, s[i:i+size]...)
+			}
+			i += size
+		}
 	}
-	return s
+	return dst
+}
+
+// hex4 reads the four hex digits at the start of b (checked by the scanner).
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		default:
+			c = c - 'A' + 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // eachMember calls fn for every member of the object at b[i] (after optional space), in
-// order, with the member's unescaped name and the offset of its value; fn returns the
+// order, with the member's unescaped name (the input's bytes when it has no escapes: not
+// to be kept) and the offset of its value; fn returns the
 // offset just past the value (skipValue, or a scan of its own). eachMember returns the
 // offset just past the object.
-func eachMember(b []byte, i int, fn func(key string, at int) (int, error)) (int, error) {
+func eachMember(b []byte, i int, fn func(key []byte, at int) (int, error)) (int, error) {
 	i = skipSpace(b, i)
 	if i >= len(b) {
 		return i, truncated(i)
@@ -377,7 +469,10 @@ func eachMember(b []byte, i int, fn func(key string, at int) (int, error)) (int,
 		if err != nil {
 			return end, err
 		}
-		key := unquote(b[i:end], esc || needsNormalizing(b[i:end]))
+		key := b[i+1 : end-1]
+		if esc && needsUnquote(b[i:end]) {
+			key = []byte(unquote(b[i:end], true))
+		}
 		i = skipSpace(b, end)
 		if i >= len(b) {
 			return i, truncated(i)
@@ -464,32 +559,35 @@ func validJSON(b []byte) error {
 	return trailing(b, end)
 }
 
-// keySet detects duplicate member names: a few compared directly, many through a map.
+// keySet detects duplicate member names: a few compared directly (kept without copying),
+// many through a map.
 type keySet struct {
-	few  []string
+	few  [16][]byte
+	n    int
 	many map[string]struct{}
 }
 
 // add records key and reports whether it was already there.
-func (s *keySet) add(key string) bool {
+func (s *keySet) add(key []byte) bool {
 	if s.many == nil {
-		for _, k := range s.few {
-			if k == key {
+		for _, k := range s.few[:s.n] {
+			if bytes.Equal(k, key) {
 				return true
 			}
 		}
-		if len(s.few) < 16 {
-			s.few = append(s.few, key)
+		if s.n < len(s.few) {
+			s.few[s.n] = key
+			s.n++
 			return false
 		}
-		s.many = make(map[string]struct{}, 32)
+		s.many = make(map[string]struct{}, 2*len(s.few))
 		for _, k := range s.few {
-			s.many[k] = struct{}{}
+			s.many[string(k)] = struct{}{}
 		}
 	}
-	if _, ok := s.many[key]; ok {
+	if _, ok := s.many[string(key)]; ok {
 		return true
 	}
-	s.many[key] = struct{}{}
+	s.many[string(key)] = struct{}{}
 	return false
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unicode/utf8"
 )
 
 // tape is a flat index of the tokens of one JSON value, built in a single strict pass, so
@@ -49,9 +48,12 @@ type tnode struct {
 
 // frame is an open container while parsing.
 type frame struct {
-	node    int32
-	prevKey int32 // the previous member name of an object, or absent
-	sorted  bool  // the names so far are plain and strictly ascending (so distinct)
+	node int32
+	// prevKey and prevEnd are the offsets of the previous member name of an object
+	// (prevKey absent before the first).
+	prevKey, prevEnd int32
+	sorted           bool // the names so far are plain and strictly ascending (so distinct)
+	obj              bool
 }
 
 // absent is the node index of a value that is not there.
@@ -85,7 +87,15 @@ func (t *tape) parse(b []byte) error {
 	if len(b) >= math.MaxInt32 {
 		return fmt.Errorf("a resource change of %d bytes is larger than plan-check reads (2 GiB)", len(b))
 	}
-	t.src, t.nodes, t.stack, t.inexact = b, t.nodes[:0], t.stack[:0], false
+	t.src, t.inexact = b, false
+	nodes, stack, err := t.index(b, t.nodes[:0], t.stack[:0])
+	t.nodes, t.stack = nodes, stack
+	return err
+}
+
+// index is parse's loop. The node and frame slices live in locals (synced to t before any
+// method that reads them), so that appending does not go through t.
+func (t *tape) index(b []byte, nodes []tnode, stack []frame) ([]tnode, []frame, error) {
 	limit := t.maxDepth
 	if limit == 0 {
 		limit = MaxDepth
@@ -101,18 +111,19 @@ func (t *tape) parse(b []byte) error {
 	)
 value: // b[i] should start a value
 	if i >= len(b) {
-		return t.syntax(i, errTruncated.Error())
+		return nodes, stack, t.syntax(i, errTruncated.Error())
 	}
-	switch c = b[i]; {
-	case c == '{' || c == '[':
-		if len(t.stack) >= limit {
-			return &depthError{offset: t.base + i, limit: limit, path: t.stackPath(int32(len(t.nodes)))}
+	switch c = b[i]; c {
+	case '{', '[':
+		if len(stack) >= limit {
+			t.nodes, t.stack = nodes, stack
+			return nodes, stack, &depthError{offset: t.base + i, limit: limit, path: t.stackPath(int32(len(nodes)))}
 		}
-		t.stack = append(t.stack, frame{node: int32(len(t.nodes)), prevKey: absent, sorted: true})
-		t.nodes = append(t.nodes, tnode{kind: c, start: int32(i)})
+		stack = append(stack, frame{node: int32(len(nodes)), prevKey: absent, sorted: true, obj: c == '{'})
+		nodes = append(nodes, tnode{kind: c, start: int32(i)})
 		i = skipSpace(b, i+1)
 		if i >= len(b) {
-			return t.syntax(i, errTruncated.Error())
+			return nodes, stack, t.syntax(i, errTruncated.Error())
 		}
 		if c == '{' {
 			if b[i] == '}' {
@@ -126,106 +137,120 @@ value: // b[i] should start a value
 			goto closed
 		}
 		goto value
-	case c == '"':
+	case '"':
 		if end, esc, err = skipString(b, i); err != nil {
-			return t.wrap(err)
+			return nodes, stack, t.wrap(err)
 		}
-		t.nodes = append(t.nodes, tnode{kind: '"', esc: esc || needsNormalizing(b[i:end]), start: int32(i), end: int32(end), next: int32(len(t.nodes) + 1)})
-	case c == 't' || c == 'f' || c == 'n':
+		nodes = append(nodes, tnode{kind: '"', esc: esc && needsUnquote(b[i:end]), start: int32(i), end: int32(end), next: int32(len(nodes) + 1)})
+	case 't', 'f', 'n':
 		if end, err = skipLiteral(b, i, literalFor(c)); err != nil {
-			return t.wrap(err)
+			return nodes, stack, t.wrap(err)
 		}
-		t.nodes = append(t.nodes, tnode{kind: c, start: int32(i), end: int32(end), next: int32(len(t.nodes) + 1)})
-	case c == '-' || (c >= '0' && c <= '9'):
+		nodes = append(nodes, tnode{kind: c, start: int32(i), end: int32(end), next: int32(len(nodes) + 1)})
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		var simple bool
 		if end, simple, err = skipNumber(b, i); err != nil {
-			return t.wrap(err)
+			return nodes, stack, t.wrap(err)
 		}
 		t.inexact = t.inexact || !simple
-		t.nodes = append(t.nodes, tnode{kind: '0', start: int32(i), end: int32(end), next: int32(len(t.nodes) + 1)})
+		nodes = append(nodes, tnode{kind: '0', start: int32(i), end: int32(end), next: int32(len(nodes) + 1)})
 	default:
-		return t.syntax(i, unexpected(c, "a value"))
+		return nodes, stack, t.syntax(i, unexpected(c, "a value"))
 	}
 	i = end
 	goto next
 closed: // the container on top of the stack ended just before i
-	done = t.stack[len(t.stack)-1]
-	t.stack = t.stack[:len(t.stack)-1]
-	t.nodes[done.node].end = int32(i)
-	t.nodes[done.node].next = int32(len(t.nodes))
-	t.nodes[done.node].unsorted = !done.sorted
-	if !done.sorted && !t.allowDuplicates && t.nodes[done.node].kind == '{' {
-		if err := t.checkUnique(done.node); err != nil {
-			return err
+	done = stack[len(stack)-1]
+	stack = stack[:len(stack)-1]
+	nodes[done.node].end = int32(i)
+	nodes[done.node].next = int32(len(nodes))
+	if !done.sorted {
+		nodes[done.node].unsorted = true
+		if done.obj && !t.allowDuplicates {
+			t.nodes, t.stack = nodes, stack
+			if err := t.checkUnique(done.node); err != nil {
+				return nodes, stack, err
+			}
 		}
 	}
 next: // a value just ended at i
-	if len(t.stack) == 0 {
+	if len(stack) == 0 {
 		if err := trailing(b, i); err != nil {
-			return t.wrap(err)
+			return nodes, stack, t.wrap(err)
 		}
-		return nil
+		return nodes, stack, nil
 	}
 	i = skipSpace(b, i)
 	if i >= len(b) {
-		return t.syntax(i, errTruncated.Error())
+		return nodes, stack, t.syntax(i, errTruncated.Error())
 	}
-	top = &t.stack[len(t.stack)-1]
+	top = &stack[len(stack)-1]
 	switch c = b[i]; {
 	case c == ',':
 		i = skipSpace(b, i+1)
-		if t.nodes[top.node].kind == '{' {
+		if top.obj {
 			goto member
 		}
 		goto value
-	case c == '}' && t.nodes[top.node].kind == '{', c == ']' && t.nodes[top.node].kind == '[':
+	case c == '}' && top.obj, c == ']' && !top.obj:
 		i++
 		goto closed
-	case t.nodes[top.node].kind == '{':
-		return t.syntax(i, unexpected(c, "',' or '}'"))
+	case top.obj:
+		return nodes, stack, t.syntax(i, unexpected(c, "',' or '}'"))
 	default:
-		return t.syntax(i, unexpected(c, "',' or ']'"))
+		return nodes, stack, t.syntax(i, unexpected(c, "',' or ']'"))
 	}
 member: // b[i] should start a member name
 	if i >= len(b) {
-		return t.syntax(i, errTruncated.Error())
+		return nodes, stack, t.syntax(i, errTruncated.Error())
 	}
 	if b[i] != '"' {
-		return t.syntax(i, unexpected(b[i], "a member name (a string)"))
+		return nodes, stack, t.syntax(i, unexpected(b[i], "a member name (a string)"))
 	}
 	if end, esc, err = skipString(b, i); err != nil {
-		return t.wrap(err)
+		return nodes, stack, t.wrap(err)
 	}
-	esc = esc || needsNormalizing(b[i:end])
-	t.nodes = append(t.nodes, tnode{kind: '"', esc: esc, start: int32(i), end: int32(end), next: int32(len(t.nodes) + 1)})
-	top = &t.stack[len(t.stack)-1]
+	esc = esc && needsUnquote(b[i:end])
+	top = &stack[len(stack)-1]
 	if top.sorted {
-		cur := int32(len(t.nodes) - 1)
-		if esc || (top.prevKey != absent && bytes.Compare(t.rawKey(top.prevKey), t.rawKey(cur)) >= 0) {
+		// Plain names in strictly ascending order are distinct: nothing to check at the
+		// end of the object. Compared in place (the first byte decides most pairs).
+		switch {
+		case esc:
 			top.sorted = false
+		case top.prevKey != absent:
+			p := b[top.prevKey+1 : top.prevEnd-1]
+			k := b[i+1 : end-1]
+			if len(p) > 0 && len(k) > 0 && p[0] != k[0] {
+				top.sorted = p[0] < k[0]
+			} else {
+				top.sorted = bytesLess(p, k)
+			}
 		}
-		top.prevKey = cur
+		top.prevKey, top.prevEnd = int32(i), int32(end)
 	}
+	nodes = append(nodes, tnode{kind: '"', esc: esc, start: int32(i), end: int32(end), next: int32(len(nodes) + 1)})
 	i = skipSpace(b, end)
 	if i >= len(b) {
-		return t.syntax(i, errTruncated.Error())
+		return nodes, stack, t.syntax(i, errTruncated.Error())
 	}
 	if b[i] != ':' {
-		return t.syntax(i, unexpected(b[i], "':' after a member name"))
+		return nodes, stack, t.syntax(i, unexpected(b[i], "':' after a member name"))
 	}
 	i = skipSpace(b, i+1)
 	goto value
 }
 
-// needsNormalizing reports whether a string literal without escapes still decodes to
-// other bytes than its own (invalid UTF-8 becomes U+FFFD in encoding/json).
-func needsNormalizing(lit []byte) bool {
-	for _, c := range lit {
-		if c >= utf8.RuneSelf {
-			return !utf8.Valid(lit)
+// bytesLess reports whether x sorts strictly before y (a loop, cheaper than bytes.Compare's
+// call for the short names of a plan).
+func bytesLess(x, y []byte) bool {
+	n := min(len(x), len(y))
+	for i := 0; i < n; i++ {
+		if x[i] != y[i] {
+			return x[i] < y[i]
 		}
 	}
-	return false
+	return len(x) < len(y)
 }
 
 func (t *tape) syntax(i int, msg string) error {
@@ -243,6 +268,22 @@ func (t *tape) wrap(err error) error {
 // checkUnique reports a duplicate member name in object n (just closed), whose names are
 // not plainly ascending.
 func (t *tape) checkUnique(n int32) error {
+	// Few plain names (a resource change's own members): compared pairwise, in place.
+	few, plain := 0, true
+	for k := n + 1; k < t.nodes[n].next && plain && few <= 16; k = t.nodes[k+1].next {
+		few++
+		plain = !t.nodes[k].esc
+	}
+	if plain && few <= 16 {
+		for k := n + 1; k < t.nodes[n].next; k = t.nodes[k+1].next {
+			for j := n + 1; j < k; j = t.nodes[j+1].next {
+				if bytes.Equal(t.rawKey(j), t.rawKey(k)) {
+					return &duplicateError{offset: t.base + int(t.nodes[k].start), key: t.key(k), path: t.stackPath(n)}
+				}
+			}
+		}
+		return nil
+	}
 	if t.keys == nil {
 		t.keys = make(map[string]struct{})
 	}
@@ -320,6 +361,16 @@ func (t *tape) is(n int32, s string) bool {
 // key returns the string of string node n, unescaped.
 func (t *tape) key(n int32) string {
 	return unquote(t.raw(n), t.nodes[n].esc)
+}
+
+// bytesOf returns the bytes of string node n, unescaped: the tape's own bytes (not to be
+// modified) when it has no escapes, a copy otherwise.
+func (t *tape) bytesOf(n int32) []byte {
+	if !t.nodes[n].esc {
+		return t.rawKey(n)
+	}
+	r := t.raw(n)
+	return appendUnquoted(make([]byte, 0, len(r)), r)
 }
 
 // str returns the string of node n and whether it is a string.
