@@ -16,8 +16,9 @@ import (
 //     (the address, the attribute) and none of never (values that must not be printed);
 //   - outcome "opaque": the object at address cannot be judged (Object.Opaque, an unknown
 //     finding), for the reason opaque_contains;
-//   - outcome "objects": the objects read, in order (address, kind, name, list_item, whether
-//     the first container is privileged, paths that are and are not sensitive, TFPath);
+//   - outcome "objects": the objects read, in order (address, kind, name, namespace,
+//     list_item, whether the first container is privileged, paths that are unknown, paths
+//     that are and are not sensitive, TFPath);
 //   - outcome "eks": the clusters and Fargate profiles, with their sensitivity flags.
 //
 // what describes the case. The files are the corpus of the CLI-level harness too: exit 2
@@ -35,7 +36,9 @@ type hostileCase struct {
 		Address      string            `json:"address"`
 		Kind         string            `json:"kind"`
 		Name         string            `json:"name"`
+		Namespace    *string           `json:"namespace"`
 		ListItem     string            `json:"list_item"`
+		Unknown      []string          `json:"unknown"`
 		Privileged   bool              `json:"privileged"`
 		Sensitive    []string          `json:"sensitive"`
 		NotSensitive []string          `json:"not_sensitive"`
@@ -145,6 +148,14 @@ func TestHostileCorpus(t *testing.T) {
 						cs := o.Workload.Spec.Containers
 						if len(cs) == 0 || cs[0].SecurityContext == nil || cs[0].SecurityContext.Privileged == nil || !*cs[0].SecurityContext.Privileged {
 							t.Errorf("%s: object %d: the privileged container is not read", c.What, i)
+						}
+					}
+					if want.Namespace != nil && o.Namespace != *want.Namespace {
+						t.Errorf("%s: object %d: namespace %q, want %q", c.What, i, o.Namespace, *want.Namespace)
+					}
+					for _, p := range want.Unknown {
+						if !o.Fields.Unknown(p) {
+							t.Errorf("%s: object %d: %q is not unknown", c.What, i, p)
 						}
 					}
 					for _, p := range want.Sensitive {

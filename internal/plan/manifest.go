@@ -46,6 +46,11 @@ type manifest struct {
 	emit      func(*Object) error
 	// deferred is set when the first pass leaves an object of the document to the second.
 	deferred bool
+	// namespace overrides the namespace of every namespaced object (kubectl_manifest's
+	// override_namespace), unless empty; namespaceUnknown and namespaceSensitive are its
+	// marks.
+	namespace                            string
+	namespaceUnknown, namespaceSensitive bool
 }
 
 // manifestObjects reads kubernetes_manifest: `manifest` is what the user wrote, in
@@ -156,9 +161,19 @@ func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string)
 	if err := (&marks{t: t, f: f}).walk(a, s); err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
+	overridden := namespaced(kind) && (m.namespace != "" || m.namespaceUnknown)
+	if overridden && m.namespaceUnknown {
+		f.markUnknown("metadata.namespace")
+	}
+	if overridden && m.namespaceSensitive {
+		f.markSensitive("metadata.namespace")
+	}
 	obj, err := decodeObject(&source{data: t.raw(a), t: t, n: a, inexact: t.inexact}, apiVersion, kind, f, base)
 	if err != nil || obj == nil {
 		return err
+	}
+	if overridden {
+		obj.Namespace = m.namespace
 	}
 	return m.emit(obj)
 }
@@ -327,6 +342,13 @@ func (r *readState) kubectlObjects(rc *Change, base Object, p pass, emit func(*O
 		}
 	}
 	m := &manifest{readState: r, t: &r.doc, tfPrefix: attr, opaque: true, sensitive: sensitive, pass: p, emit: emit}
+	// override_namespace puts every namespaced document in its namespace.
+	var err error
+	if m.namespace, m.namespaceSensitive, err = rc.stringAttr("override_namespace"); err != nil {
+		return false, err
+	}
+	_, nu, _ := rc.attr("override_namespace")
+	m.namespaceUnknown = t.isTrue(nu)
 	if t.isTrue(ub) {
 		return m.opaqueObject(base, "its "+attr+" is not known until apply")
 	}
@@ -347,7 +369,8 @@ func (r *readState) kubectlObjects(rc *Change, base Object, p pass, emit func(*O
 	// One document at a time: the stream is never split into a list of copies.
 	docs := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(t.bytesOf(body))))
 	for i := 0; ; {
-		doc, err := docs.Read()
+		var doc []byte
+		doc, err = docs.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}

@@ -98,6 +98,9 @@ func skipValue(b []byte, i int) (int, error) {
 }
 
 func skipLiteral(b []byte, i int, lit string) (int, error) {
+	if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {
+		return i + len(lit), nil
+	}
 	for k := 1; k < len(lit); k++ {
 		if i+k >= len(b) {
 			return len(b), truncated(len(b))
