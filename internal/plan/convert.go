@@ -165,10 +165,14 @@ func markShape(s *spec) byte {
 // convert writes the Kubernetes JSON of the value (node a of after, u of after_unknown,
 // s of after_sensitive) under key of the enclosing block, and reports whether it wrote one.
 func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (bool, error) {
-	if err := c.checkMark(c.tu, u, markShape(s), "after_unknown"); err != nil {
+	want := markShape(s)
+	if s.shape == object && c.ta.kind(a) == '{' {
+		want = '{' // a block given as an object (a configuration constant) has object marks
+	}
+	if err := c.checkMark(c.tu, u, want, "after_unknown"); err != nil {
 		return false, err
 	}
-	if err := c.checkMark(c.ts, sn, markShape(s), "after_sensitive"); err != nil {
+	if err := c.checkMark(c.ts, sn, want, "after_sensitive"); err != nil {
 		return false, err
 	}
 	if c.ts.isTrue(sn) {

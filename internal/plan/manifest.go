@@ -57,7 +57,7 @@ type manifest struct {
 // Kubernetes' own camelCase shape (`object` is mostly unknown at plan time).
 func (r *readState) manifestObjects(rc *Change, base Object, p pass, emit func(*Object) error) (bool, error) {
 	a, u, s := rc.attr("manifest")
-	m := &manifest{readState: r, t: rc.t, tfPrefix: "manifest", pass: p, emit: emit}
+	m := &manifest{readState: r, t: rc.t, tfPrefix: "manifest", pass: p, emit: emit, sensitive: rc.t.isTrue(s)}
 	if rc.t.isTrue(u) {
 		return m.opaqueObject(base, "its manifest is not known until apply")
 	}
@@ -87,10 +87,22 @@ func (m *manifest) opaqueObject(base Object, why string) (bool, error) {
 	return false, m.emit(&obj)
 }
 
-// isList reports whether an object of kind with the given items is a list of objects:
-// kind List, or a kind ending in List (PodList, ...) with items.
-func isList(kind string, hasItems bool) bool {
-	return kind == "List" || (strings.HasSuffix(kind, "List") && hasItems)
+// isList reports whether an object of kind with the given items (node n of t) is a list
+// of objects: kind List, or a kind ending in List (PodList, ...) whose items are a list
+// of objects (a custom kind named ...List may have items of its own kind).
+func isList(t *tape, kind string, items int32) bool {
+	if kind == "List" {
+		return true
+	}
+	if !strings.HasSuffix(kind, "List") || t.kind(items) != '[' {
+		return false
+	}
+	for e := items + 1; e < t.nodes[items].next; e = t.nodes[e].next {
+		if k := t.kind(e); k != '{' && k != 'n' {
+			return false
+		}
+	}
+	return true
 }
 
 // at reads the object at node a of the tape (marks u and s); a List's items are read one
@@ -137,7 +149,7 @@ func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string)
 		return fmt.Errorf("%s: the manifest has no kind", where)
 	}
 	items := t.member(a, "items")
-	if isList(kind, !t.isNull(items)) {
+	if isList(t, kind, items) || (strings.HasSuffix(kind, "List") && t.isTrue(t.sub(u, "items"))) {
 		return m.list(items, t.sub(u, "items"), t.sub(s, "items"), base, kind, apiVersion, where)
 	}
 	if p := passOf(kind); p != m.pass {
