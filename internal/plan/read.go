@@ -51,7 +51,7 @@ func Parse(data []byte) (*Plan, error) {
 		if err := validJSON(data); err != nil {
 			return nil, err
 		}
-		return nil, &syntaxError{Offset: i, Msg: "a plan is a JSON object; this input is " + kindName(jsonKind(data[i]))}
+		return nil, fmt.Errorf("the input is %s, not an object: a plan (terraform show -json PLANFILE) is a JSON object", kindName(jsonKind(data[i])))
 	}
 	p := &Plan{data: data}
 	byKey := map[string][]byte{}
