@@ -107,7 +107,9 @@ func (t *tape) index(b []byte, nodes []tnode, stack []frame) ([]tnode, []frame, 
 		end  int
 		esc  bool
 		top  *frame
-		done frame
+		done int32
+		// sorted and obj are the closed container's
+		sorted, obj bool
 	)
 value: // b[i] should start a value
 	if i >= len(b) {
@@ -119,8 +121,12 @@ value: // b[i] should start a value
 			t.nodes, t.stack = nodes, stack
 			return nodes, stack, &depthError{offset: t.base + i, limit: limit, path: t.stackPath(int32(len(nodes)))}
 		}
-		stack = append(stack, frame{node: int32(len(nodes)), prevKey: absent, sorted: true, obj: c == '{'})
-		nodes = append(nodes, tnode{kind: c, start: int32(i)})
+		stack = grow(stack)
+		fr := &stack[len(stack)-1]
+		fr.node, fr.prevKey, fr.prevEnd, fr.sorted, fr.obj = int32(len(nodes)), absent, 0, true, c == '{'
+		nodes = grow(nodes)
+		nd := &nodes[len(nodes)-1]
+		nd.kind, nd.esc, nd.unsorted, nd.start, nd.end, nd.next = c, false, false, int32(i), 0, 0
 		i = skipSpace(b, i+1)
 		if i >= len(b) {
 			return nodes, stack, t.syntax(i, errTruncated.Error())
@@ -141,34 +147,35 @@ value: // b[i] should start a value
 		if end, esc, err = skipString(b, i); err != nil {
 			return nodes, stack, t.wrap(err)
 		}
-		nodes = append(nodes, tnode{kind: '"', esc: esc && needsUnquote(b[i:end]), start: int32(i), end: int32(end), next: int32(len(nodes) + 1)})
+		nodes = leaf(nodes, '"', esc && needsUnquote(b[i:end]), i, end)
 	case 't', 'f', 'n':
 		if end, err = skipLiteral(b, i, literalFor(c)); err != nil {
 			return nodes, stack, t.wrap(err)
 		}
-		nodes = append(nodes, tnode{kind: c, start: int32(i), end: int32(end), next: int32(len(nodes) + 1)})
+		nodes = leaf(nodes, c, false, i, end)
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		var simple bool
 		if end, simple, err = skipNumber(b, i); err != nil {
 			return nodes, stack, t.wrap(err)
 		}
 		t.inexact = t.inexact || !simple
-		nodes = append(nodes, tnode{kind: '0', start: int32(i), end: int32(end), next: int32(len(nodes) + 1)})
+		nodes = leaf(nodes, '0', false, i, end)
 	default:
 		return nodes, stack, t.syntax(i, unexpected(c, "a value"))
 	}
 	i = end
 	goto next
 closed: // the container on top of the stack ended just before i
-	done = stack[len(stack)-1]
+	top = &stack[len(stack)-1]
+	done, sorted, obj = top.node, top.sorted, top.obj
 	stack = stack[:len(stack)-1]
-	nodes[done.node].end = int32(i)
-	nodes[done.node].next = int32(len(nodes))
-	if !done.sorted {
-		nodes[done.node].unsorted = true
-		if done.obj && !t.allowDuplicates {
+	nodes[done].end = int32(i)
+	nodes[done].next = int32(len(nodes))
+	if !sorted {
+		nodes[done].unsorted = true
+		if obj && !t.allowDuplicates {
 			t.nodes, t.stack = nodes, stack
-			if err := t.checkUnique(done.node); err != nil {
+			if err := t.checkUnique(done); err != nil {
 				return nodes, stack, err
 			}
 		}
@@ -229,7 +236,7 @@ member: // b[i] should start a member name
 		}
 		top.prevKey, top.prevEnd = int32(i), int32(end)
 	}
-	nodes = append(nodes, tnode{kind: '"', esc: esc, start: int32(i), end: int32(end), next: int32(len(nodes) + 1)})
+	nodes = leaf(nodes, '"', esc, i, end)
 	i = skipSpace(b, end)
 	if i >= len(b) {
 		return nodes, stack, t.syntax(i, errTruncated.Error())
@@ -239,6 +246,26 @@ member: // b[i] should start a member name
 	}
 	i = skipSpace(b, i+1)
 	goto value
+}
+
+// grow extends s by one element (left as it was: the caller sets every field, one by
+// one: a struct literal would be built on the stack and copied with a wide load that
+// store forwarding cannot serve, which costs more than the rest of a node).
+func grow[T any](s []T) []T {
+	if len(s) < cap(s) {
+		return s[:len(s)+1]
+	}
+	var zero T
+	return append(s, zero)
+}
+
+// leaf appends a node without children.
+func leaf(nodes []tnode, kind byte, esc bool, start, end int) []tnode {
+	nodes = grow(nodes)
+	n := len(nodes)
+	nd := &nodes[n-1]
+	nd.kind, nd.esc, nd.unsorted, nd.start, nd.end, nd.next = kind, esc, false, int32(start), int32(end), int32(n)
+	return nodes
 }
 
 // bytesLess reports whether x sorts strictly before y (a loop, cheaper than bytes.Compare's
