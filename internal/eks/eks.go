@@ -18,6 +18,9 @@ type Cluster struct {
 	Version string
 	// Source is where the fact came from: a Terraform address or "eks:DescribeCluster".
 	Source string
+	// NameSensitive and VersionSensitive are set when the plan marks the value sensitive:
+	// it may be used, never printed.
+	NameSensitive, VersionSensitive bool
 }
 
 // FargateProfile selects the pods that run on Fargate.
@@ -29,6 +32,9 @@ type FargateProfile struct {
 	Source string
 	// SelectorsUnknown is true when the plan does not know the selectors yet.
 	SelectorsUnknown bool
+	// NameSensitive and ClusterNameSensitive are set when the plan marks the value
+	// sensitive: it may be used, never printed.
+	NameSensitive, ClusterNameSensitive bool
 }
 
 // Selector matches pods by namespace and labels. EKS accepts the wildcards * and ? in
@@ -36,6 +42,11 @@ type FargateProfile struct {
 type Selector struct {
 	Namespace string
 	Labels    map[string]string
+	// NamespaceSensitive is set when the plan marks the namespace sensitive, and
+	// LabelsSensitive when it marks any label (key or value) sensitive: matching uses
+	// them, messages never print them (String does not know: use it only when neither is
+	// set).
+	NamespaceSensitive, LabelsSensitive bool
 }
 
 // Matches reports whether a pod in namespace ns with the given labels is selected: the
