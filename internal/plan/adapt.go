@@ -328,7 +328,7 @@ func decodeObject(src *source, apiVersion, kind string, f *Fields, base Object) 
 		if src.t == nil && !workloadKind(kind) {
 			src.t = &tape{}
 			if err := src.t.parse(src.data); err != nil {
-				return nil, fmt.Errorf("reading the %s: %w", showName(kind), err)
+				return nil, fmt.Errorf("reading the %s: %w", f.kindName(kind), err)
 			}
 		}
 		w, opaque, err := decodeWorkload(kind, src, f)
@@ -369,9 +369,17 @@ func decodeObject(src *source, apiVersion, kind string, f *Fields, base Object) 
 func (f *Fields) decodeProblem(kind string, err error) error {
 	var de *decodeError
 	if !errors.As(err, &de) {
-		return fmt.Errorf("reading the %s: %w", showName(kind), err)
+		return fmt.Errorf("reading the %s: %w", f.kindName(kind), err)
 	}
-	return fmt.Errorf("reading the %s: %s: %s", showName(kind), f.where(de.path), de.msg)
+	return fmt.Errorf("reading the %s: %s: %s", f.kindName(kind), f.where(de.path), de.msg)
+}
+
+// kindName names an object's kind for a message, never a sensitive one.
+func (f *Fields) kindName(kind string) string {
+	if f.Sensitive("kind") {
+		return "object (its kind is sensitive)"
+	}
+	return showName(kind)
 }
 
 // where names path p of the object for a message: its Terraform path, or for a document

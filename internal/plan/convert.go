@@ -126,9 +126,6 @@ func (c *converter) sensitive(a int32) {
 	}
 	c.f.markSensitive(c.here())
 	c.sensAt = len(c.path)
-	if !c.ta.isNull(a) {
-		c.f.addSecrets(c.ta.value(a))
-	}
 }
 
 // checkMark accepts the marks Terraform writes for a value of shape want ('[' a list, '{'

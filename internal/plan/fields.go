@@ -1,10 +1,11 @@
 package plan
 
 import (
-	"encoding/json"
-	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
 // Fields remembers, for one Kubernetes object read from a plan, which of its fields
@@ -20,9 +21,6 @@ type Fields struct {
 	// path is the Terraform path below tfPrefix (kubernetes_manifest).
 	root     *spec
 	tfPrefix string
-	// secrets are the string values under sensitive paths, so that reports can make sure
-	// none of them is ever printed.
-	secrets map[string]struct{}
 	// opaque is set when the Terraform attribute is a document (kubectl_manifest's
 	// yaml_body) and no path inside it can be expressed in Terraform terms.
 	opaque bool
@@ -122,62 +120,14 @@ func (f *Fields) SensitiveWithin(p string) bool {
 	return f != nil && f.sensitive.within(p)
 }
 
-// addSecrets remembers every string (and number) inside a sensitive value.
-func (f *Fields) addSecrets(v any) {
-	switch t := v.(type) {
-	case string:
-		if t != "" {
-			if f.secrets == nil {
-				f.secrets = make(map[string]struct{})
-			}
-			f.secrets[t] = struct{}{}
-		}
-	case float64:
-		f.addSecrets(strconv.FormatFloat(t, 'f', -1, 64))
-	case json.Number:
-		f.addSecrets(string(t))
-	case map[string]any:
-		for _, c := range t {
-			f.addSecrets(c)
-		}
-	case []any:
-		for _, c := range t {
-			f.addSecrets(c)
-		}
-	}
-}
-
-// Secrets returns the sensitive string values, longest first (so that replacing them in
-// text never leaves part of a longer one behind).
-func (f *Fields) Secrets() []string {
-	out := sortedSet(f.secrets)
-	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
-	return out
-}
-
 // RedactPath rewrites the map keys of a Kubernetes field path that lie inside a sensitive
 // value (the keys of a sensitive map are as secret as its values), for messages:
 // `metadata.labels["token"]` becomes `metadata.labels["(sensitive value)"]`.
 func (f *Fields) RedactPath(p string) string {
-	if f == nil || f.sensitive.empty() || !strings.Contains(p, `["`) {
+	if f == nil || f.sensitive.empty() {
 		return p
 	}
-	var b strings.Builder
-	for i := 0; i < len(p); {
-		if p[i] == '[' && i+1 < len(p) && p[i+1] == '"' {
-			end := skipBracket(p, i)
-			if f.Sensitive(p[:i]) {
-				b.WriteString(`["(sensitive value)"]`)
-			} else {
-				b.WriteString(p[i:end])
-			}
-			i = end
-			continue
-		}
-		b.WriteByte(p[i])
-		i++
-	}
-	return b.String()
+	return fieldpath.RedactKeys(p, f.Sensitive, finding.Redacted)
 }
 
 // AnySensitive reports whether any value of the object is sensitive.

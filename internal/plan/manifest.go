@@ -165,7 +165,6 @@ func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string)
 	f.opaque = m.opaque
 	if m.sensitive {
 		f.markSensitive("")
-		f.addSecrets(t.value(a))
 	}
 	if err := (&marks{t: t, f: f, unknown: true}).walk(a, u); err != nil {
 		return fmt.Errorf("%s: %w", where, err)
@@ -194,7 +193,7 @@ func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string)
 func (m *manifest) list(items, u, s int32, base Object, kind, apiVersion, where string) error {
 	t := m.t
 	if t.isTrue(u) {
-		_, err := m.opaqueObject(base, "the items of its "+showName(kind)+" are not known until apply")
+		_, err := m.opaqueObject(base, "the items of this list are not known until apply")
 		return err
 	}
 	if t.isNull(items) {
@@ -224,7 +223,7 @@ func (m *manifest) list(items, u, s int32, base Object, kind, apiVersion, where 
 		b := base
 		b.ListItem = Index(Join(base.ListItem, "items"), i)
 		if t.isTrue(ue) {
-			if _, err := m.opaqueObject(b, "this item of its "+showName(kind)+" is not known until apply"); err != nil {
+			if _, err := m.opaqueObject(b, "this item of the list is not known until apply"); err != nil {
 				return err
 			}
 			continue
@@ -285,9 +284,6 @@ func (w *marks) walk(a, m int32) error {
 			return nil
 		}
 		w.f.markSensitive(w.here())
-		if !t.isNull(a) {
-			w.f.addSecrets(t.value(a))
-		}
 		return nil
 	case '{':
 		if !t.isNull(a) && t.kind(a) != '{' {
