@@ -18,6 +18,9 @@ type Cluster struct {
 	Version string
 	// Source is where the fact came from: a Terraform address or "eks:DescribeCluster".
 	Source string
+	// NameSensitive and VersionSensitive are set when the plan marks the value sensitive:
+	// it may be used, never printed.
+	NameSensitive, VersionSensitive bool
 }
 
 // FargateProfile selects the pods that run on Fargate.
@@ -29,6 +32,9 @@ type FargateProfile struct {
 	Source string
 	// SelectorsUnknown is true when the plan does not know the selectors yet.
 	SelectorsUnknown bool
+	// NameSensitive and ClusterNameSensitive are set when the plan marks the value
+	// sensitive: it may be used, never printed.
+	NameSensitive, ClusterNameSensitive bool
 }
 
 // Selector matches pods by namespace and labels. EKS accepts the wildcards * and ? in
@@ -36,6 +42,41 @@ type FargateProfile struct {
 type Selector struct {
 	Namespace string
 	Labels    map[string]string
+	// NamespaceSensitive is set when the plan marks the namespace sensitive, and
+	// LabelsSensitive when it marks any label (key or value) sensitive: matching uses
+	// them, String never prints them.
+	NamespaceSensitive, LabelsSensitive bool
+}
+
+// redacted is what messages show in place of a sensitive value (finding.Redacted).
+const redacted = "(sensitive value)"
+
+// DisplayName is the cluster's name for messages: its name, else where it comes from;
+// never a sensitive value.
+func (c Cluster) DisplayName() string {
+	switch {
+	case c.NameSensitive:
+		return redacted
+	case c.Name == "":
+		return c.Source
+	}
+	return c.Name
+}
+
+// DisplayVersion is the cluster's version for messages, never a sensitive value.
+func (c Cluster) DisplayVersion() string {
+	if c.VersionSensitive {
+		return redacted
+	}
+	return c.Version
+}
+
+// DisplayName is the profile's name for messages, never a sensitive value.
+func (p FargateProfile) DisplayName() string {
+	if p.NameSensitive {
+		return redacted
+	}
+	return p.Name
 }
 
 // Matches reports whether a pod in namespace ns with the given labels is selected: the
@@ -53,9 +94,17 @@ func (s Selector) Matches(ns string, labels map[string]string) bool {
 	return true
 }
 
-// String renders a selector for messages: namespace=apps,labels={compute=fargate}.
+// String renders a selector for messages: namespace=apps,labels={compute=fargate}, with
+// sensitive parts redacted.
 func (s Selector) String() string {
-	out := "namespace=" + s.Namespace
+	ns := s.Namespace
+	if s.NamespaceSensitive {
+		ns = redacted
+	}
+	out := "namespace=" + ns
+	if s.LabelsSensitive && len(s.Labels) > 0 {
+		return out + ",labels=" + redacted
+	}
 	if len(s.Labels) > 0 {
 		keys := make([]string, 0, len(s.Labels))
 		for k := range s.Labels {

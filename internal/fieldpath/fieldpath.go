@@ -196,3 +196,42 @@ func Leaf(p string) string {
 	}
 	return ""
 }
+
+// mapFields are the Kubernetes fields whose values are maps with user keys: a segment after
+// one of them is a map key even when it is written as an identifier (`metadata.labels.tier`).
+var mapFields = map[string]bool{
+	"labels": true, "annotations": true, "nodeSelector": true, "limits": true, "requests": true,
+	"data": true, "stringData": true, "binaryData": true, "matchLabels": true, "hard": true,
+	"capacity": true, "parameters": true, "default": true, "defaultRequest": true, "max": true, "min": true,
+}
+
+// RedactKeys rewrites the map keys of path p that lie inside a sensitive map (the keys of a
+// sensitive map are as secret as its values) as replacement: a quoted key, or an
+// identifier after a field whose values are maps (labels, annotations, limits, ...), whose
+// map sensitive reports true for. `metadata.labels["token"]` becomes
+// `metadata.labels["(sensitive value)"]`.
+func RedactKeys(p string, sensitive func(mapPath string) bool, replacement string) string {
+	if p == "" {
+		return p
+	}
+	segs := Parse(p)
+	changed := false
+	for i := 1; i < len(segs); i++ {
+		s := segs[i]
+		if s.IsIndex {
+			continue
+		}
+		prev := segs[i-1]
+		if !s.Quoted && (prev.IsIndex || !mapFields[prev.Name]) {
+			continue
+		}
+		if sensitive(String(segs[:i])) {
+			segs[i] = Segment{Name: replacement, Quoted: true}
+			changed = true
+		}
+	}
+	if !changed {
+		return p
+	}
+	return String(segs)
+}

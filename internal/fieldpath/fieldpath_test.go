@@ -69,3 +69,19 @@ func FuzzParse(f *testing.F) {
 		_ = String(Parse(key))
 	})
 }
+
+func TestRedactKeys(t *testing.T) {
+	sens := func(p string) bool { return p == "metadata.labels" || p == "spec.template.metadata.annotations" }
+	for in, want := range map[string]string{
+		`metadata.labels["token"]`:                              `metadata.labels["X"]`,
+		`metadata.labels.tier`:                                  `metadata.labels["X"]`,
+		`metadata.name`:                                         `metadata.name`,
+		`spec.template.metadata.annotations["a/b"]`:             `spec.template.metadata.annotations["X"]`,
+		`spec.template.metadata.labels.app`:                     `spec.template.metadata.labels.app`,
+		`spec.template.spec.containers[0].resources.limits.cpu`: `spec.template.spec.containers[0].resources.limits.cpu`,
+	} {
+		if got := RedactKeys(in, sens, "X"); got != want {
+			t.Errorf("RedactKeys(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -10,6 +10,10 @@ import (
 	"strings"
 )
 
+// Redacted is what is printed in place of a value the plan marks sensitive: judged,
+// never shown.
+const Redacted = "(sensitive value)"
+
 // Severity orders findings; higher is worse.
 type Severity int
 

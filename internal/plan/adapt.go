@@ -1,12 +1,13 @@
 package plan
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // family is how one Terraform resource type of the kubernetes provider maps to a Kind.
@@ -64,10 +65,13 @@ func (f family) workload() bool {
 	return false
 }
 
-// readState is one Read's scratch memory: the tapes are reused from resource to resource.
+// readState is one Read's scratch memory: the tapes and the converter's stack are reused
+// from resource to resource.
 type readState struct {
 	*Reader
-	tape tape
+	tape    tape // the resource change being read
+	doc     tape // a kubectl_manifest document, converted from YAML
+	scratch []int32
 }
 
 // labelsKind marks the kubernetes_labels family, which patches another object.
@@ -99,19 +103,17 @@ func (r *Reader) Read(p *Plan) (*Inventory, error) {
 	return inv, nil
 }
 
-// ReadContext is the first of two passes over the plan. It adapts every resource but the
-// typed workloads (pods and objects with pod templates), which are by far the most
-// numerous and largest: those it only counts, and leaves to Pending.Each, so that a
-// caller can judge them one at a time against the whole plan's context without holding
-// them all in memory.
+// ReadContext is the first of two passes over the plan. It reads every resource that
+// gives the plan its context (namespaces, policies, roles, service accounts, EKS facts) and
+// keeps them; workloads (typed ones, and the workload documents of kubernetes_manifest and
+// kubectl_manifest), by far the most numerous and largest, it only counts and leaves to
+// Pending.Each, so that a caller can judge them one at a time against the whole plan's
+// context without holding them all in memory.
 func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 	inv := &Inventory{Errored: p.Errored}
 	pending := &Pending{state: &readState{Reader: r}, plan: p, configs: indexConfig(p.Config)}
-	for i, raw := range p.changes {
-		h, err := peekChange(raw)
-		if err != nil {
-			return nil, nil, fmt.Errorf("resource_changes[%d]: %w", i, err)
-		}
+	for i := range p.changes {
+		h := &p.changes[i].h
 		if !h.willExist() {
 			continue
 		}
@@ -127,17 +129,21 @@ func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if err := pending.state.adapt(rc, pending.configs, func(o *Object) error {
+		deferred, err := pending.state.adapt(rc, pending.configs, firstPass, func(o *Object) error {
 			inv.Objects = append(inv.Objects, o)
 			return nil
-		}, inv); err != nil {
+		}, inv)
+		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", rc.Address, err)
+		}
+		if deferred {
+			pending.changes = append(pending.changes, i)
 		}
 	}
 	return inv, pending, nil
 }
 
-// Pending is the second pass: the typed workloads ReadContext left.
+// Pending is the second pass: the workloads ReadContext left.
 type Pending struct {
 	state   *readState
 	plan    *Plan
@@ -145,7 +151,7 @@ type Pending struct {
 	changes []int
 }
 
-// Len is the number of workloads left to read.
+// Len is the number of resources left to read.
 func (p *Pending) Len() int { return len(p.changes) }
 
 // Each adapts the workloads one at a time and calls fn with each.
@@ -155,23 +161,52 @@ func (p *Pending) Each(fn func(*Object) error) error {
 		if err != nil {
 			return err
 		}
-		if err := p.state.adapt(rc, p.configs, fn, nil); err != nil {
+		if _, err := p.state.adapt(rc, p.configs, secondPass, fn, nil); err != nil {
 			return fmt.Errorf("%s: %w", rc.Address, err)
 		}
 	}
 	return nil
 }
 
+// decode indexes resource change i.
 func (p *Pending) decode(i int) (*Change, error) {
+	ref := &p.plan.changes[i]
 	t := &p.state.tape
-	if err := t.parse(p.plan.changes[i]); err != nil {
-		return nil, fmt.Errorf("resource_changes[%d]: %w", i, err)
+	t.base = ref.start
+	if err := t.parse(p.plan.raw(i)); err != nil {
+		return nil, fmt.Errorf("%s: %w", ref.h.address, changeProblem(err))
 	}
-	rc, err := decodeChange(t)
+	rc, err := decodeChange(t, ref.h)
 	if err != nil {
-		return nil, fmt.Errorf("resource_changes[%d]: %w", i, err)
+		return nil, fmt.Errorf("%s: %w", ref.h.address, err)
 	}
 	return rc, nil
+}
+
+// changeProblem names where in a resource change the tape failed: nesting too deep, or a
+// duplicate member name, given by the attribute (the first levels of the path: member
+// names there are Terraform's, not values).
+func changeProblem(err error) error {
+	var de *depthError
+	if errors.As(err, &de) {
+		return fmt.Errorf("%s: nested deeper than %d levels at byte %d (plan-check reads at most plan.MaxDepth levels)", pathOrChange(de.path), de.limit, de.offset)
+	}
+	var dup *duplicateError
+	if errors.As(err, &dup) {
+		if len(dup.path) <= 1 {
+			return fmt.Errorf("%s: duplicate member %q at byte %d: two readers could see two different values", pathOrChange(dup.path), clip(dup.key), dup.offset)
+		}
+		return fmt.Errorf("%s: an object has a duplicate member name at byte %d: two readers could see two different values", pathOrChange(dup.path), dup.offset)
+	}
+	return err
+}
+
+// pathOrChange renders the attribute-level start of a tape path.
+func pathOrChange(path []seg) string {
+	if len(path) == 0 {
+		return "the resource change"
+	}
+	return segments(path, 3)
 }
 
 // reads reports whether plan-check reads resources of type t.
@@ -186,64 +221,86 @@ func (r *Reader) reads(t string) bool {
 	return false
 }
 
-func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource, emit func(*Object) error, inv *Inventory) error {
-	base := Object{Address: rc.Address, ResourceType: rc.Type, Module: rc.ModuleAddress}
+// adapt reads one resource change in pass p and emits its objects of that pass; it
+// reports whether the first pass left some of them to the second.
+func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource, p pass, emit func(*Object) error, inv *Inventory) (bool, error) {
+	base := Object{Address: rc.Address, ResourceType: rc.Type, Module: rc.Module}
+	t := rc.t
+	wholeUnknown := t.isTrue(rc.unknown)
+	if t.isNull(rc.after) && !wholeUnknown {
+		return false, errors.New("change.after is null: a resource that will exist has a planned value")
+	}
 	if fam, ok := r.families[rc.Type]; ok {
+		if wholeUnknown {
+			f := newFields(fam.root, "")
+			if t.isTrue(rc.sensitive) {
+				f.markSensitive("")
+			}
+			obj := base
+			obj.Fields, obj.APIVersion, obj.Kind = f, fam.apiVersion, fam.kind
+			if fam.kind == labelsKind {
+				obj.Kind = ""
+			}
+			obj.Opaque = "its planned value is not known until apply"
+			return false, emit(&obj)
+		}
 		cfg := cfgBlock{}
-		if cr := configs[configKey(rc.ModuleAddress, rc.Type, rc.Name)]; cr != nil {
+		if cr := configs[configKey(rc.Module, rc.Type, rc.Name)]; cr != nil {
 			cfg = cfgBlock{m: cr.Expressions, ok: true}
 		}
-		obj, err := typedObject(rc, fam, cfg, base)
+		obj, err := r.typedObject(rc, fam, cfg, base)
 		if err != nil || obj == nil {
-			return err
+			return false, err
 		}
-		return emit(obj)
+		return false, emit(obj)
 	}
-	switch rc.Type {
-	case "kubernetes_manifest", "kubectl_manifest", "aws_eks_cluster", "aws_eks_fargate_profile":
-	default:
-		return nil
-	}
-	after := rc.AfterValue()
-	rc.decodeMarks()
-	am, _ := after.(map[string]any)
 	switch rc.Type {
 	case "kubernetes_manifest":
-		obj, err := manifestObject(rc, am, base)
-		if err != nil || obj == nil {
-			return err
+		if wholeUnknown {
+			m := &manifest{readState: r, tfPrefix: "manifest", pass: p, emit: emit, sensitive: t.isTrue(rc.sensitive)}
+			return m.opaqueObject(base, "its planned value is not known until apply")
 		}
-		return emit(obj)
+		return r.manifestObjects(rc, base, p, emit)
 	case "kubectl_manifest":
-		objs, err := kubectlObjects(rc, am, base)
-		if err != nil {
-			return err
+		if wholeUnknown {
+			m := &manifest{readState: r, tfPrefix: "yaml_body", opaque: true, pass: p, emit: emit, sensitive: t.isTrue(rc.sensitive)}
+			return m.opaqueObject(base, "its planned value is not known until apply")
 		}
-		for _, o := range objs {
-			if err := emit(o); err != nil {
-				return err
-			}
-		}
+		return r.kubectlObjects(rc, base, p, emit)
 	case "aws_eks_cluster":
-		inv.Clusters = append(inv.Clusters, eksCluster(rc, am))
+		if inv != nil {
+			c, err := eksCluster(rc)
+			if err != nil {
+				return false, err
+			}
+			inv.Clusters = append(inv.Clusters, c)
+		}
 	case "aws_eks_fargate_profile":
-		inv.FargateProfiles = append(inv.FargateProfiles, fargateProfile(rc, am))
+		if inv != nil {
+			fp, err := fargateProfile(rc)
+			if err != nil {
+				return false, err
+			}
+			inv.FargateProfiles = append(inv.FargateProfiles, fp)
+		}
 	}
-	return nil
+	return false, nil
 }
 
 // typedObject converts a resource of the kubernetes provider's typed resources.
-func typedObject(rc *Change, fam family, cfg cfgBlock, base Object) (*Object, error) {
+func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, base Object) (*Object, error) {
 	f := newFields(fam.root, "")
-	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t}
+	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t, scratch: r.scratch[:0]}
 	data, err := c.root(rc.after, rc.unknown, rc.sensitive, cfg, fam.root)
+	r.scratch = c.scratch
 	if err != nil || data == nil {
 		return nil, err
 	}
+	src := &source{data: data, inexact: c.inexact}
 	if fam.kind == labelsKind {
-		return labelsObject(data, f, base)
+		return labelsObject(src, f, base)
 	}
-	return decodeObject(data, fam.apiVersion, fam.kind, f, base)
+	return decodeObject(src, fam.apiVersion, fam.kind, f, base)
 }
 
 // objectMeta is what every typed object answers about its metadata.
@@ -256,25 +313,42 @@ type objectMeta interface {
 
 // decodeObject decodes the JSON of a Kubernetes object into a typed Object. Kinds
 // plan-check does not judge give nil.
-func decodeObject(data []byte, apiVersion, kind string, f *Fields, base Object) (*Object, error) {
+func decodeObject(src *source, apiVersion, kind string, f *Fields, base Object) (*Object, error) {
 	obj := base
 	obj.Fields, obj.APIVersion, obj.Kind = f, apiVersion, kind
 	var meta objectMeta
-	if w, err := decodeWorkload(kind, data); err != nil || w != nil {
+	if contextKind(kind) {
+		typed, err := decodeTyped(kind, src)
 		if err != nil {
-			return nil, fmt.Errorf("reading the %s: %w", kind, err)
-		}
-		obj.Workload, meta = w, &w.Meta
-	} else {
-		typed, err := decodeTyped(kind, data)
-		if err != nil {
-			return nil, fmt.Errorf("reading the %s: %w", kind, err)
-		}
-		if typed == nil {
-			return nil, nil
+			return nil, f.decodeProblem(kind, err)
 		}
 		obj.Typed = typed
 		meta, _ = typed.(objectMeta)
+	} else {
+		if src.t == nil && !workloadKind(kind) {
+			src.t = &tape{}
+			if err := src.t.parse(src.data); err != nil {
+				return nil, fmt.Errorf("reading the %s: %w", f.kindName(kind), err)
+			}
+		}
+		w, opaque, err := decodeWorkload(kind, src, f)
+		if err != nil {
+			return nil, f.decodeProblem(kind, err)
+		}
+		switch {
+		case opaque != "":
+			var m struct {
+				Metadata metav1.ObjectMeta `json:"metadata"`
+			}
+			if err := unmarshal(src, &m); err != nil {
+				return nil, f.decodeProblem(kind, err)
+			}
+			obj.Opaque, meta = opaque, &m.Metadata
+		case w == nil:
+			return nil, nil
+		default:
+			obj.Workload, meta = w, &w.Meta
+		}
 	}
 	if meta != nil {
 		obj.Name, obj.Namespace, obj.Annotations = meta.GetName(), meta.GetNamespace(), meta.GetAnnotations()
@@ -291,7 +365,41 @@ func decodeObject(data []byte, apiVersion, kind string, f *Fields, base Object) 
 	return &obj, nil
 }
 
-func labelsObject(data []byte, f *Fields, base Object) (*Object, error) {
+// decodeProblem names where a decode error is, in the user's terms, without the value.
+func (f *Fields) decodeProblem(kind string, err error) error {
+	var de *decodeError
+	if !errors.As(err, &de) {
+		return fmt.Errorf("reading the %s: %w", f.kindName(kind), err)
+	}
+	return fmt.Errorf("reading the %s: %s: %s", f.kindName(kind), f.where(de.path), de.msg)
+}
+
+// kindName names an object's kind for a message, never a sensitive one.
+func (f *Fields) kindName(kind string) string {
+	if f.Sensitive("kind") {
+		return "object (its kind is sensitive)"
+	}
+	return showName(kind)
+}
+
+// where names path p of the object for a message: its Terraform path, or for a document
+// attribute (yaml_body) the attribute and the path inside the document.
+func (f *Fields) where(p string) string {
+	p = f.RedactPath(p)
+	switch {
+	case f.opaque && p == "":
+		return f.tfPrefix
+	case f.opaque:
+		return f.tfPrefix + ", at " + p
+	case p == "" && f.tfPrefix != "":
+		return f.tfPrefix
+	case p == "":
+		return "the resource"
+	}
+	return f.TFPath(p)
+}
+
+func labelsObject(src *source, f *Fields, base Object) (*Object, error) {
 	var raw struct {
 		APIVersion string `json:"apiVersion"`
 		Kind       string `json:"kind"`
@@ -301,8 +409,8 @@ func labelsObject(data []byte, f *Fields, base Object) (*Object, error) {
 		} `json:"metadata"`
 		Labels map[string]string `json:"labels"`
 	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("reading kubernetes_labels: %w", err)
+	if err := unmarshal(src, &raw); err != nil {
+		return nil, f.decodeProblem("kubernetes_labels", err)
 	}
 	p := &LabelsPatch{APIVersion: raw.APIVersion, Kind: raw.Kind, Name: raw.Metadata.Name, Namespace: raw.Metadata.Namespace, Labels: raw.Labels}
 	if p.Labels == nil {

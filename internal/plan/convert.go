@@ -2,6 +2,7 @@ package plan
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -42,18 +43,30 @@ type seg struct {
 // converter turns the raw JSON of a planned value into the JSON of the Kubernetes object,
 // walking the schema table: it copies what the table names, drops the rest, and records
 // unknown and sensitive fields. It reads `after`, `after_unknown` and `after_sensitive`
-// through tapes and never decodes them into generic maps.
+// through tapes, walking the marks in step with the values (so that its work is linear in
+// the size of the change), and never decodes them into generic maps.
 type converter struct {
 	f          *Fields
 	buf        []byte
 	path       []seg
 	ta, tu, ts *tape // after, after_unknown, after_sensitive
 	scratch    []int32
+	// sensAt is the path length of the value last marked sensitive while the converter is
+	// inside it (its descendants need no mark of their own), or -1.
+	sensAt int
+	// inexact is set when a value the converter copied is a number that decoders may round
+	// or wrap (see tape.inexact).
+	inexact bool
 }
 
 func (c *converter) push(key string) { c.path = append(c.path, seg{key: key, idx: -1}) }
 func (c *converter) pushIndex(i int) { c.path = append(c.path, seg{idx: i}) }
-func (c *converter) pop()            { c.path = c.path[:len(c.path)-1] }
+func (c *converter) pop() {
+	c.path = c.path[:len(c.path)-1]
+	if len(c.path) < c.sensAt {
+		c.sensAt = -1
+	}
+}
 
 // here renders the current Kubernetes path.
 func (c *converter) here() string {
@@ -79,11 +92,26 @@ func (c *converter) errorf(format string, args ...any) error {
 	return fmt.Errorf("%s: %s", c.f.TFPath(c.here()), fmt.Sprintf(format, args...))
 }
 
-// root converts a resource's `after` object (nodes a, u and sn of the tapes).
+// shown is node a's value for an error message: "(sensitive value)" under a sensitive mark,
+// else the JSON, shortened.
+func (c *converter) shown(a int32) string {
+	if c.sensAt >= 0 || c.f.Sensitive(c.here()) {
+		return "(sensitive value)"
+	}
+	return clip(string(c.ta.raw(a)))
+}
+
+// root converts a resource's `after` object (nodes a, u and sn of the tapes); its marks
+// are an object or a boolean (decodeChange checked).
 func (c *converter) root(a, u, sn int32, cfg cfgBlock, s *spec) ([]byte, error) {
+	c.sensAt = -1
 	if c.ta.isNull(a) {
 		return nil, nil
 	}
+	if c.ts.isTrue(sn) {
+		c.sensitive(a)
+	}
+	c.inexact = c.ta.inexact
 	c.buf = make([]byte, 0, (c.ta.nodes[a].end-c.ta.nodes[a].start)/4)
 	if err := c.block(a, u, sn, cfg, s); err != nil {
 		return nil, err
@@ -91,16 +119,59 @@ func (c *converter) root(a, u, sn int32, cfg cfgBlock, s *spec) ([]byte, error) 
 	return c.buf, nil
 }
 
+// sensitive marks the current path sensitive (node a is its value).
 func (c *converter) sensitive(a int32) {
-	c.f.markSensitive(c.here())
-	if !c.ta.isNull(a) {
-		c.f.addSecrets(c.ta.value(a))
+	if c.sensAt >= 0 {
+		return // inside a value already marked
 	}
+	c.f.markSensitive(c.here())
+	c.sensAt = len(c.path)
+}
+
+// checkMark accepts the marks Terraform writes for a value of shape want ('[' a list, '{'
+// an object or map, 0 a scalar): nothing, null, a boolean, or a container of that shape.
+func (c *converter) checkMark(t *tape, n int32, want byte, name string) error {
+	switch k := t.kind(n); {
+	case k == 0, k == 'n', k == 't', k == 'f':
+		return nil
+	case k == want && want != 0:
+		return nil
+	default:
+		expected := "a boolean"
+		switch want {
+		case '[':
+			expected = "a list or a boolean"
+		case '{':
+			expected = "an object or a boolean"
+		}
+		return c.errorf("%s is %s here, not %s", name, expected, t.describe(n))
+	}
+}
+
+// markShape is the shape of the marks of a value of spec s.
+func markShape(s *spec) byte {
+	switch s.shape {
+	case attrMap:
+		return '{'
+	case attrSeq, object, array:
+		return '['
+	}
+	return 0
 }
 
 // convert writes the Kubernetes JSON of the value (node a of after, u of after_unknown,
 // s of after_sensitive) under key of the enclosing block, and reports whether it wrote one.
 func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (bool, error) {
+	want := markShape(s)
+	if s.shape == object && c.ta.kind(a) == '{' {
+		want = '{' // a block given as an object (a configuration constant) has object marks
+	}
+	if err := c.checkMark(c.tu, u, want, "after_unknown"); err != nil {
+		return false, err
+	}
+	if err := c.checkMark(c.ts, sn, want, "after_sensitive"); err != nil {
+		return false, err
+	}
 	if c.ts.isTrue(sn) {
 		c.sensitive(a)
 	}
@@ -145,35 +216,48 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 			return true, c.block(a, u, sn, cfg, s)
 		}
 		if c.ta.kind(a) != '[' {
-			return false, c.errorf("expected a block")
+			return false, c.errorf("expected a block (a list of one object), not %s", c.ta.describe(a))
 		}
 		n := c.ta.count(a)
 		if n == 0 {
 			return false, nil
 		}
-		ue, se := c.tu.elem(u, 0), c.ts.elem(sn, 0)
+		if n > 1 && !s.unbounded {
+			return false, c.errorf("expected at most one block, not %d", n)
+		}
+		ul, sl := c.tu.elems(u), c.ts.elems(sn)
+		ue, se := ul.step(), sl.step()
+		if err := c.elemMarks(ue, se); err != nil {
+			return false, err
+		}
 		if c.ts.isTrue(se) {
-			c.sensitive(c.ta.index(a, 0))
+			c.sensitive(a + 1)
 		}
 		if c.tu.isTrue(ue) {
 			c.f.markUnknown(c.here())
 			return false, nil
 		}
-		return true, c.block(c.ta.index(a, 0), ue, se, cfg.nested(key, 0, n), s)
+		if c.ta.isNull(a + 1) {
+			return false, nil
+		}
+		return true, c.block(a+1, ue, se, cfg.nested(key, 0, n), s)
 	case array:
 		if c.ta.kind(a) != '[' {
-			return false, c.errorf("expected a list of blocks")
+			return false, c.errorf("expected a list of blocks, not %s", c.ta.describe(a))
 		}
 		n := c.ta.count(a)
+		ul, sl := c.tu.elems(u), c.ts.elems(sn)
 		c.buf = append(c.buf, '[')
-		var err error
-		c.ta.each(a, func(i int, _, e int32) bool {
+		i := 0
+		for e := a + 1; e < c.ta.nodes[a].next; e = c.ta.nodes[e].next {
 			if i > 0 {
 				c.buf = append(c.buf, ',')
 			}
 			c.pushIndex(i)
-			defer c.pop()
-			ue, se := c.tu.elem(u, i), c.ts.elem(sn, i)
+			ue, se := ul.step(), sl.step()
+			if err := c.elemMarks(ue, se); err != nil {
+				return false, err
+			}
 			if c.ts.isTrue(se) {
 				c.sensitive(e)
 			}
@@ -182,12 +266,13 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 					c.f.markUnknown(c.here())
 				}
 				c.buf = append(c.buf, '{', '}') // keep indexes aligned with the plan
-				return true
+			} else if err := c.block(e, ue, se, cfg.nested(key, i, n), s); err != nil {
+				return false, err
 			}
-			err = c.block(e, ue, se, cfg.nested(key, i, n), s)
-			return err == nil
-		})
-		if err != nil {
+			c.pop()
+			i++
+		}
+		if err := c.extraMarks(&ul, &sl); err != nil {
 			return false, err
 		}
 		c.buf = append(c.buf, ']')
@@ -196,19 +281,40 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 	return false, c.errorf("unsupported schema shape")
 }
 
+// elemMarks checks the marks of one block of a list: an object or a boolean.
+func (c *converter) elemMarks(ue, se int32) error {
+	if err := c.checkMark(c.tu, ue, '{', "after_unknown"); err != nil {
+		return err
+	}
+	return c.checkMark(c.ts, se, '{', "after_sensitive")
+}
+
+// extraMarks refuses marks of elements a list does not have: Terraform writes one mark per
+// element, and a mark that marks nothing would hide what it claims.
+func (c *converter) extraMarks(ul, sl *elems) error {
+	if ul.rest() {
+		return c.errorf("after_unknown marks more elements than the list has")
+	}
+	if sl.rest() {
+		return c.errorf("after_sensitive marks more elements than the list has")
+	}
+	return nil
+}
+
 // constant converts a value the configuration wrote as a constant.
 func (c *converter) constant(v any, s *spec) (bool, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return false, c.errorf("%v", err)
+		return false, c.errorf("the configuration's constant does not encode")
 	}
 	ct := &tape{}
 	if err := ct.parse(b); err != nil {
-		return false, c.errorf("%v", err)
+		return false, c.errorf("the configuration's constant: %v", err)
 	}
-	saved := c.ta
+	saved, savedSens := c.ta, c.sensAt
 	c.ta = ct
-	defer func() { c.ta = saved }()
+	c.inexact = c.inexact || ct.inexact
+	defer func() { c.ta, c.sensAt = saved, savedSens }()
 	return c.convert(0, absent, absent, cfgBlock{}, "", s)
 }
 
@@ -217,13 +323,16 @@ func (c *converter) scalar(a int32, s *spec) (bool, error) {
 	if string(raw) == `""` {
 		return false, nil
 	}
-	if s.conv == nil {
+	if !s.integer {
+		if k := c.ta.kind(a); k == '{' || k == '[' {
+			return false, c.errorf("expected a single value, not %s", c.ta.describe(a))
+		}
 		c.buf = append(c.buf, raw...)
 		return true, nil
 	}
-	n, ok, err := intValue(raw)
+	n, ok, err := intValue(c.ta, a)
 	if err != nil {
-		return false, c.errorf("%v", err)
+		return false, c.errorf("%s %v", c.shown(a), err)
 	}
 	if !ok {
 		return false, nil
@@ -232,48 +341,141 @@ func (c *converter) scalar(a int32, s *spec) (bool, error) {
 	return true, nil
 }
 
-// intValue reads the provider's string-typed integers ("0", "1000") and plain numbers; ""
-// means unset.
-func intValue(raw []byte) (int64, bool, error) {
-	if raw[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, false, err
-		}
-		if strings.TrimSpace(s) == "" {
+var (
+	errNotInteger = errors.New("is not an integer")
+	errOutOfRange = errors.New("is out of range (an integer from -9223372036854775808 to 9223372036854775807)")
+)
+
+// intValue reads the provider's string-typed integers ("0", "1000") and plain numbers
+// exactly; "" means unset. A fraction (1.5), or a value beyond int64 (1e19, 2^63, 1e400),
+// is an error, never a rounded, truncated or wrapped reading: a UID that overflows is not
+// root, and not anything else plan-check could judge either.
+func intValue(t *tape, a int32) (int64, bool, error) {
+	switch t.kind(a) {
+	case '"':
+		s := strings.TrimSpace(t.key(a))
+		if s == "" {
 			return 0, false, nil
 		}
-		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
-			return 0, false, fmt.Errorf("%q is not an integer", s)
+			if errors.Is(err, strconv.ErrRange) {
+				return 0, false, errOutOfRange
+			}
+			return 0, false, errNotInteger
 		}
 		return n, true, nil
+	case '0':
+		n, err := exactInt(string(t.raw(a)))
+		return n, err == nil, err
 	}
-	f, err := strconv.ParseFloat(string(raw), 64)
+	return 0, false, fmt.Errorf("is %s, not an integer", t.describe(a))
+}
+
+// exactInt reads a JSON number that must be an integer within int64, exactly: 1e3 is
+// 1000, 1.0 is 1, 1.5 and 1e-1 are not integers, 1e19 is out of range.
+func exactInt(num string) (int64, error) {
+	if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+		return n, nil
+	} else if errors.Is(err, strconv.ErrRange) {
+		return 0, errOutOfRange
+	}
+	i, neg := 0, false
+	if i < len(num) && num[i] == '-' {
+		neg = true
+		i++
+	}
+	j := i
+	for j < len(num) && num[j] >= '0' && num[j] <= '9' {
+		j++
+	}
+	digits := num[i:j]
+	fracLen := 0
+	if j < len(num) && num[j] == '.' {
+		k := j + 1
+		for k < len(num) && num[k] >= '0' && num[k] <= '9' {
+			k++
+		}
+		digits += num[j+1 : k]
+		fracLen = k - j - 1
+		j = k
+	}
+	exp := 0
+	if j < len(num) && (num[j] == 'e' || num[j] == 'E') {
+		j++
+		expNeg := false
+		if j < len(num) && (num[j] == '+' || num[j] == '-') {
+			expNeg = num[j] == '-'
+			j++
+		}
+		for ; j < len(num); j++ {
+			if exp < 1_000_000 { // saturate: beyond this every non-zero value is out of reach
+				exp = exp*10 + int(num[j]-'0')
+			}
+		}
+		if expNeg {
+			exp = -exp
+		}
+	}
+	// value = digits × 10^(exp - fracLen), with digits normalized.
+	digits = strings.TrimLeft(digits, "0")
+	trimmed := strings.TrimRight(digits, "0")
+	scale := exp - fracLen + (len(digits) - len(trimmed))
+	if trimmed == "" {
+		return 0, nil
+	}
+	if scale < 0 {
+		return 0, errNotInteger
+	}
+	if len(trimmed)+scale > 19 {
+		return 0, errOutOfRange
+	}
+	s := trimmed + strings.Repeat("0", scale)
+	if neg {
+		s = "-" + s
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return 0, false, fmt.Errorf("%s is not a number", raw)
+		return 0, errOutOfRange
 	}
-	return int64(f), true, nil
+	return n, nil
 }
 
 func (c *converter) attrMap(a, u, sn int32) (bool, error) {
 	if c.ta.kind(a) != '{' {
-		return false, c.errorf("expected a map")
+		return false, c.errorf("expected a map, not %s", c.ta.describe(a))
+	}
+	for _, m := range []struct {
+		t    *tape
+		n    int32
+		name string
+	}{{c.tu, u, "after_unknown"}, {c.ts, sn, "after_sensitive"}} {
+		var err error
+		m.t.each(m.n, func(_ int, k, v int32) bool {
+			if kk := m.t.kind(v); kk != 't' && kk != 'f' && kk != 'n' {
+				c.push(m.t.key(k))
+				err = c.errorf("%s of a map value is a boolean, not %s", m.name, m.t.describe(v))
+				c.pop()
+				return false
+			}
+			return true
+		})
+		if err != nil {
+			return false, err
+		}
 	}
 	c.buf = append(c.buf, '{')
 	first := true
-	sensitiveKeys := c.ts.kind(sn) == '{'
-	c.ta.each(a, func(_ int, k, v int32) bool {
-		if sensitiveKeys {
-			name := c.ta.key(k)
-			if c.ts.isTrue(c.ts.member(sn, name)) {
-				c.push(name)
-				c.sensitive(v)
-				c.pop()
-			}
+	sens := c.ts.cursor(sn, c.ta, a)
+	for k := a + 1; k < c.ta.nodes[a].next; k = c.ta.nodes[k+1].next {
+		v := k + 1
+		if c.ts.isTrue(sens.lookup(c.ta, k)) {
+			c.push(c.ta.key(k))
+			c.sensitive(v)
+			c.pop()
 		}
 		if c.ta.isNull(v) || string(c.ta.raw(v)) == `""` {
-			return true
+			continue
 		}
 		if !first {
 			c.buf = append(c.buf, ',')
@@ -282,8 +484,7 @@ func (c *converter) attrMap(a, u, sn int32) (bool, error) {
 		c.buf = append(c.buf, c.ta.raw(k)...)
 		c.buf = append(c.buf, ':')
 		c.buf = append(c.buf, c.ta.raw(v)...)
-		return true
-	})
+	}
 	c.buf = append(c.buf, '}')
 	c.tu.each(u, func(_ int, k, v int32) bool {
 		if k != absent && c.tu.isTrue(v) {
@@ -298,46 +499,57 @@ func (c *converter) attrMap(a, u, sn int32) (bool, error) {
 
 func (c *converter) attrSeq(a, u, sn int32, s *spec) (bool, error) {
 	if c.ta.kind(a) != '[' {
-		return false, c.errorf("expected a list")
+		return false, c.errorf("expected a list, not %s", c.ta.describe(a))
 	}
 	c.buf = append(c.buf, '[')
 	first := true
-	var err error
-	c.ta.each(a, func(i int, _, e int32) bool {
-		if c.ts.isTrue(c.ts.elem(sn, i)) {
-			c.pushIndex(i)
-			c.sensitive(e)
-			c.pop()
+	ul, sl := c.tu.elems(u), c.ts.elems(sn)
+	i := 0
+	for e := a + 1; e < c.ta.nodes[a].next; e, i = c.ta.nodes[e].next, i+1 {
+		ue, se := ul.step(), sl.step()
+		c.pushIndex(i)
+		if err := c.checkMark(c.tu, ue, 0, "after_unknown"); err != nil {
+			return false, err
 		}
-		if c.tu.isTrue(c.tu.elem(u, i)) {
-			c.pushIndex(i)
+		if err := c.checkMark(c.ts, se, 0, "after_sensitive"); err != nil {
+			return false, err
+		}
+		if c.ts.isTrue(se) {
+			c.sensitive(e)
+		}
+		if c.tu.isTrue(ue) {
 			c.f.markUnknown(c.here())
 			c.pop()
-			return true
+			continue
 		}
 		if c.ta.isNull(e) {
-			return true
+			c.pop()
+			continue
 		}
 		raw := c.ta.raw(e)
-		if s.conv != nil {
-			n, ok, cerr := intValue(raw)
-			if cerr != nil {
-				err = c.errorf("[%d]: %v", i, cerr)
-				return false
+		if k := c.ta.kind(e); k == '{' || k == '[' {
+			err := c.errorf("expected a single value, not %s", c.ta.describe(e))
+			return false, err
+		}
+		if s.integer {
+			n, ok, err := intValue(c.ta, e)
+			if err != nil {
+				return false, c.errorf("%s %v", c.shown(e), err)
 			}
 			if !ok {
-				return true
+				c.pop()
+				continue
 			}
 			raw = strconv.AppendInt(nil, n, 10)
 		}
+		c.pop()
 		if !first {
 			c.buf = append(c.buf, ',')
 		}
 		first = false
 		c.buf = append(c.buf, raw...)
-		return true
-	})
-	if err != nil {
+	}
+	if err := c.extraMarks(&ul, &sl); err != nil {
 		return false, err
 	}
 	c.buf = append(c.buf, ']')
@@ -347,7 +559,7 @@ func (c *converter) attrSeq(a, u, sn int32, s *spec) (bool, error) {
 // block converts one nested block (an object of attributes) through its spec.
 func (c *converter) block(a, u, sn int32, cfg cfgBlock, s *spec) error {
 	if c.ta.kind(a) != '{' {
-		return c.errorf("expected a block")
+		return c.errorf("expected a block (an object), not %s", c.ta.describe(a))
 	}
 	// The node indexes of this block's fields live on a scratch stack: nested blocks push
 	// above it and truncate back, so a whole resource reuses one slice.
@@ -357,35 +569,36 @@ func (c *converter) block(a, u, sn int32, cfg cfgBlock, s *spec) error {
 		c.scratch = append(c.scratch, absent)
 	}
 	defer func() { c.scratch = c.scratch[:base] }()
-	vals := c.scratch[base : base+3*n : base+3*n]
-	av, uv, sv := vals[:n], vals[n:2*n], vals[2*n:]
-	collect := func(t *tape, n int32, into []int32) {
-		t.each(n, func(_ int, k, v int32) bool {
-			if k == absent {
-				return false
-			}
-			r := t.raw(k)
-			i, ok := s.index[string(r[1:len(r)-1])]
-			if !ok {
+	collect := func(t *tape, n int32, off int) {
+		if t.kind(n) != '{' {
+			return
+		}
+		for k := n + 1; k < t.nodes[n].next; k = t.nodes[k+1].next {
+			r := t.rawKey(k)
+			i, ok := s.index[string(r)]
+			if !ok && t.nodes[k].esc {
 				i, ok = s.index[t.key(k)]
 			}
 			if ok {
-				into[i] = v
+				c.scratch[base+off+i] = k + 1
 			}
-			return true
-		})
+		}
 	}
-	collect(c.ta, a, av)
-	if c.tu.kind(u) == '{' {
-		collect(c.tu, u, uv)
-	}
-	if c.ts.kind(sn) == '{' {
-		collect(c.ts, sn, sv)
-	}
+	collect(c.ta, a, 0)
+	collect(c.tu, u, n)
+	collect(c.ts, sn, 2*n)
 	c.buf = append(c.buf, '{')
 	first := true
 	for i, tfKey := range s.keys {
 		child := s.fields[tfKey]
+		// A boolean mark of the block covers each of its attributes.
+		uv, sv := c.scratch[base+n+i], c.scratch[base+2*n+i]
+		if k := c.tu.kind(u); k == 't' || k == 'f' {
+			uv = u
+		}
+		if k := c.ts.kind(sn); k == 't' || k == 'f' {
+			sv = sn
+		}
 		mark := len(c.buf)
 		if !first {
 			c.buf = append(c.buf, ',')
@@ -393,7 +606,7 @@ func (c *converter) block(a, u, sn int32, cfg cfgBlock, s *spec) error {
 		c.buf = appendJSONString(c.buf, child.k8s)
 		c.buf = append(c.buf, ':')
 		c.push(child.k8s)
-		wrote, err := c.convert(av[i], uv[i], sv[i], cfg, tfKey, child)
+		wrote, err := c.convert(c.scratch[base+i], uv, sv, cfg, tfKey, child)
 		c.pop()
 		if err != nil {
 			return err
@@ -406,18 +619,6 @@ func (c *converter) block(a, u, sn int32, cfg cfgBlock, s *spec) error {
 	}
 	c.buf = append(c.buf, '}')
 	return nil
-}
-
-// elem returns element i of list node n (after_unknown/after_sensitive), or n itself when
-// it is a plain true/false covering the whole list.
-func (t *tape) elem(n int32, i int) int32 {
-	switch t.kind(n) {
-	case '[':
-		return t.index(n, i)
-	case 't', 'f':
-		return n
-	}
-	return absent
 }
 
 func isNull(raw []byte) bool { return len(raw) == 0 || string(raw) == "null" }

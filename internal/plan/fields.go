@@ -1,9 +1,11 @@
 package plan
 
 import (
-	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
 // Fields remembers, for one Kubernetes object read from a plan, which of its fields
@@ -13,135 +15,53 @@ import (
 // Paths use Kubernetes JSON names: "spec.template.spec.containers[0].securityContext".
 // Map keys that are not plain identifiers are quoted: `metadata.labels["app.kubernetes.io/name"]`.
 type Fields struct {
-	unknown   map[string]struct{}
-	sensitive map[string]struct{}
+	unknown   pathSet
+	sensitive pathSet
 	// root translates paths through the provider schema table; nil means the Kubernetes
 	// path is the Terraform path below tfPrefix (kubernetes_manifest).
 	root     *spec
 	tfPrefix string
-	// secrets are the string values under sensitive paths, so that reports can make sure
-	// none of them is ever printed.
-	secrets map[string]struct{}
 	// opaque is set when the Terraform attribute is a document (kubectl_manifest's
 	// yaml_body) and no path inside it can be expressed in Terraform terms.
 	opaque bool
 }
 
-func newFields(root *spec, tfPrefix string) *Fields {
-	return &Fields{root: root, tfPrefix: tfPrefix}
+// pathSet is a set of marked paths that answers "is p or an ancestor marked" and "is
+// anything at, above or below p marked" in time proportional to p's depth, however many
+// paths are marked: each mark also records its ancestors (once: a chain stops at the
+// first ancestor already recorded).
+type pathSet struct {
+	marked map[string]struct{}
+	// above holds every strict ancestor of a marked path ("" for the root).
+	above map[string]struct{}
 }
 
-func (f *Fields) markUnknown(p string) {
-	if f.unknown == nil {
-		f.unknown = make(map[string]struct{})
+func (s *pathSet) add(p string) {
+	if s.marked == nil {
+		s.marked = make(map[string]struct{})
+		s.above = make(map[string]struct{})
 	}
-	f.unknown[p] = struct{}{}
-}
-
-func (f *Fields) markSensitive(p string) {
-	if f.sensitive == nil {
-		f.sensitive = make(map[string]struct{})
+	if _, ok := s.marked[p]; ok {
+		return
 	}
-	f.sensitive[p] = struct{}{}
-}
-
-// MarkUnknown records that the field at path p is not known until apply.
-func (f *Fields) MarkUnknown(p string) { f.markUnknown(p) }
-
-// Unknown reports whether the value at p is unknown: p itself, or an object or list that
-// contains it, is unknown until apply.
-func (f *Fields) Unknown(p string) bool {
-	return f != nil && len(f.unknown) > 0 && hasSelfOrAncestor(f.unknown, p)
-}
-
-// UnknownWithin reports whether p or anything below it (or above it) is unknown: a list
-// with one unknown element, a map with one unknown key.
-func (f *Fields) UnknownWithin(p string) bool {
-	if f == nil || len(f.unknown) == 0 {
-		return false
-	}
-	if hasSelfOrAncestor(f.unknown, p) {
-		return true
-	}
-	for u := range f.unknown {
-		if isBelow(u, p) {
-			return true
+	s.marked[p] = struct{}{}
+	for q, ok := parentPath(p); ok; q, ok = parentPath(q) {
+		if _, seen := s.above[q]; seen {
+			break
 		}
-	}
-	return false
-}
-
-// UnknownPaths returns every unknown path, for reports and tests.
-func (f *Fields) UnknownPaths() []string { return sortedSet(f.unknown) }
-
-// Sensitive reports whether the value at p, or an object that contains it, is marked
-// sensitive in the plan. Sensitive values are judged but never printed.
-func (f *Fields) Sensitive(p string) bool {
-	return f != nil && len(f.sensitive) > 0 && hasSelfOrAncestor(f.sensitive, p)
-}
-
-// SensitiveWithin reports whether p, anything above it or anything below it is sensitive.
-func (f *Fields) SensitiveWithin(p string) bool {
-	if f == nil || len(f.sensitive) == 0 {
-		return false
-	}
-	if hasSelfOrAncestor(f.sensitive, p) {
-		return true
-	}
-	for s := range f.sensitive {
-		if isBelow(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// addSecrets remembers every string (and number) inside a sensitive value.
-func (f *Fields) addSecrets(v any) {
-	switch t := v.(type) {
-	case string:
-		if t != "" {
-			if f.secrets == nil {
-				f.secrets = make(map[string]struct{})
-			}
-			f.secrets[t] = struct{}{}
-		}
-	case float64:
-		f.addSecrets(strconv.FormatFloat(t, 'f', -1, 64))
-	case map[string]any:
-		for _, c := range t {
-			f.addSecrets(c)
-		}
-	case []any:
-		for _, c := range t {
-			f.addSecrets(c)
-		}
+		s.above[q] = struct{}{}
 	}
 }
 
-// Secrets returns the sensitive string values, longest first (so that replacing them in
-// text never leaves part of a longer one behind).
-func (f *Fields) Secrets() []string {
-	out := sortedSet(f.secrets)
-	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
-	return out
-}
+func (s *pathSet) empty() bool { return len(s.marked) == 0 }
 
-// AnySensitive reports whether any value of the object is sensitive.
-func (f *Fields) AnySensitive() bool { return f != nil && len(f.sensitive) > 0 }
-
-func hasSelfOrAncestor(set map[string]struct{}, p string) bool {
-	if len(set) <= 8 {
-		// Few entries (the usual case): compare each with p directly.
-		for u := range set {
-			if u == "" || u == p || isBelow(p, u) {
-				return true
-			}
-		}
+// selfOrAncestor reports whether p or a path above it is marked.
+func (s *pathSet) selfOrAncestor(p string) bool {
+	if len(s.marked) == 0 {
 		return false
 	}
 	for {
-		if _, ok := set[p]; ok {
+		if _, ok := s.marked[p]; ok {
 			return true
 		}
 		parent, ok := parentPath(p)
@@ -152,50 +72,117 @@ func hasSelfOrAncestor(set map[string]struct{}, p string) bool {
 	}
 }
 
-// isBelow reports whether p is strictly below ancestor.
-func isBelow(p, ancestor string) bool {
-	if ancestor == "" {
-		return p != ""
-	}
-	if len(p) <= len(ancestor) || !strings.HasPrefix(p, ancestor) {
+// within reports whether p, a path above it or a path below it is marked.
+func (s *pathSet) within(p string) bool {
+	if len(s.marked) == 0 {
 		return false
 	}
-	c := p[len(ancestor)]
-	return c == '.' || c == '['
+	if _, ok := s.above[p]; ok {
+		return true
+	}
+	return s.selfOrAncestor(p)
 }
 
-// parentPath drops the last segment of a path.
+func newFields(root *spec, tfPrefix string) *Fields {
+	return &Fields{root: root, tfPrefix: tfPrefix}
+}
+
+func (f *Fields) markUnknown(p string) { f.unknown.add(p) }
+
+func (f *Fields) markSensitive(p string) { f.sensitive.add(p) }
+
+// MarkUnknown records that the field at path p is not known until apply.
+func (f *Fields) MarkUnknown(p string) { f.markUnknown(p) }
+
+// Unknown reports whether the value at p is unknown: p itself, or an object or list that
+// contains it, is unknown until apply.
+func (f *Fields) Unknown(p string) bool {
+	return f != nil && f.unknown.selfOrAncestor(p)
+}
+
+// UnknownWithin reports whether p or anything below it (or above it) is unknown: a list
+// with one unknown element, a map with one unknown key.
+func (f *Fields) UnknownWithin(p string) bool {
+	return f != nil && f.unknown.within(p)
+}
+
+// UnknownPaths returns every unknown path, for reports and tests.
+func (f *Fields) UnknownPaths() []string { return sortedSet(f.unknown.marked) }
+
+// Sensitive reports whether the value at p, or an object that contains it, is marked
+// sensitive in the plan. Sensitive values are judged but never printed.
+func (f *Fields) Sensitive(p string) bool {
+	return f != nil && f.sensitive.selfOrAncestor(p)
+}
+
+// SensitiveWithin reports whether p, anything above it or anything below it is sensitive.
+func (f *Fields) SensitiveWithin(p string) bool {
+	return f != nil && f.sensitive.within(p)
+}
+
+// RedactPath rewrites the map keys of a Kubernetes field path that lie inside a sensitive
+// value (the keys of a sensitive map are as secret as its values), for messages:
+// `metadata.labels["token"]` becomes `metadata.labels["(sensitive value)"]`.
+func (f *Fields) RedactPath(p string) string {
+	if f == nil || f.sensitive.empty() {
+		return p
+	}
+	return fieldpath.RedactKeys(p, f.Sensitive, finding.Redacted)
+}
+
+// AnySensitive reports whether any value of the object is sensitive.
+func (f *Fields) AnySensitive() bool { return f != nil && !f.sensitive.empty() }
+
+// parentPath drops the last segment of a path ("" is the parent of a one-segment path;
+// the root has none).
 func parentPath(p string) (string, bool) {
 	if p == "" {
 		return "", false
 	}
-	if strings.HasSuffix(p, "]") {
-		// `[3]` or `["key"]`: find the matching '[' outside quotes.
-		if i := lastBracket(p); i >= 0 {
-			return p[:i], true
+	last := 0
+	for i := 0; i < len(p); {
+		switch p[i] {
+		case '.':
+			last = i
+			i++
+		case '[':
+			last = i
+			i = skipBracket(p, i)
+		default:
+			i++
 		}
 	}
-	if i := strings.LastIndexByte(p, '.'); i >= 0 {
-		return p[:i], true
-	}
-	return "", true
+	return p[:last], true
 }
 
-func lastBracket(p string) int {
-	inQuote := false
-	for i := len(p) - 2; i >= 0; i-- {
+// skipBracket returns the offset just past the `[...]` segment at p[i] == '[': an index,
+// or a quoted key in which `\` escapes the next byte (so `["a\\"]` and `["]"]` end
+// where they should). An unterminated segment runs to the end of p.
+func skipBracket(p string, i int) int {
+	i++
+	if i < len(p) && p[i] == '"' {
+		i = skipQuoted(p, i)
+	}
+	for i < len(p) && p[i] != ']' {
+		i++
+	}
+	if i < len(p) {
+		i++
+	}
+	return i
+}
+
+// skipQuoted returns the offset just past the quoted string at p[i] == '"' (or len(p)).
+func skipQuoted(p string, i int) int {
+	for i++; i < len(p); i++ {
 		switch p[i] {
+		case '\\':
+			i++
 		case '"':
-			if i == 0 || p[i-1] != '\\' {
-				inQuote = !inQuote
-			}
-		case '[':
-			if !inQuote {
-				return i
-			}
+			return i + 1
 		}
 	}
-	return -1
+	return len(p)
 }
 
 // isIdent reports whether key can be written as .key in a path (else it is quoted).
@@ -244,28 +231,26 @@ func tokenize(p string) []pathToken {
 		case '.':
 			i++
 		case '[':
-			end := i + 1
-			if end < len(p) && p[end] == '"' {
-				// quoted key
-				j := end + 1
-				for j < len(p) && !(p[j] == '"' && p[j-1] != '\\') {
-					j++
-				}
-				key, err := strconv.Unquote(p[end : j+1])
+			if i+1 < len(p) && p[i+1] == '"' {
+				end := skipQuoted(p, i+1)
+				quoted := p[i+1 : end]
+				key, err := strconv.Unquote(quoted)
 				if err != nil {
-					key = p[end+1 : j]
+					key = strings.Trim(quoted, `"`)
 				}
 				out = append(out, pathToken{name: key, quote: true})
-				i = j + 2
+				i = skipBracket(p, i)
 				continue
 			}
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				return out
+			j := skipBracket(p, i)
+			inner := strings.TrimSuffix(p[i+1:j], "]")
+			n, err := strconv.Atoi(inner)
+			if err != nil {
+				out = append(out, pathToken{name: inner, quote: true})
+			} else {
+				out = append(out, pathToken{index: n, isIdx: true})
 			}
-			n, _ := strconv.Atoi(p[i+1 : i+j])
-			out = append(out, pathToken{index: n, isIdx: true})
-			i += j + 1
+			i = j
 		default:
 			j := i
 			for j < len(p) && p[j] != '.' && p[j] != '[' {

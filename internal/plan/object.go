@@ -17,6 +17,11 @@ type Object struct {
 	Module string
 	// Doc is the document's position in a multi-document attribute (kubectl_manifest), 0 otherwise.
 	Doc int
+	// ListItem is the object's path in its document when it is an item of a List (kind
+	// List, or PodList and the like): "items[3]", "items[0].items[2]"; "" otherwise. The
+	// object's own paths (Fields, Workload.SpecPath) are relative to the item; for a
+	// kubernetes_manifest, Fields.TFPath includes it ("manifest.items[3].spec...").
+	ListItem string
 
 	APIVersion string
 	Kind       string

@@ -23,28 +23,69 @@ type Plan struct {
 	// Config is the plan's configuration section: the expressions the user wrote.
 	Config *tfjson.Config
 
-	// changes are the raw resource_changes elements; each is indexed when it is read.
-	changes [][]byte
+	// data is the plan; changes are its resource_changes elements, each indexed when it is
+	// read.
+	data    []byte
+	changes []changeRef
 }
 
-// Parse validates data as a plan of JSON format 1.x and prepares its resource changes.
+// changeRef is one resource change: where its bytes are in the plan, and its header.
+type changeRef struct {
+	start, end int
+	h          header
+}
+
+// raw returns the bytes of resource change i.
+func (p *Plan) raw(i int) []byte { return p.data[p.changes[i].start:p.changes[i].end] }
+
+// Parse validates data as a plan of JSON format 1.x and prepares its resource changes. The
+// whole document must be valid JSON (json.Valid) without duplicate member names in the
+// plan object and in each resource change's header; each resource change must have an
+// address, a type and an action list Terraform writes.
 func Parse(data []byte) (*Plan, error) {
-	members, err := objectMembers(data)
+	i := skipSpace(data, 0)
+	if i >= len(data) {
+		return nil, errEmpty
+	}
+	if data[i] != '{' {
+		if err := validJSON(data); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("the input is %s, not an object: a plan (terraform show -json PLANFILE) is a JSON object", kindName(jsonKind(data[i])))
+	}
+	p := &Plan{data: data}
+	byKey := map[string][]byte{}
+	end, err := eachMember(data, i, func(k []byte, at int) (int, error) {
+		key := string(k)
+		if _, dup := byKey[key]; dup {
+			return at, fmt.Errorf("duplicate member %q in the plan object at byte %d: two readers could see two different plans", clip(key), at)
+		}
+		var end int
+		var err error
+		if key == "resource_changes" {
+			end, err = p.scanChanges(data, at)
+		} else {
+			end, err = skipValue(data, at)
+		}
+		if err != nil {
+			return end, err
+		}
+		byKey[key] = data[at:end]
+		return end, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	byKey := make(map[string][]byte, len(members))
-	for _, m := range members {
-		byKey[m.Key] = m.Value
+	if err := trailing(data, end); err != nil {
+		return nil, err
 	}
 
 	rawVersion, ok := byKey["format_version"]
 	if !ok {
 		return nil, notAPlan(byKey)
 	}
-	p := &Plan{}
-	if err := json.Unmarshal(rawVersion, &p.FormatVersion); err != nil {
-		return nil, fmt.Errorf("format_version is not a string: %w", err)
+	if p.FormatVersion, err = stringMember(rawVersion); err != nil {
+		return nil, fmt.Errorf("format_version: %w", err)
 	}
 	if err := checkFormatVersion(p.FormatVersion); err != nil {
 		return nil, err
@@ -55,24 +96,65 @@ func Parse(data []byte) (*Plan, error) {
 		return nil, notAPlan(byKey)
 	}
 	if raw, ok := byKey["terraform_version"]; ok {
-		_ = json.Unmarshal(raw, &p.TerraformVersion)
+		if p.TerraformVersion, err = stringMember(raw); err != nil {
+			return nil, fmt.Errorf("terraform_version: %w", err)
+		}
 	}
 	if raw, ok := byKey["errored"]; ok {
-		_ = json.Unmarshal(raw, &p.Errored)
+		switch string(raw) {
+		case "true":
+			p.Errored = true
+		case "false", "null":
+		default:
+			return nil, fmt.Errorf("errored is a boolean, not %s", kindName(jsonKind(raw[0])))
+		}
 	}
-	if raw, ok := byKey["configuration"]; ok {
+	if raw, ok := byKey["configuration"]; ok && string(raw) != "null" {
 		var cfg tfjson.Config
 		if err := json.Unmarshal(raw, &cfg); err != nil {
-			return nil, fmt.Errorf("reading the plan's configuration section: %w", err)
+			return nil, fmt.Errorf("reading the plan's configuration section: %w", decodeFailure(err))
 		}
 		p.Config = &cfg
 	}
-	if raw, ok := byKey["resource_changes"]; ok {
-		if p.changes, err = arrayElements(raw); err != nil {
-			return nil, fmt.Errorf("reading resource_changes: %w", err)
-		}
-	}
 	return p, nil
+}
+
+// scanChanges checks resource_changes at data[at] and reads each change's header.
+func (p *Plan) scanChanges(data []byte, at int) (int, error) {
+	if data[at] == 'n' {
+		return skipLiteral(data, at, "null")
+	}
+	if data[at] != '[' {
+		end, err := skipValue(data, at)
+		if err != nil {
+			return end, err
+		}
+		return end, fmt.Errorf("resource_changes is a list, not %s", kindName(jsonKind(data[at])))
+	}
+	in := interner{}
+	return eachElement(data, at, func(n, at int) (int, error) {
+		h, end, err := scanChange(data, at, in)
+		if err != nil {
+			if h.address != "" {
+				return end, fmt.Errorf("resource_changes[%d] (%s): %w", n, h.address, err)
+			}
+			return end, fmt.Errorf("resource_changes[%d]: %w", n, err)
+		}
+		p.changes = append(p.changes, changeRef{start: at, end: end, h: h})
+		return end, nil
+	})
+}
+
+// stringMember decodes a JSON string without quoting it in errors.
+func stringMember(raw []byte) (string, error) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", fmt.Errorf("expected a string, not %s", kindName(jsonKind(raw[0])))
+	}
+	end, esc, err := skipString(raw, 0)
+	if err != nil {
+		return "", err
+	}
+	return unquote(raw[:end], esc && needsUnquote(raw[:end])), nil
 }
 
 // notAPlan explains what a JSON document without a plan's shape most likely is.
@@ -93,29 +175,15 @@ func notAPlan(byKey map[string][]byte) error {
 func checkFormatVersion(v string) error {
 	ver, err := version.NewVersion(v)
 	if err != nil {
-		return fmt.Errorf("format_version %q is not a version: %w", v, err)
+		return fmt.Errorf("format_version %q is not a version", clip(v))
 	}
 	if seg := ver.Segments(); len(seg) == 0 || seg[0] != 1 {
-		return fmt.Errorf("unsupported plan format_version %q: plan-check reads format 1.x (Terraform 1.0 and later)", v)
+		return fmt.Errorf("unsupported plan format_version %q: plan-check reads format 1.x (Terraform 1.0 and later)", clip(v))
 	}
 	// terraform-json's own constraint, so the decoder agrees with this check.
 	c, err := version.NewConstraint(tfjson.PlanFormatVersionConstraints)
 	if err == nil && !c.Check(ver) {
-		return fmt.Errorf("unsupported plan format_version %q (terraform-json supports %s)", v, tfjson.PlanFormatVersionConstraints)
+		return fmt.Errorf("unsupported plan format_version %q (terraform-json supports %s)", clip(v), tfjson.PlanFormatVersionConstraints)
 	}
 	return nil
-}
-
-// WillExist reports whether the change leaves the resource in place after apply (create,
-// update, no-op, replace) rather than deleting it or only reading it.
-func WillExist(rc *tfjson.ResourceChange) bool {
-	if rc.Change == nil || rc.DeposedKey != "" || rc.Mode == tfjson.DataResourceMode {
-		return false
-	}
-	a := rc.Change.Actions
-	switch {
-	case a.Create(), a.Update(), a.NoOp(), a.Replace():
-		return true
-	}
-	return false
 }

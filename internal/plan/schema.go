@@ -2,8 +2,6 @@ package plan
 
 import (
 	"sort"
-	"strconv"
-	"strings"
 )
 
 // This file is the one table that maps the hashicorp/kubernetes provider's snake_case
@@ -29,8 +27,9 @@ const (
 type spec struct {
 	k8s   string
 	shape shape
-	// conv converts a known scalar (or each element of an attrSeq); nil keeps it.
-	conv func(v any) (any, error)
+	// integer marks the provider's string-typed integers (UIDs, GIDs), read exactly into
+	// int64s (a scalar, or each element of an attrSeq).
+	integer bool
 	// computed attributes are filled by the provider when the user did not write them, so
 	// an unknown value there means "not set" unless the configuration wrote the attribute.
 	computed bool
@@ -67,30 +66,11 @@ func (s *spec) finish() *spec {
 type fieldSpec map[string]*spec
 
 func attr(k8s string) *spec                { return &spec{k8s: k8s, shape: scalar} }
-func idAttr(k8s string) *spec              { return &spec{k8s: k8s, shape: scalar, conv: intString} }
+func idAttr(k8s string) *spec              { return &spec{k8s: k8s, shape: scalar, integer: true} }
 func seq(k8s string) *spec                 { return &spec{k8s: k8s, shape: attrSeq} }
 func dict(k8s string) *spec                { return &spec{k8s: k8s, shape: attrMap} }
 func block(k8s string, f fieldSpec) *spec  { return &spec{k8s: k8s, shape: object, fields: f} }
 func blocks(k8s string, f fieldSpec) *spec { return &spec{k8s: k8s, shape: array, fields: f} }
-
-// intString converts the provider's string-typed integers ("0", "1000") to numbers; ""
-// means unset.
-func intString(v any) (any, error) {
-	switch t := v.(type) {
-	case string:
-		if t == "" {
-			return nil, nil
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
-		if err != nil {
-			return nil, err
-		}
-		return n, nil
-	case float64:
-		return int64(t), nil
-	}
-	return v, nil
-}
 
 func metadataSpec(namespaced bool) *spec {
 	f := fieldSpec{
@@ -217,7 +197,7 @@ func podSpec() *spec {
 			"run_as_group":           idAttr("runAsGroup"),
 			"run_as_non_root":        attr("runAsNonRoot"),
 			"run_as_user":            idAttr("runAsUser"),
-			"supplemental_groups":    {k8s: "supplementalGroups", shape: attrSeq, conv: intString},
+			"supplemental_groups":    {k8s: "supplementalGroups", shape: attrSeq, integer: true},
 			"se_linux_options":       seLinuxOptionsSpec(),
 			"seccomp_profile":        seccompProfileSpec(),
 			"sysctl":                 blocks("sysctls", fieldSpec{"name": attr("name"), "value": attr("value")}),

@@ -41,8 +41,13 @@ func finish(o *plan.Object, s *object.Object, verdicts []rules.Verdict, out []fi
 			PSSLevel:     v.PSSLevel,
 		}
 		f.TFPath = o.Fields.TFPath(f.K8sPath)
-		if o.Doc > 0 {
+		switch {
+		case o.Doc > 0 && o.ListItem != "":
+			f.K8sPath = fmt.Sprintf("(document %d, %s) %s", o.Doc+1, o.ListItem, f.K8sPath)
+		case o.Doc > 0:
 			f.K8sPath = fmt.Sprintf("(document %d) %s", o.Doc+1, f.K8sPath)
+		case o.ListItem != "":
+			f.K8sPath = fmt.Sprintf("(%s) %s", o.ListItem, f.K8sPath)
 		}
 		out = append(out, f)
 	}

@@ -132,7 +132,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	}
 	sort.Slice(r.Fargate, func(i, j int) bool { return r.Fargate[i].Address < r.Fargate[j].Address })
 	for _, c := range inv.Clusters {
-		r.Clusters = append(r.Clusters, fmt.Sprintf("%s %s (%s)", c.Name, c.Version, c.Source))
+		r.Clusters = append(r.Clusters, fmt.Sprintf("%s %s (%s)", c.DisplayName(), c.DisplayVersion(), c.Source))
 	}
 	for a := range seen {
 		r.Addresses = append(r.Addresses, a)
@@ -190,7 +190,7 @@ func fargateSize(o *object.Object, address string, profiles []eks.FargateProfile
 	}
 	id := rules.Identify(o)
 	p := report.FargatePod{Address: address, Kind: id.Kind, Namespace: id.Namespace, Name: id.Name,
-		Profile: m.Profile.Name, Selector: m.Selector.String()}
+		Profile: m.Profile.DisplayName(), Selector: m.Selector.String()}
 	if o.Kind == "DaemonSet" {
 		p.Note = "DaemonSets never run on Fargate (EPS019)"
 		return p, true

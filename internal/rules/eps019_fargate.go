@@ -60,7 +60,7 @@ func init() {
 				switch {
 				case matched:
 					out = append(out, fail(p.path, p.container, fmt.Sprintf("Fargate profile %q (%s) selects this pod with selector %s, and %s: Fargate will refuse to run it, so it stays Pending.",
-						m.Profile.Name, m.Profile.Source, m.Selector, p.what)))
+						m.Profile.DisplayName(), m.Profile.Source, m.Selector, p.what)))
 				case !known:
 					out = append(out, unknown(p.path, p.container, fmt.Sprintf("Whether a Fargate profile selects this pod is not known until apply (namespace, labels or selectors are computed), and %s.", p.what)))
 				}

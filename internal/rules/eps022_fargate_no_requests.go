@@ -30,7 +30,7 @@ func init() {
 			if !matched {
 				return nil
 			}
-			return []Result{fail(in.P(""), "", fmt.Sprintf("Fargate profile %q selects this pod and no container requests CPU or memory: Fargate runs it with 0.25 vCPU and 0.5 GB.", m.Profile.Name))}
+			return []Result{fail(in.P(""), "", fmt.Sprintf("Fargate profile %q selects this pod and no container requests CPU or memory: Fargate runs it with 0.25 vCPU and 0.5 GB.", m.Profile.DisplayName()))}
 		},
 	})
 }

@@ -28,18 +28,15 @@ func init() {
 			}
 			var removed, kept, unknownV []string
 			for _, c := range in.Ctx.Clusters {
-				name := c.Name
-				if name == "" {
-					name = c.Source
-				}
+				name := c.DisplayName()
 				newer, ok := eks.MinorAtLeast(c.Version, 25)
 				switch {
 				case !ok:
 					unknownV = append(unknownV, name)
 				case newer:
-					removed = append(removed, fmt.Sprintf("%s (%s)", name, c.Version))
+					removed = append(removed, fmt.Sprintf("%s (%s)", name, c.DisplayVersion()))
 				default:
-					kept = append(kept, fmt.Sprintf("%s (%s)", name, c.Version))
+					kept = append(kept, fmt.Sprintf("%s (%s)", name, c.DisplayVersion()))
 				}
 			}
 			sort.Strings(removed)

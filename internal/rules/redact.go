@@ -1,9 +1,8 @@
 package rules
 
 import (
-	"strconv"
-	"strings"
-
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 )
 
@@ -13,7 +12,7 @@ import (
 // itself; it goes through Show or Plain with the value's path.
 
 // Redacted is what is printed in place of a value the plan marks sensitive.
-const Redacted = "(sensitive value)"
+const Redacted = finding.Redacted
 
 // plainAt returns s, or Redacted when the value at the absolute path p (or an object or
 // list that contains it) is sensitive.
@@ -50,49 +49,9 @@ func Identify(o *object.Object) Identity {
 	return id
 }
 
-// RedactPath rewrites the map keys of a Kubernetes field path that lie inside a sensitive
-// map (the keys of a sensitive map are as secret as its values), so a finding's path never
-// carries them: `metadata.labels["token"]` becomes `metadata.labels["(sensitive value)"]`.
+// RedactPath rewrites the map keys of a field path that lie inside a sensitive map (the
+// keys of a sensitive map are as secret as its values), so a finding's path never carries
+// them: `metadata.labels["token"]` becomes `metadata.labels["(sensitive value)"]`.
 func RedactPath(o *object.Object, p string) string {
-	if p == "" || !strings.Contains(p, `["`) {
-		return p
-	}
-	var b strings.Builder
-	for i := 0; i < len(p); {
-		if !strings.HasPrefix(p[i:], `["`) {
-			b.WriteByte(p[i])
-			i++
-			continue
-		}
-		end := quotedEnd(p, i+1)
-		if end < 0 {
-			b.WriteString(p[i:])
-			break
-		}
-		// p[:i] is the map's path; the key is secret when the map (or above) is.
-		if o.Sensitive(p[:i]) {
-			b.WriteString(`[` + strconv.Quote(Redacted) + `]`)
-		} else {
-			b.WriteString(p[i : end+2])
-		}
-		i = end + 2
-	}
-	return b.String()
-}
-
-// quotedEnd returns the index of the closing quote of the Go-quoted string that starts at
-// p[start] == '"', or -1.
-func quotedEnd(p string, start int) int {
-	for j := start + 1; j < len(p); j++ {
-		switch p[j] {
-		case '\\':
-			j++
-		case '"':
-			if j+1 < len(p) && p[j+1] == ']' {
-				return j
-			}
-			return -1
-		}
-	}
-	return -1
+	return fieldpath.RedactKeys(p, o.Sensitive, Redacted)
 }
