@@ -36,7 +36,7 @@ func finish(o *plan.Object, s *object.Object, verdicts []rules.Verdict, out []fi
 			Container:    v.Container,
 			K8sPath:      rules.RedactPath(s, v.Path),
 			Message:      v.Message,
-			Remediation:  v.RemediationText(),
+			Remediation:  v.RemediationText(s.Dialect),
 			Guide:        v.Rule.Guide,
 			PSSLevel:     v.PSSLevel,
 		}
@@ -90,6 +90,11 @@ func subject(o *plan.Object) *object.Object {
 	}
 	if o.Fields != nil {
 		s.Marks = o.Fields
+	}
+	switch o.ResourceType {
+	case "kubernetes_manifest", "kubectl_manifest":
+	default:
+		s.Dialect = object.Typed
 	}
 	if w := o.Workload; w != nil {
 		s.Pod = &object.Pod{Meta: w.Meta, Template: w.Template, Spec: w.Spec, SpecPath: w.SpecPath, TemplatePath: w.TemplatePath}

@@ -186,7 +186,7 @@ func clusterVersions(cs []eks.Cluster) []string {
 
 // PSPEra reports whether PodSecurityPolicies can matter to the objects: a known version
 // before 1.25 (PSP was removed in 1.25), or, when no version is known, a
-// PodSecurityPolicy among the objects. The PSP-era rules (EPS101-EPS104) judge only then.
+// PodSecurityPolicy among the objects. EPS101, EPS102 and EPS104 judge only then.
 func (c *Context) PSPEra() bool {
 	if len(c.Versions) == 0 {
 		return len(c.PSPs) > 0
@@ -197,4 +197,20 @@ func (c *Context) PSPEra() bool {
 		}
 	}
 	return false
+}
+
+// PSPGone reports whether every known version is 1.25 or later (and one is known):
+// PodSecurityPolicy no longer exists there. EPS103 stays quiet only then, since a cluster
+// of unknown version may be older and have PSPs the plan does not hold (every EKS cluster
+// before 1.25 has eks.privileged).
+func (c *Context) PSPGone() bool {
+	if len(c.Versions) == 0 {
+		return false
+	}
+	for _, v := range c.Versions {
+		if !v.AtLeast(1, 25) {
+			return false
+		}
+	}
+	return true
 }

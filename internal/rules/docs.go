@@ -20,6 +20,9 @@ func Doc(r Rule) string {
 	fmt.Fprintf(&b, "| | |\n|---|---|\n| Severity | %s |\n| Applies to | %s |\n| EKS guide | %s |\n\n", r.Severity, applies, r.Guide)
 	fmt.Fprintf(&b, "## What it flags\n\n%s\n\n", r.Description)
 	fmt.Fprintf(&b, "## How to fix\n\n%s\n\n", r.Remediation)
+	if r.RemediationTyped != "" {
+		fmt.Fprintf(&b, "With the kubernetes provider's typed resources (`kubernetes_deployment_v1`, ...): %s\n\n", r.RemediationTyped)
+	}
 	if rel := relationships(r); rel != "" {
 		fmt.Fprintf(&b, "## Relationships\n\n%s\n\n", rel)
 	}

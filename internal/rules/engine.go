@@ -96,10 +96,14 @@ func (v Verdict) Severity() finding.Severity {
 	return v.Rule.Severity
 }
 
-// RemediationText is the verdict's how-to-fix: the result's own, else the rule's.
-func (v Verdict) RemediationText() string {
-	if v.Result.Remediation != "" {
+// RemediationText is the verdict's how-to-fix for an object written in dialect d: the
+// result's own, else the rule's (in typed-resource terms for typed resources).
+func (v Verdict) RemediationText(d object.Dialect) string {
+	switch {
+	case v.Result.Remediation != "":
 		return v.Result.Remediation
+	case d == object.Typed && v.Rule.RemediationTyped != "":
+		return v.Rule.RemediationTyped
 	}
 	return v.Rule.Remediation
 }

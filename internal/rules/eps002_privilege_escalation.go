@@ -13,9 +13,9 @@ func init() {
 		Description: `A container does not set ` + "`" + `allowPrivilegeEscalation: false` + "`" + `. Kubernetes defaults it to true, so a process can gain more privileges than its parent through setuid binaries or file capabilities. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` for any container with a ` + "`" + `security_context` + "`" + ` block that does not set it to false. A privileged container always allows escalation: its EPS001 finding says so, and only an ` + "`" + `allowPrivilegeEscalation: true` + "`" + ` written explicitly is reported under EPS002 as well.`,
 		Title:       "Privilege escalation not disabled",
 		Guide:       guideEscalation,
-		Remediation: "Set allow_privilege_escalation = false in the container's security_context " +
-			"(securityContext.allowPrivilegeEscalation: false). Note that the kubernetes provider sends true " +
-			"whenever a security_context block is present and the attribute is not set to false.",
+		Remediation: "Set securityContext.allowPrivilegeEscalation: false on the container.",
+		RemediationTyped: "Set allow_privilege_escalation = false in the container's security_context: the " +
+			"kubernetes provider sends true whenever a security_context block is present and the attribute is not set to false.",
 		CEL: &CEL{Applies: withPSS,
 			Expression: constant(`variables.allContainers.all(c, has(c.securityContext) && has(c.securityContext.allowPrivilegeEscalation) && !c.securityContext.allowPrivilegeEscalation)`),
 			Message:    constant("containers must set allowPrivilegeEscalation: false")},

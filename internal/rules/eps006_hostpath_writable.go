@@ -22,13 +22,14 @@ func init() {
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			hp := in.hostPathVolumes()
-			volumesUnknown := in.UnknownWithin("volumes")
+			volumesUnknown := in.anyVolumeMayBeHostPath()
 			for _, ref := range in.Containers() {
 				for j, m := range ref.C.VolumeMounts {
 					mp := fmt.Sprintf("%s.volumeMounts[%d]", ref.Path, j)
 					v, isHost := hp[m.Name]
 					if !isHost {
-						if volumesUnknown && !m.ReadOnly {
+						nameUnknown := in.Unknown(mp + ".name")
+						if !m.ReadOnly && (in.mayBeHostPath(m.Name) || nameUnknown && (len(hp) > 0 || volumesUnknown)) {
 							out = append(out, unknown(in.P(mp+".readOnly"), in.containerName(ref),
 								fmt.Sprintf("The %s mounts volume %s read-write, and the pod's volumes are not known until apply: it could be a hostPath.", in.describe(ref), in.Show(mp+".name", m.Name))))
 						}

@@ -3,25 +3,48 @@ package rules
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
-// mountedSocket returns the runtime socket a hostPath exposes: the socket itself or a
-// directory above it.
-func mountedSocket(hostPath string) (string, bool) {
+// mountedSockets returns the runtime sockets a hostPath exposes: the socket itself, or
+// every socket under a directory above them (/var/run is /run on EKS nodes).
+func mountedSockets(hostPath string) []string {
 	p := path.Clean(hostPath)
 	if p == "/var/run" || strings.HasPrefix(p, "/var/run/") {
 		p = "/run" + strings.TrimPrefix(p, "/var/run")
 	}
+	if p == "/var" {
+		p = "/" // /var holds /var/run, that is /run
+	}
+	var out []string
 	for _, s := range profile.RuntimeSockets() {
 		if profile.UnderPrefix(s, p) {
-			return s, true
+			out = append(out, s)
 		}
 	}
-	return "", false
+	return out
+}
+
+// eksRuntimeSocket is the socket of the container runtime EKS nodes run (containerd, since
+// Kubernetes 1.24).
+const eksRuntimeSocket = "/run/containerd/containerd.sock"
+
+// exposes says what a hostPath that holds sockets gives the pod, for messages.
+func exposes(hostPath string, sockets []string) string {
+	clean := path.Clean(hostPath)
+	switch {
+	case len(sockets) == 1 && (clean == sockets[0] || clean == "/var"+sockets[0]):
+		return "the container runtime socket " + sockets[0]
+	case len(sockets) == 1:
+		return "a directory holding the container runtime socket " + sockets[0]
+	case slices.Contains(sockets, eksRuntimeSocket):
+		return "a directory holding the node's container runtime sockets (containerd's " + eksRuntimeSocket + " on EKS nodes, and any other runtime's)"
+	}
+	return "a directory holding the container runtime sockets " + strings.Join(sockets, ", ")
 }
 
 func init() {
@@ -50,11 +73,8 @@ func init() {
 					out = append(out, unknown(in.P(p), "", fmt.Sprintf("The path of hostPath volume %s is not known until apply: it could be the container runtime socket.", in.Show(fmt.Sprintf("volumes[%d].name", i), v.Name))))
 					continue
 				}
-				if sock, ok := mountedSocket(v.HostPath.Path); ok {
-					what := "the container runtime socket " + sock
-					if path.Clean(v.HostPath.Path) != sock && path.Clean(v.HostPath.Path) != "/var"+sock {
-						what = "a directory holding the container runtime socket " + sock
-					}
+				if sockets := mountedSockets(v.HostPath.Path); len(sockets) > 0 {
+					what := exposes(v.HostPath.Path, sockets)
 					if in.Obj.Sensitive(in.P(p)) {
 						what = "the container runtime socket"
 					}

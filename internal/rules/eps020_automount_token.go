@@ -16,7 +16,9 @@ func init() {
 		Description:  `The pod mounts a Kubernetes API token for its service account (` + "`" + `automountServiceAccountToken` + "`" + ` not false on the pod, nor on its service account in the plan). Anyone who gets into a container can call the API with that identity. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` when the attribute is not set.`,
 		Title:        "Service account token automounted",
 		Guide:        guideIAM,
-		Remediation: "Set automount_service_account_token = false on the pod spec (the kubernetes provider " +
+		Remediation: "Set automountServiceAccountToken: false on the pod spec (or on its service account) unless " +
+			"the pod talks to the Kubernetes API.",
+		RemediationTyped: "Set automount_service_account_token = false on the pod spec (the kubernetes provider " +
 			"sends true when it is not set) unless the pod talks to the Kubernetes API.",
 		Workload: func(in *WorkloadInput) []Result {
 			p := in.P("automountServiceAccountToken")

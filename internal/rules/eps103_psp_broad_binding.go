@@ -19,8 +19,8 @@ func init() {
 			"system:serviceaccounts. EKS's own eks:podsecuritypolicy:authenticated binding is the example to remove.",
 		Object: func(in *ObjectInput) []Result {
 			b, ok := asBinding(in)
-			if !ok || !in.Ctx.PSPEra() {
-				return nil // no PodSecurityPolicy can be in force
+			if !ok || in.Ctx.PSPGone() {
+				return nil // every cluster runs 1.25 or later: no PodSecurityPolicy is in force
 			}
 			var who []string
 			if in.Unknown("subjects") {

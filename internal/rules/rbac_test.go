@@ -68,7 +68,12 @@ func TestRBACRules(t *testing.T) {
 			docs: map[string]string{
 				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "cluster-admin", "- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}\n"),
 			},
-			addr: "kubernetes_manifest.b", fail: []string{"EPS108"}, not: []string{"EPS103", "EPS104", "EPS111"}},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS108"}, not: []string{"EPS103", "EPS104", "EPS111"}, version: "1.30"},
+		{name: "cluster-admin to system:authenticated, version unknown: it may grant eks.privileged",
+			docs: map[string]string{
+				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "cluster-admin", "- {apiGroup: rbac.authorization.k8s.io, kind: Group, name: system:authenticated}\n"),
+			},
+			addr: "kubernetes_manifest.b", fail: []string{"EPS103", "EPS108"}, not: []string{"EPS104"}},
 		{name: "cluster-admin to a workload's service account",
 			docs: map[string]string{
 				"kubernetes_manifest.b": bindingDoc("ClusterRoleBinding", "", "cluster-admin", "- {kind: ServiceAccount, name: deployer, namespace: ci}\n"),

@@ -27,8 +27,12 @@ type Rule struct {
 	Description string
 	// Guide is the section of the EKS best-practices guide the rule implements.
 	Guide string
-	// Remediation is the default how-to-fix; a Result may be more specific.
+	// Remediation is the default how-to-fix, in Kubernetes terms; a Result may be more
+	// specific.
 	Remediation string
+	// RemediationTyped, when set, replaces Remediation for objects written as the
+	// kubernetes provider's typed resources (their attribute names, their defaults).
+	RemediationTyped string
 	// AppliesTo says, for the docs, what the rule judges (default: from its check).
 	AppliesTo string
 

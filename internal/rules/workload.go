@@ -353,3 +353,41 @@ func verb(plural bool, one, several string) string {
 	}
 	return one
 }
+
+// mayBeHostPath reports whether the volume named name could turn out to be a hostPath once
+// the plan's unknown values are known: the volume list is unknown, the volume of that name
+// has an unknown source, or a volume whose name or source is unknown could be it. A volume
+// whose name and kind are known is what it is, whatever else about it is unknown.
+func (in *WorkloadInput) mayBeHostPath(name string) bool {
+	if in.Unknown("volumes") {
+		return true
+	}
+	for i, v := range in.Spec().Volumes {
+		p := fmt.Sprintf("volumes[%d]", i)
+		switch {
+		case in.Unknown(p):
+			return true
+		case in.Unknown(p + ".name"):
+			if v.HostPath != nil || in.Unknown(p+".hostPath") {
+				return true
+			}
+		case v.Name == name && in.Unknown(p+".hostPath"):
+			return true
+		}
+	}
+	return false
+}
+
+// anyVolumeMayBeHostPath reports whether some volume could turn out to be a hostPath.
+func (in *WorkloadInput) anyVolumeMayBeHostPath() bool {
+	if in.Unknown("volumes") {
+		return true
+	}
+	for i, v := range in.Spec().Volumes {
+		p := fmt.Sprintf("volumes[%d]", i)
+		if in.Unknown(p) || in.Unknown(p+".hostPath") || (v.HostPath == nil && in.Unknown(p+".name") && in.UnknownWithin(p+".hostPath")) {
+			return true
+		}
+	}
+	return false
+}

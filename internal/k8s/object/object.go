@@ -74,7 +74,17 @@ type Object struct {
 	// Origin names where the object comes from, for messages that refer to it from another
 	// object ("kubernetes_role_v1.reader"); may be empty.
 	Origin string
+	// Dialect is the shape the user wrote the object in: Typed for the kubernetes
+	// provider's kubernetes_* resources (snake_case blocks, provider defaults), "" for
+	// Kubernetes' own shape (kubernetes_manifest, kubectl_manifest, charts, YAML).
+	Dialect Dialect
 }
+
+// Dialect is the shape an object was written in.
+type Dialect string
+
+// Typed is the kubernetes provider's typed resources (kubernetes_deployment_v1, ...).
+const Typed Dialect = "typed"
 
 // Pod is a pod spec with the metadata its pods get.
 type Pod struct {
