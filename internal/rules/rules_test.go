@@ -8,8 +8,8 @@ import (
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 // judge runs the catalogue over kubernetes_manifest resources built from YAML documents
