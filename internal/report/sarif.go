@@ -12,6 +12,15 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
+func sarifFormat() Format {
+	return Format{
+		Name:        "sarif",
+		Description: "SARIF 2.1.0 for code scanning: the rules, a result per finding at its file:line",
+		Extension:   ".sarif",
+		Write:       func(w io.Writer, r *Report, _ Options) error { return WriteSARIF(w, r) },
+	}
+}
+
 // securitySeverity is GitHub code scanning's numeric severity for each level (its bands:
 // critical over 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9).
 func securitySeverity(s finding.Severity) string {
