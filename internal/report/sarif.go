@@ -1,9 +1,11 @@
 package report
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -85,6 +87,8 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			WithMessage(sarif.NewTextMessage(resultText(f)))
 		if i, ok := index[f.RuleID]; ok {
 			res.WithRuleIndex(i)
+		} else {
+			res.RuleIndex = nil // go-sarif's -1 for "no such rule" would be written as 2^64-1
 		}
 		if f.Status == finding.Unknown {
 			res.WithKind("review")
@@ -93,7 +97,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		if f.File != "" {
 			region := sarif.NewRegion().WithStartLine(max(f.Line, 1))
 			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
-				WithArtifactLocation(sarif.NewSimpleArtifactLocation(filepath.ToSlash(f.File))).
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(f.File))).
 				WithRegion(region))
 		}
 		loc.AddLogicalLocations(sarif.NewLogicalLocation().
@@ -112,7 +116,37 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		}
 	}
 	log.AddRun(run)
-	return log.PrettyWrite(w)
+	var b bytes.Buffer
+	if err := log.PrettyWrite(&b); err != nil {
+		return err
+	}
+	_, err = w.Write(dropUnsetSuppressionFields(b.Bytes()))
+	return err
+}
+
+// dropUnsetSuppressionFields removes the members go-sarif v2 writes as null for a
+// suppression's location and guid when they are not set (its fields lack omitempty):
+// the schema wants an object and a string there, or nothing. A JSON string holds no raw
+// newline, so a line that is only such a member is one.
+func dropUnsetSuppressionFields(b []byte) []byte {
+	if !bytes.Contains(b, []byte("\": null,\n")) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for line := range bytes.Lines(b) {
+		switch string(bytes.TrimLeft(line, " ")) {
+		case "\"location\": null,\n", "\"guid\": null,\n":
+			continue
+		}
+		out = append(out, line...)
+	}
+	return out
+}
+
+// fileURI is a file's path as a relative URI reference: slashes, and each character a
+// URI path cannot hold raw (a space, %, a control character) percent-encoded.
+func fileURI(path string) string {
+	return (&url.URL{Path: filepath.ToSlash(path)}).String()
 }
 
 func resultText(f finding.Finding) string {

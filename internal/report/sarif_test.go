@@ -38,15 +38,15 @@ func sarifSchema(t *testing.T) *jsonschema.Schema {
 	return s
 }
 
-// TestSARIFValid: the log of an empty run and of a small run validates against the
-// SARIF 2.1.0 schema.
+// TestSARIFValid: the log of an empty run, of a small run with every kind of finding
+// and of a run whose every field holds control characters validates against the SARIF
+// 2.1.0 schema.
 func TestSARIFValid(t *testing.T) {
 	schema := sarifSchema(t)
-	sample := sampleReport()
-	sample.Findings = sample.Findings[:3] // not the waived one
 	for name, r := range map[string]*Report{
-		"empty":  {Plan: "plan.json", Gate: Gate{FailOn: finding.High}},
-		"sample": sample,
+		"empty":   {Plan: "plan.json", Gate: Gate{FailOn: finding.High}},
+		"sample":  sampleReport(),
+		"hostile": hostileReport(),
 	} {
 		out := write(t, "sarif", r, Options{})
 		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
@@ -224,20 +224,31 @@ func TestSARIFResults(t *testing.T) {
 	}
 }
 
-// TestSARIFEdges: a waiver from the annotation is an in-source suppression; a file
-// without a line starts at line 1.
+// TestSARIFEdges: a waiver from the annotation is an in-source suppression with nothing
+// but its kind, status and justification; a file without a line starts at line 1; a
+// file name a URI cannot hold raw is percent-encoded; a rule the report does not
+// describe gets no index.
 func TestSARIFEdges(t *testing.T) {
 	r := sampleReport()
 	r.Findings = r.Findings[1:2] // the critical one, at main.tf:20
 	r.Findings[0].Status = finding.Waived
 	r.Findings[0].Waiver = &finding.Waiver{Reason: "node agent", Source: "annotation ekspodsec.io/waive"}
 	r.Findings[0].Line = 0
+	r.Findings[0].File = "modules/my pods/100%.tf"
+	out := write(t, "sarif", r, Options{})
+	if strings.Contains(out, "null") {
+		t.Errorf("a null member:\n%s", out)
+	}
 	x := readSARIF(t, r).Runs[0].Results[0]
 	if len(x.Suppressions) != 1 || x.Suppressions[0].Kind != "inSource" || x.Suppressions[0].Justification != "node agent (annotation ekspodsec.io/waive)" {
 		t.Errorf("annotation waiver: %+v", x.Suppressions)
 	}
-	if p := x.Locations[0].PhysicalLocation; p == nil || p.Region.StartLine != 1 {
+	if p := x.Locations[0].PhysicalLocation; p == nil || p.Region.StartLine != 1 || p.ArtifactLocation.URI != "modules/my%20pods/100%25.tf" {
 		t.Errorf("file without a line: %+v", p)
+	}
+	r.Rules = nil
+	if x := readSARIF(t, r).Runs[0].Results[0]; x.RuleIndex != nil || x.RuleID != "EPS001" {
+		t.Errorf("without rules: rule %s, index %v", x.RuleID, x.RuleIndex)
 	}
 }
 
