@@ -12,6 +12,7 @@ import (
 // the gate, ::notice for unknowns; file and line when known; the message's lines
 // escaped as the runner reads them.
 func TestGitHubCommands(t *testing.T) {
+	registryWritesAsDirect(t, "github", WriteGitHub)
 	want := "::warning file=main.tf,line=12,title=EPS020 Service account token mounted::The pod mounts a service account token it may not need.%0A" +
 		"kubernetes_deployment_v1.web: spec[0].template[0].spec[0].automount_service_account_token%0AFix: Set automount_service_account_token = false.%0A" + HelpURI("EPS020") + "\n" +
 		"::error file=main.tf,line=20,title=EPS001 Privileged container [app]::The container app runs privileged.%0A" +

@@ -13,6 +13,7 @@ import (
 // TestJSONShape: the JSON report is one object whose top-level keys come in a stable
 // order, and which reads back into the report's own values.
 func TestJSONShape(t *testing.T) {
+	registryWritesAsDirect(t, "json", WriteJSON)
 	r := sampleReport()
 	out := write(t, "json", r, Options{})
 	if !strings.HasSuffix(out, "}\n") || strings.Count(out, "\n}\n") != 1 {

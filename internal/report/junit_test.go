@@ -51,6 +51,7 @@ func readJUnit(t *testing.T, r *Report) (junitDoc, string) {
 // those without findings too), a failure per finding that fails the run; the other
 // findings, with why they do not fail, in system-out.
 func TestJUnitShape(t *testing.T) {
+	registryWritesAsDirect(t, "junit", WriteJUnit)
 	doc, _ := readJUnit(t, sampleReport())
 	if doc.Name != "ekspodsec" || doc.Tests != 3 || doc.Failures != 1 || len(doc.Suites) != 1 {
 		t.Fatalf("testsuites %q tests %d failures %d suites %d", doc.Name, doc.Tests, doc.Failures, len(doc.Suites))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"testing"
 	"unicode/utf8"
 
@@ -119,6 +120,22 @@ func write(t *testing.T, name string, r *Report, opt Options) string {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return b.String()
+}
+
+// registryWritesAsDirect checks that the format's registry entry writes what its
+// exported writer writes (the CLI uses the first, the golden reports of
+// internal/plancheck pin the second).
+func registryWritesAsDirect(t *testing.T, name string, direct func(io.Writer, *Report) error) {
+	t.Helper()
+	for _, r := range []*Report{sampleReport(), hostileReport(), {}} {
+		var b bytes.Buffer
+		if err := direct(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		if got := write(t, name, r, Options{}); got != b.String() {
+			t.Errorf("%s: the registry's writer and the exported one differ", name)
+		}
+	}
 }
 
 func TestGateFails(t *testing.T) {

@@ -130,6 +130,7 @@ func readSARIF(t *testing.T, r *Report) sarifLog {
 // code scanning reads: a PascalCase name, descriptions, help URI and text, the default
 // level and GitHub's security-severity.
 func TestSARIFRules(t *testing.T) {
+	registryWritesAsDirect(t, "sarif", WriteSARIF)
 	r := sampleReport()
 	log := readSARIF(t, r)
 	d := log.Runs[0].Tool.Driver

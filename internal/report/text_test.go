@@ -1,6 +1,7 @@
 package report
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 // when it is not a plain failure, file:line when known, the waiver's reason, then the
 // Fargate sizing, the notes, and the verdict as the last line.
 func TestTextLayout(t *testing.T) {
+	registryWritesAsDirect(t, "text", func(w io.Writer, r *Report) error { return WriteText(w, r, TextOptions{}) })
 	want := `kubernetes_deployment_v1.web  (Deployment apps/web, PSS privileged)
   CRITICAL         EPS001 Privileged container [app]
       The container app runs privileged.
