@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -116,11 +117,12 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		}
 	}
 	log.AddRun(run)
-	var b bytes.Buffer
-	if err := log.PrettyWrite(&b); err != nil {
+	// what log.PrettyWrite writes, without its nulls
+	b, err := json.MarshalIndent(log, "", "  ")
+	if err != nil {
 		return err
 	}
-	_, err = w.Write(dropUnsetSuppressionFields(b.Bytes()))
+	_, err = w.Write(dropUnsetSuppressionFields(b))
 	return err
 }
 
