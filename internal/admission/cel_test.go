@@ -20,10 +20,10 @@ import (
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"k8s.io/apiserver/pkg/cel/environment"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fixtures"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/fixtures"
 )
 
 // compiled is a policy compiled the way the API server's validating admission policy

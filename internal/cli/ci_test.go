@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 // copyCase copies a fixture case (.tf) and its plan into a temporary Terraform root.

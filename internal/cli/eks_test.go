@@ -14,7 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/awstest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/awstest"
 )
 
 type jsonReport struct {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
@@ -29,181 +28,296 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-const planCheckUsage = `usage: terraform-provider-ekspodsec plan-check [flags] PLAN.json
+// planCheckUsage is the help text before the flags: the report formats come from
+// report.Formats.
+func planCheckUsage(formats []report.Format) string {
+	var b strings.Builder
+	names := make([]string, len(formats))
+	width := 0
+	for i, f := range formats {
+		names[i] = f.Name
+		width = max(width, len(f.Name))
+	}
+	fmt.Fprintf(&b, `usage: terraform-provider-ekspodsec plan-check [flags] PLAN.json
 
 Reads 'terraform show -json PLANFILE' output (PLAN.json, or - for stdin) and reports every
 violation of the EKS pod-security guidance in the plan's Kubernetes resources.
 
-Reports: --format text|json|sarif|junit|github, each with an optional --output FILE, in
+Reports: --format %s, each with an optional --output FILE, in
 pairs (--format sarif --output ps.sarif --format junit --output ps.xml); when every report
-goes to a file, the text report still goes to stdout.
+goes to a file, the %s report still goes to stdout.
 
+formats:
+`, strings.Join(names, "|"), report.DefaultFormat)
+	for _, f := range formats {
+		fmt.Fprintf(&b, "  %-*s  %s (%s)\n", width, f.Name, f.Description, f.Extension)
+	}
+	b.WriteString(`
 Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unusable input
 or flags, 130/143 interrupted (SIGINT/SIGTERM).
 
 flags:
-`
+`)
+	return b.String()
+}
 
-// formats are the report writers by name.
-var formatNames = []string{"text", "json", "sarif", "junit", "github"}
+// planCheckFlags is plan-check's command line: the flags as given, and what
+// parsePlanCheckFlags derives from them.
+type planCheckFlags struct {
+	formats, outputs, hostPaths, caps listFlag
+	failOnName                        string
+	failOnUnknown, noColor            bool
+	source, config                    string
+	eksCluster, region, awsProfile    string
+	maxInput                          sizeFlag
 
+	plan      string           // the plan file, "-" for stdin
+	reports   []output         // each --format with its --output
+	failOn    finding.Severity // --fail-on
+	failOnSet bool             // --fail-on was given: it overrides fail_on in the settings
+	sourceSet bool             // --source was given: a .tf tree that cannot be read is an error
+}
+
+// output is one report to write: its format, and the file it goes to.
 type output struct {
-	format string
+	format report.Format
 	path   string // "" = stdout
 }
 
-func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
+// planCheckFlagSet declares plan-check's flags into fl.
+func planCheckFlagSet(fl *planCheckFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("plan-check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var formats, outputs, hostPaths, caps listFlag
-	fs.Var(&formats, "format", "report format: "+strings.Join(formatNames, ", ")+" (repeatable, paired with --output)")
-	fs.Var(&outputs, "output", "write the report of the matching --format to this file (repeatable)")
-	failOn := fs.String("fail-on", "high", "lowest severity that fails the run: "+strings.Join(finding.SeverityNames(), ", ")+" (overrides fail_on in "+settings.FileName+")")
-	failOnUnknown := fs.Bool("fail-on-unknown", false, "values unknown until apply fail the run like violations")
-	noColor := fs.Bool("no-color", false, "never colour the text report")
-	sourceDir := fs.String("source", ".", "the Terraform root module, to point findings at file:line (\"\" to skip)")
-	configPath := fs.String("config", "", "settings and waivers (default: "+settings.FileName+" in --source, when present)")
-	eksCluster := fs.String("eks-cluster", "", "read the version and Fargate profiles of this live EKS cluster (aws-sdk-go-v2: standard credential chain, AWS_ENDPOINT_URL)")
-	region := fs.String("region", "", "AWS region of --eks-cluster (default: AWS_REGION / the profile's region)")
-	awsProfile := fs.String("aws-profile", "", "shared-config profile for --eks-cluster (default: AWS_PROFILE)")
-	fs.Var(&hostPaths, "allow-host-path", "hostPath prefix EPS007 accepts (repeatable)")
-	fs.Var(&caps, "allow-capability", "capability containers may add without EPS012 (repeatable; default NET_BIND_SERVICE)")
-	maxInput := sizeFlag(inputfile.DefaultMaxSize)
-	fs.Var(&maxInput, "max-input-size", "largest plan, settings file, and .tf tree (all files together) read, e.g. 2GiB (default "+inputfile.FormatSize(inputfile.DefaultMaxSize)+")")
+	fl.maxInput = sizeFlag(inputfile.DefaultMaxSize)
+	fs.Var(&fl.formats, "format", "report format: "+strings.Join(report.Names(), ", ")+" (repeatable, paired with --output)")
+	fs.Var(&fl.outputs, "output", "write the report of the matching --format to this file (repeatable)")
+	fs.StringVar(&fl.failOnName, "fail-on", "high", "lowest severity that fails the run: "+strings.Join(finding.SeverityNames(), ", ")+" (overrides fail_on in "+settings.FileName+")")
+	fs.BoolVar(&fl.failOnUnknown, "fail-on-unknown", false, "values unknown until apply fail the run like violations")
+	fs.BoolVar(&fl.noColor, "no-color", false, "never colour the text report")
+	fs.StringVar(&fl.source, "source", ".", "the Terraform root module, to point findings at file:line (\"\" to skip)")
+	fs.StringVar(&fl.config, "config", "", "settings and waivers (default: "+settings.FileName+" in --source, when present)")
+	fs.StringVar(&fl.eksCluster, "eks-cluster", "", "read the version and Fargate profiles of this live EKS cluster (aws-sdk-go-v2: standard credential chain, AWS_ENDPOINT_URL)")
+	fs.StringVar(&fl.region, "region", "", "AWS region of --eks-cluster (default: AWS_REGION / the profile's region)")
+	fs.StringVar(&fl.awsProfile, "aws-profile", "", "shared-config profile for --eks-cluster (default: AWS_PROFILE)")
+	fs.Var(&fl.hostPaths, "allow-host-path", "hostPath prefix EPS007 accepts (repeatable)")
+	fs.Var(&fl.caps, "allow-capability", "capability containers may add without EPS012 (repeatable; default NET_BIND_SERVICE)")
+	fs.Var(&fl.maxInput, "max-input-size", "largest plan, settings file, and .tf tree (all files together) read, e.g. 2GiB (default "+inputfile.FormatSize(inputfile.DefaultMaxSize)+")")
+	return fs
+}
 
+// printPlanCheckHelp writes the help text and the flags.
+func printPlanCheckHelp(w io.Writer) {
+	fmt.Fprint(w, planCheckUsage(report.Formats()))
+	fs := planCheckFlagSet(&planCheckFlags{})
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+// parsePlanCheckFlags reads the command line: flags before or after the one plan file,
+// each --format paired with its --output, --fail-on's severity. It returns flag.ErrHelp
+// for -h.
+func parsePlanCheckFlags(args []string) (*planCheckFlags, error) {
+	fl := &planCheckFlags{}
+	fs := planCheckFlagSet(fl)
 	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(positional) != 1 {
+		return nil, errors.New("want exactly one plan file (or - for stdin); run 'plan-check -h' for help")
+	}
+	fl.plan = positional[0]
+	if fl.reports, err = pairOutputs(fl.formats, fl.outputs); err != nil {
+		return nil, err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		fl.failOnSet = fl.failOnSet || f.Name == "fail-on"
+		fl.sourceSet = fl.sourceSet || f.Name == "source"
+	})
+	if fl.failOn, err = finding.ParseSeverity(fl.failOnName); err != nil {
+		return nil, fmt.Errorf("--fail-on: %w", err)
+	}
+	return fl, nil
+}
+
+// maxSize is the --max-input-size in bytes.
+func (fl *planCheckFlags) maxSize() int64 { return int64(fl.maxInput) }
+
+// configPath is the settings file to read: --config, else .ekspodsec.hcl in --source
+// when there is one; "" for none.
+func (fl *planCheckFlags) configPath() string {
+	if fl.config == "" && fl.source != "" {
+		return settings.Find(fl.source)
+	}
+	return fl.config
+}
+
+// flagError is an error in the flags or their values. It is reported (exit 2 and its
+// line) even when the run was interrupted meanwhile; any other error may be only the
+// consequence of the interruption, and then the exit status says what happened.
+type flagError struct{ err error }
+
+func (e flagError) Error() string { return e.err.Error() }
+func (e flagError) Unwrap() error { return e.err }
+
+// errorExit is the exit status of a run that stopped on err.
+func errorExit(ctx context.Context, stdio Stdio, err error) int {
+	var fe flagError
+	if !errors.As(err, &fe) {
+		if code, ok := interrupted(ctx); ok {
+			return code
+		}
+	}
+	return usageError(stdio, err.Error())
+}
+
+func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
+	fl, err := parsePlanCheckFlags(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(stdio.Out, planCheckUsage)
-		fs.SetOutput(stdio.Out)
-		fs.PrintDefaults()
+		printPlanCheckHelp(stdio.Out)
 		return ExitOK
 	}
 	if err != nil {
 		return usageError(stdio, err.Error())
 	}
-	if len(positional) != 1 {
-		return usageError(stdio, "want exactly one plan file (or - for stdin); run 'plan-check -h' for help")
-	}
-	outs, err := pairOutputs(formats, outputs)
+	opts, notes, err := prepareCheck(ctx, fl)
 	if err != nil {
-		return usageError(stdio, err.Error())
+		return errorExit(ctx, stdio, err)
 	}
-	// fail reports an error, unless the run was interrupted: then the error is only the
-	// interruption's consequence, and the exit status says what happened.
-	fail := func(msg string) int {
-		if code, ok := interrupted(ctx); ok {
-			return code
-		}
-		return usageError(stdio, msg)
-	}
-	maxSize := int64(maxInput)
-	failOnSet := false
-	fs.Visit(func(f *flag.Flag) { failOnSet = failOnSet || f.Name == "fail-on" })
-	sev, err := finding.ParseSeverity(*failOn)
+	rep, err := checkPlan(ctx, fl, stdio.In, opts)
 	if err != nil {
-		return usageError(stdio, "--fail-on: "+err.Error())
+		return errorExit(ctx, stdio, err)
 	}
+	rep.Notes = append(rep.Notes, notes...)
+	if err := writeReports(ctx, rep, fl.reports, stdio, fl.noColor); err != nil {
+		return errorExit(ctx, stdio, err)
+	}
+	return exitCode(rep)
+}
 
-	opts := plancheck.Options{PlanName: positional[0], Gate: report.Gate{FailOn: sev, FailOnUnknown: *failOnUnknown}, ToolVersion: version.Version}
-	cfg := *configPath
-	if cfg == "" && *sourceDir != "" {
-		cfg = settings.Find(*sourceDir)
+// prepareCheck builds the run's options from the flags, the settings file and the
+// Terraform source, and the notes the run adds to the report. The outputs are checked
+// against each other and against the inputs before anything is read.
+func prepareCheck(ctx context.Context, fl *planCheckFlags) (plancheck.Options, []string, error) {
+	cfg := fl.configPath()
+	if err := distinctOutputs(fl.reports, fl.plan, cfg); err != nil {
+		return plancheck.Options{}, nil, flagError{err}
 	}
-	if err := distinctOutputs(outs, positional[0], cfg); err != nil {
-		return usageError(stdio, err.Error())
-	}
+	var st *settings.Settings
 	if cfg != "" {
-		st, err := settings.Load(cfg, maxSize)
-		if err != nil {
-			return fail(err.Error())
+		var err error
+		if st, err = settings.Load(cfg, fl.maxSize()); err != nil {
+			return plancheck.Options{}, nil, err
 		}
+	}
+	opts, err := planCheckOptions(fl, st)
+	if err != nil {
+		return plancheck.Options{}, nil, err
+	}
+	idx, note, err := loadSource(ctx, fl)
+	if err != nil {
+		return plancheck.Options{}, nil, err
+	}
+	opts.Source = idx
+	var notes []string
+	if note != "" {
+		notes = append(notes, note)
+	}
+	return opts, notes, nil
+}
+
+// planCheckOptions merges the flags with the settings file (nil for none): --fail-on
+// overrides fail_on; the hostPath prefixes and capabilities allowed are the settings'
+// and then the flags'; rule overrides and waivers come from the settings.
+func planCheckOptions(fl *planCheckFlags, st *settings.Settings) (plancheck.Options, error) {
+	opts := plancheck.Options{PlanName: fl.plan, Gate: report.Gate{FailOn: fl.failOn, FailOnUnknown: fl.failOnUnknown}, ToolVersion: version.Version}
+	if st != nil {
 		opts.Settings = st
-		if st.FailOn != nil && !failOnSet {
+		if st.FailOn != nil && !fl.failOnSet {
 			opts.Gate.FailOn = *st.FailOn
 		}
 		opts.Rules.AllowedHostPaths = append(opts.Rules.AllowedHostPaths, st.AllowedHostPaths...)
 		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, st.AllowedCapabilities...)
 		opts.Rules.Overrides = st.Overrides
 	}
-	for _, p := range hostPaths {
+	for _, p := range fl.hostPaths {
 		clean, err := profile.CleanHostPath(p)
 		if err != nil {
-			return usageError(stdio, "--allow-host-path: "+err.Error())
+			return plancheck.Options{}, flagError{fmt.Errorf("--allow-host-path: %w", err)}
 		}
 		opts.Rules.AllowedHostPaths = append(opts.Rules.AllowedHostPaths, profile.HostPath{PathPrefix: clean, ReadOnly: true})
 	}
-	for _, c := range caps {
+	for _, c := range fl.caps {
 		n, err := profile.NormalizeCapability(c)
 		if err != nil {
-			return usageError(stdio, "--allow-capability: "+err.Error())
+			return plancheck.Options{}, flagError{fmt.Errorf("--allow-capability: %w", err)}
 		}
 		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, n)
 	}
-	sourceSet := false
-	fs.Visit(func(f *flag.Flag) { sourceSet = sourceSet || f.Name == "source" })
-	var sourceNote string
-	if *sourceDir != "" {
-		if st, err := os.Stat(*sourceDir); err != nil || !st.IsDir() {
-			return usageError(stdio, fmt.Sprintf("--source %s: not a directory", *sourceDir))
-		}
-		idx, err := source.LoadContext(ctx, *sourceDir, source.Limits{MaxBytes: maxSize})
-		if code, ok := interrupted(ctx); ok {
-			return code
-		}
-		switch {
-		case err != nil && sourceSet:
-			return usageError(stdio, "--source: "+err.Error())
-		case err != nil:
-			// The default (the current directory) is a convenience: a .tf file here that
-			// does not parse costs the file:line locations, not the check.
-			sourceNote = "no file:line locations: the .tf files of the current directory cannot be indexed (" + err.Error() + "); pass --source DIR"
-		default:
-			opts.Source = idx
-		}
-	}
+	return opts, nil
+}
 
-	data, err := readPlan(ctx, positional[0], stdio.In, maxSize)
-	if err != nil {
-		return fail(err.Error())
+// loadSource indexes the .tf files of --source, to point findings at file:line. With
+// --source given, a tree that cannot be indexed is an error; the default (the current
+// directory) is a convenience: then it costs the locations, not the check, and the note
+// says why.
+func loadSource(ctx context.Context, fl *planCheckFlags) (*source.Index, string, error) {
+	if fl.source == "" {
+		return nil, "", nil
 	}
-	if *eksCluster != "" {
-		c, profiles, err := eks.FromAPI(ctx, eks.LiveOptions{Cluster: *eksCluster, Region: *region, Profile: *awsProfile})
-		if err != nil {
-			return fail("--eks-cluster: " + err.Error() + " (or run without --eks-cluster: the plan's own EKS facts are still read)")
-		}
-		opts.Live = &plancheck.LiveFacts{Cluster: c, Profiles: profiles}
-	} else if *region != "" || *awsProfile != "" {
-		return usageError(stdio, "--region and --aws-profile go with --eks-cluster")
+	if st, err := os.Stat(fl.source); err != nil || !st.IsDir() {
+		return nil, "", flagError{fmt.Errorf("--source %s: not a directory", fl.source)}
+	}
+	idx, err := source.LoadContext(ctx, fl.source, source.Limits{MaxBytes: fl.maxSize()})
+	switch {
+	case ctx.Err() != nil:
+		return nil, "", context.Cause(ctx)
+	case err != nil && fl.sourceSet:
+		return nil, "", flagError{fmt.Errorf("--source: %w", err)}
+	case err != nil:
+		return nil, "no file:line locations: the .tf files of the current directory cannot be indexed (" + err.Error() + "); pass --source DIR", nil
+	}
+	return idx, "", nil
+}
+
+// checkPlan reads the plan, adds the live EKS facts (--eks-cluster) and judges it. The
+// plan's bytes are not kept past the check.
+func checkPlan(ctx context.Context, fl *planCheckFlags, stdin io.Reader, opts plancheck.Options) (*report.Report, error) {
+	data, err := readPlan(ctx, fl.plan, stdin, fl.maxSize())
+	if err != nil {
+		return nil, err
+	}
+	if opts.Live, err = liveFacts(ctx, fl); err != nil {
+		return nil, err
 	}
 	// Keep peak memory proportional to the plan: the bytes, the objects read from them
 	// and the findings fit in about twice the plan's size, so ask the garbage collector
 	// to stay under three times it (plus a floor for small plans).
 	debug.SetMemoryLimit(int64(len(data))*9/4 + 32<<20)
 	rep, err := plancheck.CheckContext(ctx, data, opts)
-	data = nil
 	if err != nil {
-		return fail(fmt.Sprintf("%s: %v", displayName(positional[0]), err))
+		return nil, fmt.Errorf("%s: %w", displayName(fl.plan), err)
 	}
-	if sourceNote != "" {
-		rep.Notes = append(rep.Notes, sourceNote)
-	}
+	return rep, nil
+}
 
-	toStdout := false
-	for _, o := range outs {
-		toStdout = toStdout || o.path == ""
-	}
-	if !toStdout {
-		// Every report goes to a file: the people watching the job still see the findings.
-		outs = append(outs, output{format: "text"})
-	}
-	for _, o := range outs {
-		if code, ok := interrupted(ctx); ok {
-			return code
+// liveFacts reads the cluster of --eks-cluster from the EKS API; nil without the flag.
+func liveFacts(ctx context.Context, fl *planCheckFlags) (*plancheck.LiveFacts, error) {
+	if fl.eksCluster == "" {
+		if fl.region != "" || fl.awsProfile != "" {
+			return nil, flagError{errors.New("--region and --aws-profile go with --eks-cluster")}
 		}
-		if err := writeReport(rep, o, stdio, *noColor); err != nil {
-			return fail(err.Error())
-		}
+		return nil, nil
 	}
+	c, profiles, err := eks.FromAPI(ctx, eks.LiveOptions{Cluster: fl.eksCluster, Region: fl.region, Profile: fl.awsProfile})
+	if err != nil {
+		return nil, fmt.Errorf("--eks-cluster: %w (or run without --eks-cluster: the plan's own EKS facts are still read)", err)
+	}
+	return &plancheck.LiveFacts{Cluster: c, Profiles: profiles}, nil
+}
+
+// exitCode is the exit status of a run that wrote its reports.
+func exitCode(rep *report.Report) int {
 	if rep.Failed() {
 		return ExitFindings
 	}
@@ -211,19 +325,20 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 }
 
 // pairOutputs pairs each --format with the --output at the same position; formats without
-// an output go to stdout (at most one may).
+// an output go to stdout (at most one may). No --format is the default format on stdout.
 func pairOutputs(formats, outputs []string) ([]output, error) {
 	if len(formats) == 0 {
-		formats = []string{"text"}
+		formats = []string{report.DefaultFormat}
 	}
 	if len(outputs) > len(formats) {
 		return nil, fmt.Errorf("%d --output for %d --format: give a --format for each --output", len(outputs), len(formats))
 	}
 	var outs []output
 	stdout := 0
-	for i, f := range formats {
-		if !slices.Contains(formatNames, f) {
-			return nil, fmt.Errorf("--format %q: want one of %s", f, strings.Join(formatNames, ", "))
+	for i, name := range formats {
+		f, ok := report.Lookup(name)
+		if !ok {
+			return nil, fmt.Errorf("--format %q: want one of %s", name, strings.Join(report.Names(), ", "))
 		}
 		o := output{format: f}
 		if i < len(outputs) {
@@ -239,6 +354,33 @@ func pairOutputs(formats, outputs []string) ([]output, error) {
 	return outs, nil
 }
 
+// withLogReport adds the default report on stdout when every report goes to a file:
+// the people watching the job still see the findings.
+func withLogReport(outs []output) []output {
+	for _, o := range outs {
+		if o.path == "" {
+			return outs
+		}
+	}
+	f, _ := report.Lookup(report.DefaultFormat)
+	return append(outs[:len(outs):len(outs)], output{format: f})
+}
+
+// writeReports writes every report, stopping when the run is interrupted.
+func writeReports(ctx context.Context, rep *report.Report, outs []output, stdio Stdio, noColor bool) error {
+	for _, o := range withLogReport(outs) {
+		if ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
+		if err := writeReport(rep, o, stdio, noColor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeReport writes one report to its file or to stdout, in colour only on a terminal
+// without --no-color or NO_COLOR.
 func writeReport(rep *report.Report, o output, stdio Stdio, noColor bool) error {
 	w, closeW := stdio.Out, func() error { return nil }
 	if o.path != "" {
@@ -248,25 +390,13 @@ func writeReport(rep *report.Report, o output, stdio Stdio, noColor bool) error 
 		}
 		w, closeW = f, f.Close
 	}
-	var err error
-	switch o.format {
-	case "json":
-		err = report.WriteJSON(w, rep)
-	case "sarif":
-		err = report.WriteSARIF(w, rep)
-	case "junit":
-		err = report.WriteJUnit(w, rep)
-	case "github":
-		err = report.WriteGitHub(w, rep)
-	default:
-		color := o.path == "" && isTerminal(stdio.Out) && !noColor && os.Getenv("NO_COLOR") == ""
-		err = report.WriteText(w, rep, report.TextOptions{Color: color})
-	}
+	color := o.path == "" && isTerminal(stdio.Out) && !noColor && os.Getenv("NO_COLOR") == ""
+	err := o.format.Write(w, rep, report.Options{Color: color})
 	if cerr := closeW(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("writing the %s report: %w", o.format, err)
+		return fmt.Errorf("writing the %s report: %w", o.format.Name, err)
 	}
 	return nil
 }

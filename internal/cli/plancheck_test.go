@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 const fixtures = "../plancheck/testdata/plans"

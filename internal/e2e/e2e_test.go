@@ -18,10 +18,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fixtures"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/fixtures"
 )
 
 func requireE2E(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 // readAll is what plan-check does with a plan: both passes, each object dropped once seen.

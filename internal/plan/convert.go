@@ -204,6 +204,10 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 	if c.ta.isNull(a) {
 		return false, nil
 	}
+	if s.defaultWhy != "" && cfg.ok && cfg.m[key] == nil {
+		// Not written: the value is the provider's default.
+		c.f.markDefaulted(c.here(), s.defaultWhy)
+	}
 	switch s.shape {
 	case scalar:
 		return c.scalar(a, s)
@@ -620,8 +624,6 @@ func (c *converter) block(a, u, sn int32, cfg cfgBlock, s *spec) error {
 	c.buf = append(c.buf, '}')
 	return nil
 }
-
-func isNull(raw []byte) bool { return len(raw) == 0 || string(raw) == "null" }
 
 // appendJSONString appends s as a JSON string.
 func appendJSONString(b []byte, s string) []byte {

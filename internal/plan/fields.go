@@ -17,6 +17,8 @@ import (
 type Fields struct {
 	unknown   pathSet
 	sensitive pathSet
+	// defaulted holds the paths of values the provider sends unwritten, with why.
+	defaulted map[string]string
 	// root translates paths through the provider schema table; nil means the Kubernetes
 	// path is the Terraform path below tfPrefix (kubernetes_manifest).
 	root     *spec

@@ -12,7 +12,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 const fixtures = "../plancheck/testdata/plans"

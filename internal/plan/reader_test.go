@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 // deepValue is a JSON value nested n levels deep (objects and arrays alternating).

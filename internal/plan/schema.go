@@ -25,6 +25,9 @@ const (
 
 // spec describes one attribute or block.
 type spec struct {
+	// defaultWhy, for an attribute the provider sends when the user does not write it,
+	// says so (Fields.Defaulted).
+	defaultWhy string
 	k8s   string
 	shape shape
 	// integer marks the provider's string-typed integers (UIDs, GIDs), read exactly into
@@ -64,6 +67,13 @@ func (s *spec) finish() *spec {
 
 // fieldSpec names, for a tf name, the child spec (a small builder keeps the table short).
 type fieldSpec map[string]*spec
+
+// providerDefault marks an attribute whose value the provider sends when the user did not
+// write it, with who sends what and why (for messages that must not blame the user).
+func providerDefault(s *spec, why string) *spec {
+	s.defaultWhy = why
+	return s
+}
 
 func attr(k8s string) *spec                { return &spec{k8s: k8s, shape: scalar} }
 func idAttr(k8s string) *spec              { return &spec{k8s: k8s, shape: scalar, integer: true} }
@@ -115,7 +125,7 @@ func containerSpec(k8s string) *spec {
 			"requests": {k8s: "requests", shape: attrMap, computed: true},
 		}},
 		"security_context": block("securityContext", fieldSpec{
-			"allow_privilege_escalation": attr("allowPrivilegeEscalation"),
+			"allow_privilege_escalation": providerDefault(attr("allowPrivilegeEscalation"), "the kubernetes provider sends true whenever a security_context block is present and the attribute is not set to false"),
 			"privileged":                 attr("privileged"),
 			"read_only_root_filesystem":  attr("readOnlyRootFilesystem"),
 			"run_as_group":               idAttr("runAsGroup"),
@@ -178,7 +188,7 @@ func volumeSpec() *spec {
 
 func podSpec() *spec {
 	return block("spec", fieldSpec{
-		"automount_service_account_token": attr("automountServiceAccountToken"),
+		"automount_service_account_token": providerDefault(attr("automountServiceAccountToken"), "the kubernetes provider sends true when it is not set"),
 		"container":                       containerSpec("containers"),
 		"init_container":                  containerSpec("initContainers"),
 		"host_ipc":                        attr("hostIPC"),

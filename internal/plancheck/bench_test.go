@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 // TestLargePlanShape makes sure the benchmark's generated plan is judged like the real

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 // cancelAfter is a context whose Err reports cancellation from the n-th call on.

@@ -21,8 +21,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/awstest"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/awstest"
 )
 
 // The provider's eks block against a real local AWS API: moto_server, started as

@@ -9,6 +9,15 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
+func githubFormat() Format {
+	return Format{
+		Name:        "github",
+		Description: "GitHub Actions workflow commands: an annotation per finding on its line",
+		Extension:   ".log",
+		Write:       func(w io.Writer, r *Report, _ Options) error { return WriteGitHub(w, r) },
+	}
+}
+
 // WriteGitHub writes GitHub Actions workflow commands, one per finding, so that a step
 // annotates the pull request on the very line of Terraform (when --source knows it):
 // ::error for findings that fail the run, ::warning for those below the threshold,

@@ -10,6 +10,15 @@ import (
 // JSONVersion is the version of the JSON report's shape (docs/plan-check.md).
 const JSONVersion = 1
 
+func jsonFormat() Format {
+	return Format{
+		Name:        "json",
+		Description: "for machines: one object (version 1): summary, notes, Fargate sizing, findings",
+		Extension:   ".json",
+		Write:       func(w io.Writer, r *Report, _ Options) error { return WriteJSON(w, r) },
+	}
+}
+
 type jsonReport struct {
 	Version  int               `json:"version"`
 	Plan     string            `json:"plan"`

@@ -12,6 +12,15 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
+func junitFormat() Format {
+	return Format{
+		Name:        "junit",
+		Description: "JUnit XML (GitLab, Jenkins): a test case per address, a failure per failing finding",
+		Extension:   ".xml",
+		Write:       func(w io.Writer, r *Report, _ Options) error { return WriteJUnit(w, r) },
+	}
+}
+
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
@@ -104,13 +113,6 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
-}
-
-func containerSuffix(f finding.Finding) string {
-	if f.Container == "" {
-		return ""
-	}
-	return " [" + f.Container + "]"
 }
 
 // failureBody is a failure's text: its lines are the ones written here, each field

@@ -1,4 +1,7 @@
-// Package report renders plan-check findings: text for people, JSON for machines.
+// Package report holds a plan-check run's result and writes it in each report format
+// (Formats): text for people, JSON for machines, SARIF, JUnit and GitHub annotations for
+// CI. One file per format (text.go, json.go, sarif.go, junit.go, github.go), each with its
+// test beside it.
 package report
 
 import (
@@ -65,6 +68,14 @@ const RuleDocsURL = "https://github.com/ekspodsec/terraform-provider-ekspodsec/b
 
 // HelpURI is the documentation page of a rule.
 func HelpURI(id string) string { return RuleDocsURL + id + ".md" }
+
+// containerSuffix is " [NAME]" for a finding on a container, "" otherwise.
+func containerSuffix(f finding.Finding) string {
+	if f.Container == "" {
+		return ""
+	}
+	return " [" + f.Container + "]"
+}
 
 // Gate decides the exit code.
 type Gate struct {

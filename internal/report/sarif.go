@@ -1,9 +1,12 @@
 package report
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -11,6 +14,15 @@ import (
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
+
+func sarifFormat() Format {
+	return Format{
+		Name:        "sarif",
+		Description: "SARIF 2.1.0 for code scanning: the rules, a result per finding at its file:line",
+		Extension:   ".sarif",
+		Write:       func(w io.Writer, r *Report, _ Options) error { return WriteSARIF(w, r) },
+	}
+}
 
 // securitySeverity is GitHub code scanning's numeric severity for each level (its bands:
 // critical over 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9).
@@ -76,6 +88,8 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			WithMessage(sarif.NewTextMessage(resultText(f)))
 		if i, ok := index[f.RuleID]; ok {
 			res.WithRuleIndex(i)
+		} else {
+			res.RuleIndex = nil // go-sarif's -1 for "no such rule" would be written as 2^64-1
 		}
 		if f.Status == finding.Unknown {
 			res.WithKind("review")
@@ -84,7 +98,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		if f.File != "" {
 			region := sarif.NewRegion().WithStartLine(max(f.Line, 1))
 			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
-				WithArtifactLocation(sarif.NewSimpleArtifactLocation(filepath.ToSlash(f.File))).
+				WithArtifactLocation(sarif.NewSimpleArtifactLocation(fileURI(f.File))).
 				WithRegion(region))
 		}
 		loc.AddLogicalLocations(sarif.NewLogicalLocation().
@@ -103,7 +117,38 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		}
 	}
 	log.AddRun(run)
-	return log.PrettyWrite(w)
+	// what log.PrettyWrite writes, without its nulls
+	b, err := json.MarshalIndent(log, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(dropUnsetSuppressionFields(b))
+	return err
+}
+
+// dropUnsetSuppressionFields removes the members go-sarif v2 writes as null for a
+// suppression's location and guid when they are not set (its fields lack omitempty):
+// the schema wants an object and a string there, or nothing. A JSON string holds no raw
+// newline, so a line that is only such a member is one.
+func dropUnsetSuppressionFields(b []byte) []byte {
+	if !bytes.Contains(b, []byte("\": null,\n")) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for line := range bytes.Lines(b) {
+		switch string(bytes.TrimLeft(line, " ")) {
+		case "\"location\": null,\n", "\"guid\": null,\n":
+			continue
+		}
+		out = append(out, line...)
+	}
+	return out
+}
+
+// fileURI is a file's path as a relative URI reference: slashes, and each character a
+// URI path cannot hold raw (a space, %, a control character) percent-encoded.
+func fileURI(path string) string {
+	return (&url.URL{Path: filepath.ToSlash(path)}).String()
 }
 
 func resultText(f finding.Finding) string {

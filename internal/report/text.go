@@ -10,10 +10,16 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
-// TextOptions tune the text report.
-type TextOptions struct {
-	// Color uses ANSI colours; the caller decides (a terminal, and NO_COLOR unset).
-	Color bool
+// TextOptions tune the text report: the Options every writer takes (Color applies).
+type TextOptions = Options
+
+func textFormat() Format {
+	return Format{
+		Name:        "text",
+		Description: "for people: findings by resource address, most severe first, then the verdict",
+		Extension:   ".txt",
+		Write:       WriteText,
+	}
 }
 
 const (

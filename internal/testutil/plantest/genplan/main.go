@@ -1,6 +1,6 @@
 // Command genplan writes a large `terraform show -json` plan for benchmarks:
 //
-//	go run ./internal/plan/plantest/genplan -n 10000 -violating-every 10 > /tmp/plan-10k.json
+//	go run ./internal/testutil/plantest/genplan -n 10000 -violating-every 10 > /tmp/plan-10k.json
 package main
 
 import (
@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan/plantest"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 func main() {
