@@ -28,8 +28,8 @@ type spec struct {
 	// defaultWhy, for an attribute the provider sends when the user does not write it,
 	// says so (Fields.Defaulted).
 	defaultWhy string
-	k8s   string
-	shape shape
+	k8s        string
+	shape      shape
 	// integer marks the provider's string-typed integers (UIDs, GIDs), read exactly into
 	// int64s (a scalar, or each element of an attrSeq).
 	integer bool
