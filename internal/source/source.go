@@ -424,9 +424,9 @@ func (idx *Index) Locate(address, tfPath string) (Location, bool) {
 // key the map can have at apply is among them; a key whose value turns out null may still
 // be dropped, so a caller must treat the values as unknown, not as present.
 //
-// ok is false when any key is computed (a reference, a function call other than the
-// above, merge of a computed map, a for expression, a key in parentheses or with
-// interpolation), when the attribute is not written at that path (or the path names a
+// ok is false when any key is computed (a reference, also in parentheses, a function
+// call other than the above, merge of a computed map, a for expression, a key with
+// interpolation or a template directive), when the attribute is not written at that path (or the path names a
 // block, or cannot be read), when the path goes through a dynamic block whose element
 // cannot be matched to the plan's index (pickBlock), when the resource is also written in
 // an override file, and when the source does not have the resource (a module from a

@@ -171,7 +171,7 @@ func walkExpr(e hclsyntax.Expression, toks []token, best hcl.Range) (hcl.Range, 
 			}
 		}
 	case *hclsyntax.TupleConsExpr:
-		if t.isIndex && t.index < len(x.Exprs) {
+		if t.isIndex && t.index >= 0 && t.index < len(x.Exprs) {
 			return walkExpr(x.Exprs[t.index], toks[1:], x.Exprs[t.index].Range())
 		}
 	}
@@ -254,8 +254,9 @@ func tokens(p string) (out []token, ok bool) {
 				return out, false
 			}
 			inner := p[i+1 : i+j]
-			if n, err := strconv.Atoi(inner); err == nil && n >= 0 {
-				out = append(out, token{index: n, isIndex: true})
+			if n, err := strconv.Atoi(inner); err == nil {
+				out = append(out, token{index: n, isIndex: true}) // negative: matches nothing
+				ok = ok && n >= 0
 			} else if s, err := strconv.Unquote(inner); err == nil {
 				out = append(out, token{name: s})
 			} else {
