@@ -8,12 +8,32 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
+// Lengths tells how many elements the plan has in a list of nested blocks of the
+// resource being located. listPath is the Terraform path of the list, in the plan's
+// indexes ("spec[0].template[0].spec[0].container",
+// "spec[0].template[0].spec[0].container[1].security_context"); known is false when the
+// plan does not say (the list is unknown until apply, or the path is not in the plan).
+// A nil Lengths knows nothing.
+type Lengths func(listPath string) (n int, known bool)
+
+// walker follows a Terraform path through a resource block of module m.
+type walker struct {
+	idx     *Index
+	m       *module
+	lengths Lengths
+	// exists: the caller knows that every element the path names exists in the plan
+	// (WrittenKeys asks about a value the plan has); otherwise an index may name an
+	// element that does not exist (a finding naming where a setting would go).
+	exists bool
+}
+
 // walk follows path tokens through nested blocks (static and dynamic), attributes and
-// object expressions, from body. It returns the range to report (that of the deepest
-// element reached, best when none is) and, only when every token was followed exactly,
-// the expression the path names (nil otherwise: a block, a path that stops early, an
-// element that cannot be attributed to one written block).
-func walk(body *hclsyntax.Body, toks []token, best hcl.Range) (hcl.Range, hclsyntax.Expression) {
+// object expressions, from body; prefix is the Terraform path of body. It returns the
+// range to report (that of the deepest element reached, best when none is) and, only
+// when every token was followed exactly, the expression the path names (nil otherwise:
+// a block, a path that stops early, an element that cannot be attributed to one written
+// block).
+func (w *walker) walk(body *hclsyntax.Body, toks []token, prefix string, best hcl.Range) (hcl.Range, hclsyntax.Expression) {
 	if len(toks) == 0 {
 		return best, nil
 	}
@@ -24,6 +44,10 @@ func walk(body *hclsyntax.Body, toks []token, best hcl.Range) (hcl.Range, hclsyn
 	if attr, ok := body.Attributes[t.name]; ok {
 		return walkExpr(attr.Expr, toks[1:], attr.SrcRange)
 	}
+	listPath := t.name
+	if prefix != "" {
+		listPath = prefix + "." + t.name
+	}
 	rest := toks[1:]
 	if len(rest) == 0 || !rest[0].isIndex {
 		// The whole list of blocks (or, inside a path, an element without an index):
@@ -32,16 +56,17 @@ func walk(body *hclsyntax.Body, toks []token, best hcl.Range) (hcl.Range, hclsyn
 		if len(cands) == 0 || cands[0].Type == "dynamic" {
 			return best, nil
 		}
-		return walk(cands[0].Body, rest, cands[0].DefRange())
+		return w.walk(cands[0].Body, rest, listPath+"[0]", cands[0].DefRange())
 	}
-	next, rng, found := pickBlock(body, t.name, rest[0].index)
+	i := rest[0].index
+	next, rng, found := w.pick(body, t.name, i, listPath)
 	switch {
 	case !found:
 		return best, nil
 	case next == nil:
-		return rng, nil // cannot be attributed: the first candidate's dynamic block
+		return rng, nil // not attributed: the dynamic block that may generate it
 	}
-	return walk(next, rest[1:], rng)
+	return w.walk(next, rest[1:], listPath+"["+strconv.Itoa(i)+"]", rng)
 }
 
 // candidates are the blocks of body that can produce elements of the block type typ:
@@ -62,39 +87,63 @@ func candidates(body *hclsyntax.Body, typ string) []*hclsyntax.Block {
 	return out
 }
 
-// pickBlock finds the written block that produces element i of the blocks of type typ in
-// body. Terraform expands static and dynamic blocks in the order they are written, so
-// the static blocks before the first dynamic block keep their index, and a dynamic block
-// whose for_each is a literal collection (its length known from the source) takes that
-// many places. A dynamic block whose length is not known takes every later index when
-// it is the last candidate; otherwise the element cannot be attributed.
+// pick finds the written block that produces element i of the list of blocks of type typ
+// in body (listPath in the plan). Terraform expands static and dynamic blocks in the
+// order they are written, so a static block takes one place and a dynamic block as many
+// as its for_each collection has elements. That number is known when the collection is
+// written literally (literalLen), and for one dynamic block whose collection is not
+// literal it is what the plan's length of the list (Lengths) leaves over.
 //
-// It returns found=false when no written block produces element i (an index past what is
-// written: the caller keeps the enclosing block), next=nil with the range of the first
-// candidate dynamic block when the element is among that block's or a later one's, and
-// otherwise the body to follow (the static block's, or the content block's) and its
-// range.
-func pickBlock(body *hclsyntax.Body, typ string, i int) (next *hclsyntax.Body, rng hcl.Range, found bool) {
+// It returns found=false when no written block produces element i (past what is written,
+// or past the plan's length: the caller keeps the enclosing block). It returns next=nil
+// and the range of the first dynamic block that may produce the element when the element
+// is among the places of a dynamic block of unknown length that is not the last
+// candidate (it may be a later block's), or that is the last but the element may not
+// exist (the collection may be empty). Otherwise it returns the body to follow (the
+// static block's, or the dynamic block's content) and its range.
+func (w *walker) pick(body *hclsyntax.Body, typ string, i int, listPath string) (next *hclsyntax.Body, rng hcl.Range, found bool) {
 	if i < 0 {
 		return nil, hcl.Range{}, false
 	}
 	cands := candidates(body, typ)
-	offset := 0
+	lens := make([]int, len(cands)) // -1: not known
+	sum, unknown, last := 0, 0, -1
 	for k, b := range cands {
-		if b.Type != "dynamic" {
-			if i == offset {
-				return b.Body, b.DefRange(), true
-			}
-			offset++
+		n, ok := 1, true
+		if b.Type == "dynamic" {
+			n, ok = w.dynamicLen(b)
+		}
+		if !ok {
+			lens[k], unknown, last = -1, unknown+1, k
 			continue
 		}
-		n, known := dynamicLen(b)
-		switch {
-		case known && i >= offset+n:
+		lens[k] = n
+		sum += n
+	}
+	exists := w.exists
+	if w.lengths != nil {
+		if n, ok := w.lengths(listPath); ok {
+			if i >= n {
+				return nil, hcl.Range{}, false
+			}
+			exists = true
+			if unknown == 1 && n >= sum {
+				lens[last], unknown = n-sum, 0
+			}
+		}
+	}
+	offset := 0
+	for k, b := range cands {
+		n := lens[k]
+		if n < 0 && (k < len(cands)-1 || !exists) {
+			return nil, b.DefRange(), true
+		}
+		if n >= 0 && i >= offset+n {
 			offset += n
 			continue
-		case !known && k < len(cands)-1:
-			return nil, b.DefRange(), true
+		}
+		if b.Type != "dynamic" {
+			return b.Body, b.DefRange(), true
 		}
 		content := contentBlock(b)
 		if content == nil {
@@ -120,21 +169,25 @@ func contentBlock(dyn *hclsyntax.Block) *hclsyntax.Block {
 	return content
 }
 
-// dynamicLen is the number of blocks a dynamic block generates, when its for_each is a
-// literal collection: a tuple constructor (whatever its elements), or an object
-// constructor whose keys are all literal.
-func dynamicLen(dyn *hclsyntax.Block) (int, bool) {
+// dynamicLen is the number of blocks a dynamic block generates, when its for_each says it
+// without evaluation (literalLen).
+func (w *walker) dynamicLen(dyn *hclsyntax.Block) (int, bool) {
 	attr, ok := dyn.Body.Attributes["for_each"]
 	if !ok {
 		return 0, false
 	}
-	return literalLen(attr.Expr)
+	return literalLen(attr.Expr, func(name string) (int, bool) { return w.idx.localLen(w.m, name) })
 }
 
-func literalLen(e hclsyntax.Expression) (int, bool) {
+// literalLen is the number of elements of a collection written literally: a tuple
+// constructor (whatever its elements), an object constructor whose keys are all literal
+// (distinct keys), toset of a tuple of literal strings (distinct strings), keys or values
+// of an object constructor, or a reference local.NAME to a local whose value is one of
+// these (local looks it up; nil for none).
+func literalLen(e hclsyntax.Expression, local func(name string) (int, bool)) (int, bool) {
 	switch x := e.(type) {
 	case *hclsyntax.ParenthesesExpr:
-		return literalLen(x.Expression)
+		return literalLen(x.Expression, local)
 	case *hclsyntax.TupleConsExpr:
 		return len(x.Exprs), true
 	case *hclsyntax.ObjectConsExpr:
@@ -147,8 +200,98 @@ func literalLen(e hclsyntax.Expression) (int, bool) {
 			keys[k] = true
 		}
 		return len(keys), true
+	case *hclsyntax.FunctionCallExpr:
+		if x.ExpandFinal || len(x.Args) != 1 {
+			return 0, false
+		}
+		arg := x.Args[0]
+		for {
+			p, ok := arg.(*hclsyntax.ParenthesesExpr)
+			if !ok {
+				break
+			}
+			arg = p.Expression
+		}
+		switch strings.TrimPrefix(x.Name, "core::") {
+		case "toset":
+			tup, ok := arg.(*hclsyntax.TupleConsExpr)
+			if !ok {
+				return 0, false
+			}
+			distinct := map[string]bool{}
+			for _, el := range tup.Exprs {
+				s, ok := constString(el)
+				if !ok {
+					return 0, false
+				}
+				distinct[s] = true
+			}
+			return len(distinct), true
+		case "keys", "values":
+			if _, ok := arg.(*hclsyntax.ObjectConsExpr); ok {
+				return literalLen(arg, nil)
+			}
+		}
+	case *hclsyntax.ScopeTraversalExpr:
+		if local == nil || len(x.Traversal) != 2 || x.Traversal.RootName() != "local" {
+			return 0, false
+		}
+		if attr, ok := x.Traversal[1].(hcl.TraverseAttr); ok {
+			return local(attr.Name)
+		}
 	}
 	return 0, false
+}
+
+// maxLocalChain bounds how many locals a length follows (local.a = local.b = ...).
+const maxLocalChain = 8
+
+// localLen is the length of the collection local.name of module m when it is written
+// literally (literalLen). The first call for a module parses its locals blocks once and
+// keeps only these lengths.
+func (idx *Index) localLen(m *module, name string) (int, bool) {
+	idx.mu.Lock()
+	defer idx.mu.Unlock()
+	if m.lengths == nil {
+		m.lengths = localLengths(m.locals)
+	}
+	n, ok := m.lengths[name]
+	return n, ok
+}
+
+// localLengths reads the locals blocks at refs and returns the lengths of the locals
+// whose values are literal collections, following references to other locals
+// maxLocalChain deep.
+func localLengths(refs []blockRef) map[string]int {
+	exprs := map[string]hclsyntax.Expression{}
+	twice := map[string]bool{}
+	for _, ref := range refs {
+		b := readBlock(ref, "locals", 0)
+		if b == nil {
+			continue
+		}
+		for name, attr := range b.Body.Attributes {
+			if _, ok := exprs[name]; ok {
+				twice[name] = true // an error in Terraform
+			}
+			exprs[name] = attr.Expr
+		}
+	}
+	out := map[string]int{}
+	var lookup func(name string, depth int) (int, bool)
+	lookup = func(name string, depth int) (int, bool) {
+		e, ok := exprs[name]
+		if !ok || twice[name] || depth > maxLocalChain {
+			return 0, false
+		}
+		return literalLen(e, func(next string) (int, bool) { return lookup(next, depth+1) })
+	}
+	for name := range exprs {
+		if n, ok := lookup(name, 0); ok {
+			out[name] = n
+		}
+	}
+	return out
 }
 
 // walkExpr follows tokens into object and tuple constructors (kubernetes_manifest). It
