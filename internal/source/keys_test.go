@@ -40,7 +40,7 @@ func TestWrittenKeys(t *testing.T) {
 		{"kubernetes_manifest.pod", "manifest.metadata.annotations", []string{"container.apparmor.security.beta.kubernetes.io/app"}},
 		// any resource type
 		{"aws_instance.web", "tags", []string{"Name", "Team"}},
-		{"aws_instance.web", "ebs_block_device[0].tags", []string{"Backup"}},
+		{"aws_launch_template.nodes", "tag_specifications[0].tags", []string{"Backup"}},
 	}
 	for _, c := range known {
 		keys, ok := idx.WrittenKeys(c.address, c.path)
@@ -64,8 +64,8 @@ func TestWrittenKeys(t *testing.T) {
 		{"kubernetes_deployment_v1.more_computed", tmpl + "annotations", "another function"},
 		{"kubernetes_deployment_v1.more_computed", tmpl + "labels", "not a map"},
 		{"kubernetes_manifest.pod", "manifest.metadata.labels", "a reference"},
-		{"aws_instance.web", "ebs_block_device[1].tags", "merge of a reference"},
-		{"aws_instance.web", "ebs_block_device[2].tags", "no third block"},
+		{"aws_launch_template.nodes", "tag_specifications[1].tags", "merge of a reference"},
+		{"aws_launch_template.nodes", "tag_specifications[2].tags", "no third block"},
 		{"kubernetes_deployment_v1.literal", ctr + "[0].resources[0].claims", "not written"},
 		{"kubernetes_deployment_v1.literal", tmpl + "annotations.a", "inside a function call"},
 		{"kubernetes_deployment_v1.literal", "spec[0].template[0].metadata[0]", "a block"},
@@ -146,12 +146,14 @@ func TestWrittenKeysOverrides(t *testing.T) {
 	}
 }
 
-// TestKeysNotEvaluated: a key template with nested directives over literal lists would
-// take minutes to render; literal keys are read, never evaluated.
+// TestKeysNotEvaluated: a key template (or a module source) with nested directives over
+// literal lists would take minutes to render; literal keys and sources are read, never
+// evaluated.
 func TestKeysNotEvaluated(t *testing.T) {
 	list := "[" + strings.Repeat("1,", 50) + "1]"
 	key := `"` + strings.Repeat("%{ for x in "+list+" }", 8) + "x" + strings.Repeat("%{ endfor }", 8) + `"`
-	src := "resource \"a\" \"b\" {\n  m = { " + key + " = 1 }\n  n = { " + key + " = { k = 1 } }\n}\n"
+	src := "resource \"a\" \"b\" {\n  m = { " + key + " = 1 }\n  n = { " + key + " = { k = 1 } }\n}\n" +
+		"module \"m\" {\n  source = " + key + "\n}\n"
 	dir := t.TempDir()
 	write(t, filepath.Join(dir, "main.tf"), src)
 	idx, err := loadWithin(t, dir, Limits{})

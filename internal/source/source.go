@@ -2,12 +2,18 @@
 // configuration, reading the root module and the local modules it calls with
 // hashicorp/hcl/v2.
 //
+// Locate (and LocateWith) give the file:line of an attribute path, following nested
+// blocks and the content of dynamic blocks; WrittenKeys gives the keys a map attribute
+// is written with, which a plan loses when one of the map's values is unknown.
+//
 // The index is lazy and bounded: Load reads each .tf file once (regular files only,
-// nesting checked before parsing) and keeps only where each resource block and module
-// call is written, not the syntax trees; Locate parses a resource's block again, alone,
-// when a finding needs its line. Module directories are visited once each by their real
-// path, so symbolic links that lead back (a -> ., b -> .) cost nothing, and the total of
-// modules, files and bytes is capped (Limits).
+// nesting checked before parsing) and keeps only where each resource block, module call
+// and locals block is written, not the syntax trees; Locate and WrittenKeys parse a
+// resource's block again, alone, when they need it, and a module's locals blocks once,
+// keeping only the lengths of the literal collections (for dynamic blocks' for_each).
+// Nothing in the configuration is evaluated. Module directories are visited once each
+// by their real path, so symbolic links that lead back (a -> ., b -> .) cost nothing,
+// and the total of modules, files and bytes is capped (Limits).
 package source
 
 import (
@@ -375,20 +381,17 @@ func readBlock(ref blockRef, typ string, labels int) *hclsyntax.Block {
 	return body.Blocks[0]
 }
 
-// localSource returns the directory of a module call whose source is a local path.
+// localSource returns the directory of a module call whose source is a local path. The
+// source is a literal string in Terraform; it is read, not evaluated.
 func localSource(dir string, b *hclsyntax.Block) string {
 	attr, ok := b.Body.Attributes["source"]
 	if !ok {
 		return ""
 	}
-	v, diags := attr.Expr.Value(nil)
-	if diags.HasErrors() || !v.Type().Equals(v.Type()) || !v.IsKnown() || v.IsNull() {
+	s, ok := constString(attr.Expr)
+	if !ok {
 		return ""
 	}
-	if v.Type().FriendlyName() != "string" {
-		return ""
-	}
-	s := v.AsString()
 	if strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
 		return filepath.Clean(filepath.Join(dir, s))
 	}
@@ -438,6 +441,10 @@ func (idx *Index) Locate(address, tfPath string) (Location, bool) {
 // what is written, or past the plan's length, locates the enclosing block. A path that
 // names a whole list of blocks (no index) locates its first block when that one is
 // static, else the enclosing block.
+//
+// Indexes are matched in written order, which is the plan's order for lists of blocks
+// (every pod-spec block of the kubernetes provider). A set of blocks is ordered by value
+// in the plan: an index into a set written more than once names no particular block.
 func (idx *Index) LocateWith(address, tfPath string, lengths Lengths) (Location, bool) {
 	b, m, _ := idx.resourceBlock(address)
 	if b == nil {

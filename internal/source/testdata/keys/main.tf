@@ -132,16 +132,19 @@ resource "kubernetes_manifest" "pod" {
   }
 }
 
-# Any resource type, any attribute.
+# Any resource type, any attribute; tag_specifications is a list of blocks.
 resource "aws_instance" "web" {
   tags = { Name = "web", Team = var.team }
-  ebs_block_device {
-    device_name = "/dev/sdb"
-    tags        = { Backup = "daily" }
+}
+
+resource "aws_launch_template" "nodes" {
+  tag_specifications {
+    resource_type = "instance"
+    tags          = { Backup = "daily" }
   }
-  ebs_block_device {
-    device_name = "/dev/sdc"
-    tags        = merge(var.tags, { Backup = "never" })
+  tag_specifications {
+    resource_type = "volume"
+    tags          = merge(var.tags, { Backup = "never" })
   }
 }
 
