@@ -26,6 +26,7 @@ func TestWrittenKeys(t *testing.T) {
 		// constructors, nulls and tomap
 		{"kubernetes_deployment_v1.literal", tmpl + "annotations", []string{"a", "b"}},
 		{"kubernetes_deployment_v1.literal", tmpl + "labels", []string{"app", "tier"}},
+		{"kubernetes_deployment_v1.literal", "spec.template.metadata.labels", []string{"app", "tier"}},
 		// a block written twice, by index
 		{"kubernetes_deployment_v1.literal", ctr + "[0].resources[0].limits", []string{"cpu"}},
 		{"kubernetes_deployment_v1.literal", ctr + "[1].resources[0].limits", []string{"cpu", "memory"}},
@@ -67,6 +68,7 @@ func TestWrittenKeys(t *testing.T) {
 		{"aws_launch_template.nodes", "tag_specifications[1].tags", "merge of a reference"},
 		{"aws_launch_template.nodes", "tag_specifications[2].tags", "no third block"},
 		{"kubernetes_deployment_v1.literal", ctr + "[0].resources[0].claims", "not written"},
+		{"kubernetes_deployment_v1.literal", "spec[0].template[0].spec[0].container.resources[0].limits", "which container?"},
 		{"kubernetes_deployment_v1.literal", tmpl + "annotations.a", "inside a function call"},
 		{"kubernetes_deployment_v1.literal", "spec[0].template[0].metadata[0]", "a block"},
 		{"kubernetes_deployment_v1.literal", "spec[0].template[0].metadata", "a list of blocks"},

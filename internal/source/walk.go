@@ -51,12 +51,17 @@ func (w *walker) walk(body *hclsyntax.Body, toks []token, prefix string, best hc
 	rest := toks[1:]
 	if len(rest) == 0 || !rest[0].isIndex {
 		// The whole list of blocks (or, inside a path, an element without an index):
-		// the first block when it is written before any dynamic block of its type.
+		// the first block when it is written before any dynamic block of its type, and
+		// an expression inside it only when it is the one block of its type.
 		cands := candidates(body, t.name)
 		if len(cands) == 0 || cands[0].Type == "dynamic" {
 			return best, nil
 		}
-		return w.walk(cands[0].Body, rest, listPath+"[0]", cands[0].DefRange())
+		rng, e := w.walk(cands[0].Body, rest, listPath+"[0]", cands[0].DefRange())
+		if len(cands) > 1 {
+			e = nil
+		}
+		return rng, e
 	}
 	i := rest[0].index
 	next, rng, found := w.pick(body, t.name, i, listPath)
