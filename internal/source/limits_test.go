@@ -200,15 +200,7 @@ func TestLocateIsLazy(t *testing.T) {
 func wholeIndex(t testing.TB, src []byte) ([]entry, error) {
 	var entries []entry
 	err := indexWhole(src, "f.tf", func(body *hclsyntax.Body) {
-		for _, b := range body.Blocks {
-			switch {
-			case b.Type == "resource" && len(b.Labels) == 2:
-				rng := b.Range()
-				entries = append(entries, entry{key: b.Labels[0] + "." + b.Labels[1], ref: blockRef{file: "f.tf", start: rng.Start, end: rng.End}})
-			case b.Type == "module" && len(b.Labels) == 1:
-				entries = append(entries, entry{key: b.Labels[0], call: true, source: localSource(".", b)})
-			}
-		}
+		entries = append(entries, collectEntries(body, "f.tf", ".")...)
 	})
 	return entries, err
 }

@@ -2,12 +2,18 @@
 // configuration, reading the root module and the local modules it calls with
 // hashicorp/hcl/v2.
 //
+// Locate (and LocateWith) give the file:line of an attribute path, following nested
+// blocks and the content of dynamic blocks; WrittenKeys gives the keys a map attribute
+// is written with, which a plan loses when one of the map's values is unknown.
+//
 // The index is lazy and bounded: Load reads each .tf file once (regular files only,
-// nesting checked before parsing) and keeps only where each resource block and module
-// call is written, not the syntax trees; Locate parses a resource's block again, alone,
-// when a finding needs its line. Module directories are visited once each by their real
-// path, so symbolic links that lead back (a -> ., b -> .) cost nothing, and the total of
-// modules, files and bytes is capped (Limits).
+// nesting checked before parsing) and keeps only where each resource block, module call
+// and locals block is written, not the syntax trees; Locate and WrittenKeys parse a
+// resource's block again, alone, when they need it, and a module's locals blocks once,
+// keeping only the lengths of the literal collections (for dynamic blocks' for_each).
+// Nothing in the configuration is evaluated. Module directories are visited once each
+// by their real path, so symbolic links that lead back (a -> ., b -> .) cost nothing,
+// and the total of modules, files and bytes is capped (Limits).
 package source
 
 import (
@@ -18,7 +24,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -84,6 +89,16 @@ type module struct {
 	resources map[string]blockRef // "type.name"
 	calls     map[string]string   // module call name → real path of its directory ("" when not on disk)
 	truncated bool                // met deeper than maxModuleDepth: not read
+	// overridden: resources also written in an override file (override.tf,
+	// *_override.tf), whose attributes Terraform merges into the block; jsonOverride: the
+	// module has a JSON override file, which the index does not read.
+	overridden   map[string]bool
+	jsonOverride bool
+	// locals are where the module's locals blocks are written; lengths, once a dynamic
+	// block's for_each needs it, the lengths of the locals that are literal collections
+	// (see localLengths; guarded by Index.mu).
+	locals  []blockRef
+	lengths map[string]int
 }
 
 // blockRef is where a resource block is written: its file (as reached from the root,
@@ -133,7 +148,7 @@ func (l *loader) load(dir, real string, depth int) error {
 	if err := l.ctx.Err(); err != nil {
 		return err
 	}
-	m := &module{resources: map[string]blockRef{}, calls: map[string]string{}}
+	m := &module{resources: map[string]blockRef{}, calls: map[string]string{}, overridden: map[string]bool{}}
 	l.idx.modules[real] = m
 	if depth > maxModuleDepth {
 		m.truncated = true
@@ -145,7 +160,13 @@ func (l *loader) load(dir, real string, depth int) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if !strings.HasSuffix(name, ".tf") || ignoredFile(name) {
+		if ignoredFile(name) {
+			continue
+		}
+		if strings.HasSuffix(name, ".tf.json") && overrideFile(strings.TrimSuffix(name, ".json")) {
+			m.jsonOverride = true
+		}
+		if !strings.HasSuffix(name, ".tf") {
 			continue
 		}
 		if err := l.readFile(m, dir, filepath.Join(dir, name)); err != nil {
@@ -184,6 +205,11 @@ func ignoredFile(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~")
 }
 
+// overrideFile reports whether Terraform reads a .tf file as an override file.
+func overrideFile(name string) bool {
+	return name == "override.tf" || strings.HasSuffix(name, "_override.tf")
+}
+
 // readFile indexes one .tf file: its resource blocks and module calls.
 func (l *loader) readFile(m *module, dir, path string) error {
 	if err := l.ctx.Err(); err != nil {
@@ -210,20 +236,28 @@ func (l *loader) readFile(m *module, dir, path string) error {
 	if err != nil {
 		return err
 	}
+	override := overrideFile(filepath.Base(path))
 	for _, e := range entries {
-		if e.call {
+		switch {
+		case e.call:
 			m.calls[e.key] = e.source
-		} else {
+		case e.locals:
+			m.locals = append(m.locals, e.ref)
+		default:
 			m.resources[e.key] = e.ref
+			if override {
+				m.overridden[e.key] = true
+			}
 		}
 	}
 	return nil
 }
 
-// entry is a resource block or a module call of a file.
+// entry is a resource block, a module call or a locals block of a file.
 type entry struct {
 	key    string // "type.name" of a resource, the name of a module call
 	call   bool
+	locals bool
 	ref    blockRef
 	source string // a module call's local directory
 }
@@ -236,17 +270,7 @@ type entry struct {
 // gives the exact error.
 func indexFile(src []byte, path, dir string) ([]entry, error) {
 	var entries []entry
-	collect := func(body *hclsyntax.Body) {
-		for _, b := range body.Blocks {
-			switch {
-			case b.Type == "resource" && len(b.Labels) == 2:
-				rng := b.Range()
-				entries = append(entries, entry{key: b.Labels[0] + "." + b.Labels[1], ref: blockRef{file: path, start: rng.Start, end: rng.End}})
-			case b.Type == "module" && len(b.Labels) == 1:
-				entries = append(entries, entry{key: b.Labels[0], call: true, source: localSource(dir, b)})
-			}
-		}
-	}
+	collect := func(body *hclsyntax.Body) { entries = append(entries, collectEntries(body, path, dir)...) }
 	start, line := 0, 1
 	for start < len(src) {
 		end, lines := nextPiece(src, start)
@@ -263,6 +287,25 @@ func indexFile(src []byte, path, dir string) ([]entry, error) {
 		start, line = end, line+lines
 	}
 	return entries, nil
+}
+
+// collectEntries lists the resource blocks, module calls and locals blocks of a file's
+// body.
+func collectEntries(body *hclsyntax.Body, path, dir string) []entry {
+	var entries []entry
+	for _, b := range body.Blocks {
+		rng := b.Range()
+		ref := blockRef{file: path, start: rng.Start, end: rng.End}
+		switch {
+		case b.Type == "resource" && len(b.Labels) == 2:
+			entries = append(entries, entry{key: b.Labels[0] + "." + b.Labels[1], ref: ref})
+		case b.Type == "module" && len(b.Labels) == 1:
+			entries = append(entries, entry{key: b.Labels[0], call: true, source: localSource(dir, b)})
+		case b.Type == "locals" && len(b.Labels) == 0:
+			entries = append(entries, entry{locals: true, ref: ref})
+		}
+	}
+	return entries
 }
 
 // nextPiece returns the end of the piece of src that starts at start (just after the
@@ -312,6 +355,17 @@ func (idx *Index) parseBlock(ref blockRef) *hclsyntax.Block {
 	if idx.block != nil && idx.cached == ref {
 		return idx.block
 	}
+	b := readBlock(ref, "resource", 2)
+	if b == nil {
+		return nil
+	}
+	idx.cached, idx.block = ref, b
+	return b
+}
+
+// readBlock parses the block at ref alone; nil unless it is one block of type typ with
+// that many labels (the file changed since Load).
+func readBlock(ref blockRef, typ string, labels int) *hclsyntax.Block {
 	src, err := inputfile.ReadAt(ref.file, int64(ref.start.Byte), int64(ref.end.Byte-ref.start.Byte))
 	if err != nil {
 		return nil
@@ -321,27 +375,23 @@ func (idx *Index) parseBlock(ref blockRef) *hclsyntax.Block {
 		return nil
 	}
 	body, ok := file.Body.(*hclsyntax.Body)
-	if !ok || len(body.Blocks) != 1 || body.Blocks[0].Type != "resource" || len(body.Blocks[0].Labels) != 2 {
+	if !ok || len(body.Blocks) != 1 || body.Blocks[0].Type != typ || len(body.Blocks[0].Labels) != labels {
 		return nil
 	}
-	idx.cached, idx.block = ref, body.Blocks[0]
-	return idx.block
+	return body.Blocks[0]
 }
 
-// localSource returns the directory of a module call whose source is a local path.
+// localSource returns the directory of a module call whose source is a local path. The
+// source is a literal string in Terraform; it is read, not evaluated.
 func localSource(dir string, b *hclsyntax.Block) string {
 	attr, ok := b.Body.Attributes["source"]
 	if !ok {
 		return ""
 	}
-	v, diags := attr.Expr.Value(nil)
-	if diags.HasErrors() || !v.Type().Equals(v.Type()) || !v.IsKnown() || v.IsNull() {
+	s, ok := constString(attr.Expr)
+	if !ok {
 		return ""
 	}
-	if v.Type().FriendlyName() != "string" {
-		return ""
-	}
-	s := v.AsString()
 	if strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") {
 		return filepath.Clean(filepath.Join(dir, s))
 	}
@@ -366,158 +416,127 @@ func diagError(diags hcl.Diagnostics) error {
 // Locate finds the line of the attribute at tfPath (e.g.
 // "spec[0].template[0].spec[0].container[0].security_context[0].privileged", or
 // "manifest.spec.containers[0].securityContext" inside an object expression) of the
-// resource at address, or, where the path cannot be followed (dynamic blocks, computed
-// expressions), of the deepest block on the way, down to the resource block itself.
+// resource at address, or, where the path cannot be followed (computed expressions, an
+// attribute or block not written), of the deepest block on the way, down to the resource
+// block itself. It is LocateWith without the plan's lengths.
 func (idx *Index) Locate(address, tfPath string) (Location, bool) {
-	if idx == nil {
+	return idx.LocateWith(address, tfPath, nil)
+}
+
+// LocateWith is Locate knowing, through lengths, how many elements the plan has in the
+// resource's lists of nested blocks.
+//
+// An element generated by a dynamic block is located in that block's content block, and
+// the path is followed on inside it (nested blocks, nested dynamic blocks, attributes).
+// Which written block generates the plan's element i is decided by the written order
+// (Terraform expands static and dynamic blocks in place): a static block takes one
+// index, a dynamic block whose for_each is written literally (a tuple or object
+// constructor, toset/keys/values of one, or a local whose value is one) takes as many as
+// its collection has, and one dynamic block of unknown length takes what the plan's
+// length of the list leaves over. An element that falls to a dynamic block of unknown
+// length is located at that dynamic block's own line (where its for_each is) when it may
+// belong to a later block, or when it may not exist at all (the last candidate, without
+// lengths: a finding may name where a setting would go in a block the collection did
+// not generate) — never in a content block that may be the wrong one. An index past
+// what is written, or past the plan's length, locates the enclosing block. A path that
+// names a whole list of blocks (no index) locates its first block when that one is
+// static, else the enclosing block.
+//
+// Indexes are matched in written order, which is the plan's order for lists of blocks
+// (every pod-spec block of the kubernetes provider). A set of blocks is ordered by value
+// in the plan: an index into a set written more than once names no particular block.
+func (idx *Index) LocateWith(address, tfPath string, lengths Lengths) (Location, bool) {
+	b, m, _ := idx.resourceBlock(address)
+	if b == nil {
 		return Location{}, false
+	}
+	toks, _ := tokens(tfPath)
+	w := &walker{idx: idx, m: m, lengths: lengths}
+	rng, _ := w.walk(b.Body, toks, "", b.DefRange())
+	return Location{File: rng.Filename, Line: rng.Start.Line}, true
+}
+
+// WrittenKeys returns the keys of the map attribute at tfPath (a path in Terraform
+// terms, as Locate takes: "spec[0].template[0].metadata[0].annotations"; nested blocks
+// are lists, and an object expression is entered by key: "manifest.metadata.annotations")
+// of the resource at address (module path and count/for_each keys as in Locate), as the
+// configuration writes them. It is what a plan cannot say when a map is unknown because
+// one of its values is: the typed kubernetes provider plans such a map as wholly
+// unknown, and the plan's configuration section keeps the expression's references, not
+// its keys. It is WrittenKeysWith without the plan's lengths.
+//
+// ok is true only when every key is certain from the source alone: the attribute is
+// written as an object constructor whose keys are all literal (naked identifiers, quoted
+// strings or heredocs without interpolation, number or bool literals), or as tomap(...)
+// of one such constructor, or merge(...) of such constructors (and nulls), nested in any
+// way. The keys are then sorted and distinct (nil never: {} gives an empty slice). Every
+// key the map can have at apply is among them; a key whose value turns out null may still
+// be dropped, so a caller must treat the values as unknown, not as present.
+//
+// ok is false when any key is computed (a reference, also in parentheses, a function
+// call other than the above, merge of a computed map, a for expression, a key with
+// interpolation or a template directive), when the attribute is not written at that
+// path (or the path names a block, or cannot be read), when the path goes through a
+// dynamic block whose element cannot be attributed to it (several dynamic blocks of
+// unknown length, or static blocks after one: see LocateWith), when the resource is also
+// written in an override file, and when the source does not have the resource (a module
+// from a registry, a data source, a file changed since Load).
+//
+// WrittenKeys assumes that the elements the path names exist in the plan (the caller
+// found the unknown map there), so the last dynamic block of a type takes every index
+// after the blocks before it.
+func (idx *Index) WrittenKeys(address, tfPath string) (keys []string, ok bool) {
+	return idx.WrittenKeysWith(address, tfPath, nil)
+}
+
+// WrittenKeysWith is WrittenKeys knowing the plan's lengths of the resource's lists of
+// nested blocks (see LocateWith), which can attribute an element to a dynamic block of
+// unknown length that has static blocks after it.
+func (idx *Index) WrittenKeysWith(address, tfPath string, lengths Lengths) (keys []string, ok bool) {
+	b, m, overridden := idx.resourceBlock(address)
+	if b == nil || overridden {
+		return nil, false
+	}
+	toks, ok := tokens(tfPath)
+	if !ok || len(toks) == 0 {
+		return nil, false
+	}
+	w := &walker{idx: idx, m: m, lengths: lengths, exists: true}
+	_, e := w.walk(b.Body, toks, "", b.DefRange())
+	if e == nil {
+		return nil, false
+	}
+	return literalKeys(e)
+}
+
+// resourceBlock parses the block of the resource at address and returns it with its
+// module; nil when the source does not have it. overridden says an override file (or a
+// JSON override file in its module) may change what the block writes.
+func (idx *Index) resourceBlock(address string) (block *hclsyntax.Block, m *module, overridden bool) {
+	if idx == nil {
+		return nil, nil, false
 	}
 	modules, resource, ok := splitAddress(address)
 	if !ok {
-		return Location{}, false
+		return nil, nil, false
 	}
-	m := idx.modules[idx.root]
+	m = idx.modules[idx.root]
 	for _, name := range modules {
 		dir := m.calls[name]
 		if dir == "" {
-			return Location{}, false
+			return nil, nil, false
 		}
 		m = idx.modules[dir]
 	}
 	ref, ok := m.resources[resource]
 	if !ok {
-		return Location{}, false
+		return nil, nil, false
 	}
 	b := idx.parseBlock(ref)
 	if b == nil {
-		return Location{}, false
+		return nil, nil, false
 	}
-	rng := walk(b.Body, tokens(tfPath), b.DefRange())
-	return Location{File: rng.Filename, Line: rng.Start.Line}, true
-}
-
-// walk follows path tokens through nested blocks, attributes and object expressions.
-func walk(body *hclsyntax.Body, toks []token, best hcl.Range) hcl.Range {
-	if len(toks) == 0 {
-		return best
-	}
-	t := toks[0]
-	if t.isIndex {
-		return best
-	}
-	if attr, ok := body.Attributes[t.name]; ok {
-		return walkExpr(attr.Expr, toks[1:], attr.SrcRange)
-	}
-	var same []*hclsyntax.Block
-	for _, b := range body.Blocks {
-		if b.Type == t.name {
-			same = append(same, b)
-		}
-	}
-	if len(same) == 0 {
-		return best
-	}
-	i, rest := 0, toks[1:]
-	if len(rest) > 0 && rest[0].isIndex {
-		i, rest = rest[0].index, rest[1:]
-	}
-	// Blocks of this type written before the first dynamic block of the same type keep
-	// their index in the plan; after it, the dynamic block's count is unknown here.
-	exact := 0
-	for _, b := range body.Blocks {
-		if b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == t.name {
-			break
-		}
-		if b.Type == t.name {
-			exact++
-		}
-	}
-	if i >= exact {
-		return best
-	}
-	return walk(same[i].Body, rest, same[i].DefRange())
-}
-
-// walkExpr follows tokens into object and tuple constructors (kubernetes_manifest).
-func walkExpr(e hclsyntax.Expression, toks []token, best hcl.Range) hcl.Range {
-	if len(toks) == 0 {
-		return best
-	}
-	t := toks[0]
-	switch x := e.(type) {
-	case *hclsyntax.ObjectConsExpr:
-		if t.isIndex {
-			return best
-		}
-		for _, item := range x.Items {
-			if keyName(item.KeyExpr) == t.name {
-				return walkExpr(item.ValueExpr, toks[1:], hcl.RangeBetween(item.KeyExpr.Range(), item.ValueExpr.Range()))
-			}
-		}
-	case *hclsyntax.TupleConsExpr:
-		if t.isIndex && t.index < len(x.Exprs) {
-			return walkExpr(x.Exprs[t.index], toks[1:], x.Exprs[t.index].Range())
-		}
-	}
-	return best
-}
-
-func keyName(e hclsyntax.Expression) string {
-	if k, ok := e.(*hclsyntax.ObjectConsKeyExpr); ok {
-		e = k.Wrapped
-	}
-	switch x := e.(type) {
-	case *hclsyntax.ScopeTraversalExpr:
-		if len(x.Traversal) == 1 {
-			return x.Traversal.RootName()
-		}
-	case *hclsyntax.TemplateExpr:
-		if v, diags := x.Value(nil); !diags.HasErrors() && v.IsKnown() && !v.IsNull() {
-			return v.AsString()
-		}
-	case *hclsyntax.LiteralValueExpr:
-		if v := x.Val; v.IsKnown() && !v.IsNull() && v.Type().FriendlyName() == "string" {
-			return v.AsString()
-		}
-	}
-	return ""
-}
-
-type token struct {
-	name    string
-	index   int
-	isIndex bool
-}
-
-// tokens splits "a[0].b.c[\"k\"]" into names and indexes (quoted keys become names).
-func tokens(p string) []token {
-	var out []token
-	for i := 0; i < len(p); {
-		switch p[i] {
-		case '.':
-			i++
-		case '[':
-			j := strings.IndexByte(p[i:], ']')
-			if j < 0 {
-				return out
-			}
-			inner := p[i+1 : i+j]
-			if n, err := strconv.Atoi(inner); err == nil {
-				out = append(out, token{index: n, isIndex: true})
-			} else if s, err := strconv.Unquote(inner); err == nil {
-				out = append(out, token{name: s})
-			}
-			i += j + 1
-		default:
-			j := i
-			for j < len(p) && p[j] != '.' && p[j] != '[' {
-				j++
-			}
-			out = append(out, token{name: p[i:j]})
-			i = j
-		}
-	}
-	return out
+	return b, m, m.overridden[resource] || m.jsonOverride
 }
 
 // splitAddress splits "module.a[0].module.b.kubernetes_pod_v1.x[\"k\"]" into module call

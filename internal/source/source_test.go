@@ -48,8 +48,11 @@ func TestLocateModulesAndInstances(t *testing.T) {
 		{"kubernetes_pod_v1.worker[0]", "", root, lineOf(t, root, `resource "kubernetes_pod_v1" "worker"`, 0)},
 		// an attribute that is not written: the deepest block on the way
 		{"kubernetes_pod_v1.worker[0]", "spec[0].container[0].security_context[0].allow_privilege_escalation", root, lineOf(t, root, "security_context {", 0)},
-		// a container from a dynamic block cannot be matched by index: the spec block
-		{"kubernetes_pod_v1.worker[0]", "spec[0].container[2].security_context[0].privileged", root, lineOf(t, root, "  spec {", 0)},
+		// containers 1 and 2 come from the dynamic block (for_each of two): its content
+		// block; there is no container 3: the spec block
+		{"kubernetes_pod_v1.worker[0]", "spec[0].container[2].security_context[0].privileged", root, lineOf(t, root, "content {", 0)},
+		{"kubernetes_pod_v1.worker[0]", "spec[0].container[1].name", root, lineOf(t, root, "name  = container.value", 0)},
+		{"kubernetes_pod_v1.worker[0]", "spec[0].container[3].security_context[0].privileged", root, lineOf(t, root, "  spec {", 0)},
 		// inside kubernetes_manifest's object expression
 		{"kubernetes_manifest.pod", "manifest.spec.containers[0].securityContext.privileged", root, lineOf(t, root, "privileged = true", 1)},
 		{"kubernetes_manifest.pod", "manifest.spec.containers[0].resources.limits", root, lineOf(t, root, `name  = "app"`, 1) - 1},
