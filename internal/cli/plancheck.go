@@ -13,6 +13,7 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/inputfile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plancheck"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
@@ -69,6 +70,7 @@ type planCheckFlags struct {
 	failOnUnknown, noColor            bool
 	source, config                    string
 	eksCluster, region, awsProfile    string
+	kubernetesVersion                 string
 	maxInput                          sizeFlag
 
 	plan      string           // the plan file, "-" for stdin
@@ -100,6 +102,7 @@ func planCheckFlagSet(fl *planCheckFlags) *flag.FlagSet {
 	fs.StringVar(&fl.region, "region", "", "AWS region of --eks-cluster (default: AWS_REGION / the profile's region)")
 	fs.StringVar(&fl.awsProfile, "aws-profile", "", "shared-config profile for --eks-cluster (default: AWS_PROFILE)")
 	fs.Var(&fl.hostPaths, "allow-host-path", "hostPath prefix EPS007 accepts (repeatable)")
+	fs.StringVar(&fl.kubernetesVersion, "kubernetes-version", "", "the Kubernetes version the plan deploys to (\"1.31\"), when the plan and --eks-cluster do not say: decides the rules of PodSecurityPolicy (gone in 1.25) (overrides kubernetes_version in "+settings.FileName+")")
 	fs.Var(&fl.caps, "allow-capability", "capability containers may add without EPS012 (repeatable; default NET_BIND_SERVICE)")
 	fs.Var(&fl.maxInput, "max-input-size", "largest plan, settings file, and .tf tree (all files together) read, e.g. 2GiB (default "+inputfile.FormatSize(inputfile.DefaultMaxSize)+")")
 	return fs
@@ -239,6 +242,14 @@ func planCheckOptions(fl *planCheckFlags, st *settings.Settings) (plancheck.Opti
 		opts.Rules.AllowedHostPaths = append(opts.Rules.AllowedHostPaths, st.AllowedHostPaths...)
 		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, st.AllowedCapabilities...)
 		opts.Rules.Overrides = st.Overrides
+		opts.KubernetesVersion = st.KubernetesVersion
+	}
+	if fl.kubernetesVersion != "" {
+		v, err := k8sversion.Parse(fl.kubernetesVersion)
+		if err != nil {
+			return plancheck.Options{}, flagError{fmt.Errorf("--kubernetes-version: %w", err)}
+		}
+		opts.KubernetesVersion = v.String()
 	}
 	for _, p := range fl.hostPaths {
 		clean, err := profile.CleanHostPath(p)

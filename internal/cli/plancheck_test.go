@@ -116,6 +116,10 @@ func TestPlanCheckExitCodes(t *testing.T) {
 		// namespace_policy_compliant has only a low finding (EPS020)
 		{[]string{"plan-check", filepath.Join(fixtures, "namespace_policy_compliant.json")}, ExitOK},
 		{[]string{"plan-check", "--fail-on", "low", filepath.Join(fixtures, "namespace_policy_compliant.json")}, ExitFindings},
+		// a PodSecurityPolicy on a cluster the user says runs 1.30: EPS110 (high), not EPS101
+		{[]string{"plan-check", "--fail-on", "critical", filepath.Join(fixtures, "augmented_psp_rbac.json")}, ExitFindings},
+		{[]string{"plan-check", "--fail-on", "critical", "--kubernetes-version", "1.30", filepath.Join(fixtures, "augmented_psp_rbac.json")}, ExitOK},
+		{[]string{"plan-check", "--kubernetes-version", "one", good}, ExitUsage},
 		// unknowns do not fail unless asked
 		{[]string{"plan-check", unknown}, ExitOK},
 		{[]string{"plan-check", "--fail-on-unknown", unknown}, ExitFindings},

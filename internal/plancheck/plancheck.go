@@ -37,6 +37,9 @@ type Options struct {
 	ToolVersion string
 	// Live adds facts read from the EKS API (--eks-cluster) to those of the plan.
 	Live *LiveFacts
+	// KubernetesVersion is the version the plan deploys to when the user says so
+	// (--kubernetes-version, kubernetes_version in .ekspodsec.hcl); "" otherwise.
+	KubernetesVersion string
 }
 
 // LiveFacts are a cluster's version and Fargate profiles read from the EKS API.
@@ -83,7 +86,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		ctxObjs[i] = subject(o)
 		subjects[o] = ctxObjs[i]
 	}
-	rctx := eng.Context(ctxObjs, rules.Facts{Clusters: inv.Clusters, FargateProfiles: inv.FargateProfiles})
+	rctx := eng.Context(ctxObjs, rules.Facts{Clusters: inv.Clusters, FargateProfiles: inv.FargateProfiles, KubernetesVersion: opts.KubernetesVersion})
 	seen := map[string]bool{}
 	var (
 		fargate  []report.FargatePod

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
@@ -62,10 +63,14 @@ func NewContext(objs []*object.Object, facts Facts, p profile.Profile) *Context 
 		Roles:           map[string]*object.Object{},
 		PSPs:            map[string]*object.Object{},
 		ServiceAccounts: map[string]*object.Object{},
-		Clusters:        facts.Clusters,
+		Clusters:        slices.Clone(facts.Clusters),
 		FargateProfiles: facts.FargateProfiles,
 	}
-	for _, v := range append(clusterVersions(facts.Clusters), facts.KubernetesVersion) {
+	if facts.KubernetesVersion != "" {
+		// The version the user gave stands for the cluster the plan deploys to.
+		c.Clusters = append(c.Clusters, eks.Cluster{Version: facts.KubernetesVersion, Source: "the Kubernetes version given to plan-check"})
+	}
+	for _, v := range clusterVersions(c.Clusters) {
 		if parsed, err := k8sversion.Parse(v); v != "" && err == nil {
 			c.Versions = append(c.Versions, parsed)
 		}

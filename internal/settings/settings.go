@@ -2,6 +2,7 @@
 // hashicorp/hcl/v2), and applies its waivers to findings.
 //
 //	fail_on            = "high"
+//	kubernetes_version = "1.31"
 //	allowed_host_paths = ["/var/log"]
 //	rule "EPS020" { severity = "info" }      # or enabled = false
 //	waiver {
@@ -25,6 +26,7 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/hcldepth"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/inputfile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
@@ -41,6 +43,9 @@ type Settings struct {
 	AllowedCapabilities []string
 	Overrides           map[string]rules.RuleOverride
 	Waivers             []Waiver
+	// KubernetesVersion is the version the plan deploys to ("1.31"), when the plan does
+	// not say; "" when not set.
+	KubernetesVersion string
 }
 
 // Waiver accepts the risk of one rule on the addresses matching a glob, until a date.
@@ -58,6 +63,7 @@ type fileBody struct {
 	FailOn              *string  `hcl:"fail_on,optional"`
 	AllowedHostPaths    []string `hcl:"allowed_host_paths,optional"`
 	AllowedCapabilities []string `hcl:"allowed_capabilities,optional"`
+	KubernetesVersion   *string  `hcl:"kubernetes_version,optional"`
 	Remain              hcl.Body `hcl:",remain"`
 }
 
@@ -131,6 +137,13 @@ func Parse(src []byte, filename string) (*Settings, error) {
 			return nil, fmt.Errorf("%s: fail_on: %w", filename, err)
 		}
 		s.FailOn = &sev
+	}
+	if top.KubernetesVersion != nil {
+		v, err := k8sversion.Parse(*top.KubernetesVersion)
+		if err != nil {
+			return nil, fmt.Errorf("%s: kubernetes_version: %w", filename, err)
+		}
+		s.KubernetesVersion = v.String()
 	}
 	for _, p := range top.AllowedHostPaths {
 		clean, err := profile.CleanHostPath(p)

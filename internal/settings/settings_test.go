@@ -161,3 +161,13 @@ func TestGlob(t *testing.T) {
 		}
 	}
 }
+
+func TestKubernetesVersion(t *testing.T) {
+	s, err := Parse([]byte(`kubernetes_version = "v1.24.3"`), "x.hcl")
+	if err != nil || s.KubernetesVersion != "1.24" {
+		t.Fatalf("got %q, %v", s.KubernetesVersion, err)
+	}
+	if _, err := Parse([]byte(`kubernetes_version = "one"`), "x.hcl"); err == nil || !strings.Contains(err.Error(), "kubernetes_version") {
+		t.Fatalf("a bad version must be an error naming the setting: %v", err)
+	}
+}
