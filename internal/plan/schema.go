@@ -10,7 +10,12 @@ import (
 // field path back into the Terraform attribute path a user edits. Only fields that some
 // rule or the Pod Security Standards checks read are listed; everything else is dropped.
 //
-// Checked against kubernetes-provider-schema.json (hashicorp/kubernetes 3.2.1).
+// Checked against kubernetes-provider-schema.json (hashicorp/kubernetes 3.2.1). Which of
+// these attributes and blocks the provider computes (fills in when the configuration does
+// not write them) is not written here: computed_gen.go derives it, per resource type, from
+// that schema and from a real plan of a probe configuration (internal/computedgen).
+//
+//go:generate go run ./internal/gencomputed
 
 // shape is how a Terraform value maps onto a Kubernetes value.
 type shape int
@@ -33,9 +38,6 @@ type spec struct {
 	// integer marks the provider's string-typed integers (UIDs, GIDs), read exactly into
 	// int64s (a scalar, or each element of an attrSeq).
 	integer bool
-	// computed attributes are filled by the provider when the user did not write them, so
-	// an unknown value there means "not set" unless the configuration wrote the attribute.
-	computed bool
 	// unbounded marks an object read from a provider block list without max_items.
 	unbounded bool
 	fields    map[string]*spec
@@ -120,10 +122,7 @@ func containerSpec(k8s string) *spec {
 			"name":           attr("name"),
 			"protocol":       attr("protocol"),
 		}),
-		"resources": {k8s: "resources", shape: object, computed: true, fields: fieldSpec{
-			"limits":   {k8s: "limits", shape: attrMap, computed: true},
-			"requests": {k8s: "requests", shape: attrMap, computed: true},
-		}},
+		"resources": block("resources", fieldSpec{"limits": dict("limits"), "requests": dict("requests")}),
 		"security_context": block("securityContext", fieldSpec{
 			"allow_privilege_escalation": providerDefault(attr("allowPrivilegeEscalation"), "the kubernetes provider sends true whenever a security_context block is present and the attribute is not set to false"),
 			"privileged":                 attr("privileged"),
@@ -198,8 +197,8 @@ func podSpec() *spec {
 		"os":                              block("os", fieldSpec{"name": attr("name")}),
 		"priority_class_name":             attr("priorityClassName"),
 		"runtime_class_name":              attr("runtimeClassName"),
-		"scheduler_name":                  {k8s: "schedulerName", shape: scalar, computed: true},
-		"service_account_name":            {k8s: "serviceAccountName", shape: scalar, computed: true},
+		"scheduler_name":                  attr("schedulerName"),
+		"service_account_name":            attr("serviceAccountName"),
 		"share_process_namespace":         attr("shareProcessNamespace"),
 		"security_context": block("securityContext", fieldSpec{
 			"fs_group":               idAttr("fsGroup"),
