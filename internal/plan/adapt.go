@@ -92,10 +92,10 @@ func computedSet(root *spec, paths []string) map[*spec]bool {
 	set := map[*spec]bool{}
 	for _, p := range paths {
 		s := root
-		for _, name := range strings.Split(p, ".") {
-			if s = s.fields[name]; s == nil {
-				break
-			}
+		for rest, more := p, true; more && s != nil; {
+			var name string
+			name, rest, more = strings.Cut(rest, ".")
+			s = s.fields[name]
 		}
 		if s != nil {
 			set[s] = true
