@@ -186,7 +186,7 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 		c.sensitive(a)
 	}
 	if c.tu.isTrue(u) {
-		if !c.computed[s] {
+		if !c.computed[s] || s.assigned {
 			return c.unknown(a, s)
 		}
 		return c.unknownComputed(a, cfg, key, s)

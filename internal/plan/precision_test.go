@@ -207,3 +207,18 @@ func TestWrittenKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestGeneratedNameStaysUnknown: metadata.name is computed, but not written it is not
+// unset: the API server generates it from generate_name.
+func TestGeneratedNameStaysUnknown(t *testing.T) {
+	sa := plantest.Resource{
+		Address: "kubernetes_service_account_v1.runner", Type: "kubernetes_service_account_v1", Name: "runner",
+		After:        map[string]any{"metadata": []any{map[string]any{"generate_name": "runner-", "namespace": "ci"}}},
+		AfterUnknown: map[string]any{"metadata": []any{map[string]any{"name": true, "uid": true}}},
+		Expressions:  map[string]any{"metadata": []any{map[string]any{"generate_name": map[string]any{"constant_value": "runner-"}}}},
+	}
+	o := objectAt(t, read(t, plantest.Plan(sa)), "kubernetes_service_account_v1.runner")
+	if !o.Fields.Unknown("metadata.name") || o.Name != "runner-" {
+		t.Errorf("a generated name is unknown until apply: %v %q", o.Fields.UnknownPaths(), o.Name)
+	}
+}
