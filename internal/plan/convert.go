@@ -63,10 +63,13 @@ type converter struct {
 	// address is the resource's, for it.
 	source  Source
 	address string
-	// scope builds the scope the resource's expressions are evaluated in, on first use
-	// (resolved caches it).
-	scope    func() *scope
+	// config, module and res locate the resource in the plan's configuration: the scope
+	// its expressions are evaluated in is built from them on first use (resolved).
+	config   *tfjson.Config
+	module   string
+	res      *tfjson.ConfigResource
 	resolved *scope
+	scoped   bool
 }
 
 func (c *converter) push(key string) { c.path = append(c.path, seg{key: key, idx: -1}) }
@@ -316,9 +319,8 @@ func (c *converter) unknownComputed(a int32, cfg cfgBlock, key string, s *spec) 
 // planScope is the scope of the resource's expressions (nil when the configuration has
 // none for it).
 func (c *converter) planScope() *scope {
-	if c.resolved == nil && c.scope != nil {
-		c.resolved = c.scope()
-		c.scope = nil
+	if !c.scoped {
+		c.resolved, c.scoped = resourceScope(c.config, c.module, c.res), true
 	}
 	return c.resolved
 }

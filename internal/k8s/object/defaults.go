@@ -73,9 +73,12 @@ func ApplyServerDefaults(o *Object) {
 			portsCloned := false
 			for j := range (*l.cs)[i].Ports {
 				port := (*l.cs)[i].Ports[j]
+				if port.HostPort != 0 {
+					continue
+				}
 				at := fieldpath.Index(fieldpath.Join(fieldpath.Index(fieldpath.Join(p.SpecPath, l.name), i), "ports"), j)
 				hostPort, containerPort := fieldpath.Join(at, "hostPort"), fieldpath.Join(at, "containerPort")
-				if port.HostPort != 0 || o.Unknown(hostPort) {
+				if o.Unknown(hostPort) {
 					continue
 				}
 				unknown := o.Unknown(containerPort)
@@ -83,11 +86,11 @@ func ApplyServerDefaults(o *Object) {
 					continue
 				}
 				if d == nil {
-					d = &serverDefaults{Marks: o.marks(), defaulted: map[string]string{}, unknown: map[string]bool{}, sensitive: map[string]bool{}}
+					d = &serverDefaults{Marks: o.marks(), defaulted: map[string]string{}}
 				}
 				if unknown {
 					// Some port will be bound on the node, which one is not known.
-					d.unknown[hostPort] = true
+					d.unknown = setPath(d.unknown, hostPort)
 					continue
 				}
 				// The spec may share its slices with its source: copy before writing.
@@ -100,7 +103,7 @@ func ApplyServerDefaults(o *Object) {
 				(*l.cs)[i].Ports[j].HostPort = port.ContainerPort
 				d.defaulted[hostPort] = why
 				if o.Sensitive(containerPort) {
-					d.sensitive[hostPort] = true
+					d.sensitive = setPath(d.sensitive, hostPort)
 				}
 			}
 		}
@@ -108,6 +111,15 @@ func ApplyServerDefaults(o *Object) {
 	if d != nil {
 		o.Marks = d
 	}
+}
+
+// setPath adds p to set, making the set when it has none.
+func setPath(set map[string]bool, p string) map[string]bool {
+	if set == nil {
+		set = map[string]bool{}
+	}
+	set[p] = true
+	return set
 }
 
 // serverDefaults are an object's marks with the values the API server defaults added.
