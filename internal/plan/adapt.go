@@ -30,11 +30,26 @@ type Source interface {
 	WrittenKeys(address, tfPath string) (keys []string, ok bool)
 }
 
+// DynamicBlocks is implemented by a Source that also knows where the configuration writes
+// dynamic blocks. A computed block (a replication controller's pod security_context, a
+// ClusterRole's rule) that the plan has wholly unknown and the configuration section does
+// not write was either not written (nothing is sent) or written by a dynamic block over a
+// collection unknown until apply (the section leaves dynamic blocks out): without this,
+// plan-check takes the first, far more common case; with it, a dynamic block there is
+// unknown.
+type DynamicBlocks interface {
+	// Dynamic reports whether the block named by tfPath
+	// ("spec[0].template[0].spec[0].security_context") of the resource at address is
+	// written as a dynamic block.
+	Dynamic(address, tfPath string) bool
+}
+
 // ReaderOptions configure a Reader.
 type ReaderOptions struct {
 	// Source, when not nil, gives the keys of maps the plan has wholly unknown (an
 	// annotation map with one value computed at apply): their keys are then known and only
-	// their values unknown.
+	// their values unknown; when it implements DynamicBlocks, it also tells unwritten
+	// computed blocks from dynamic ones.
 	Source Source
 }
 

@@ -283,16 +283,22 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 // in when the configuration does not write it, so only what the configuration wrote can
 // be unknown. It reports whether it wrote a value.
 func (c *converter) unknownComputed(a int32, cfg cfgBlock, key string, s *spec) (bool, error) {
+	block := s.shape == object || s.shape == array
 	if !cfg.ok {
 		// The configuration cannot be matched (a dynamic block). A whole computed block
-		// that is unknown was not written: a written block is a known list.
-		if s.shape == object || s.shape == array {
+		// that is unknown was not written (a written block is a known list), unless the
+		// source says a dynamic block writes it.
+		if block && !c.dynamic() {
 			return false, nil
 		}
 		return c.unknown(a, s)
 	}
 	e := cfg.m[key]
 	switch {
+	case e == nil && block && c.dynamic():
+		// Not in the configuration section because a dynamic block over a collection
+		// unknown until apply writes it.
+		return c.unknown(a, s)
 	case e == nil:
 		// Not written: the API server leaves it unset (or fills in its own default).
 		return false, nil
@@ -314,6 +320,17 @@ func (c *converter) unknownComputed(a int32, cfg cfgBlock, key string, s *spec) 
 		return c.constant(e.ConstantValue, s)
 	}
 	return c.unknown(a, s)
+}
+
+// dynamic reports whether the source says that the block at the current path is written
+// by a dynamic block.
+func (c *converter) dynamic() bool {
+	d, ok := c.source.(DynamicBlocks)
+	if !ok {
+		return false
+	}
+	// The block's name, not its first element (TFPath writes a single block as name[0]).
+	return d.Dynamic(c.address, strings.TrimSuffix(c.f.TFPath(c.here()), "[0]"))
 }
 
 // planScope is the scope of the resource's expressions (nil when the configuration has

@@ -222,3 +222,47 @@ func TestGeneratedNameStaysUnknown(t *testing.T) {
 		t.Errorf("a generated name is unknown until apply: %v %q", o.Fields.UnknownPaths(), o.Name)
 	}
 }
+
+// dynamicSource is a Source that also says where dynamic blocks are.
+type dynamicSource struct {
+	fakeSource
+	dynamic map[string]bool
+}
+
+func (s *dynamicSource) Dynamic(address, tfPath string) bool { return s.dynamic[address+" "+tfPath] }
+
+// TestDynamicComputedBlock: a computed block wholly unknown that the configuration section
+// does not write is not written, unless the source says a dynamic block writes it.
+func TestDynamicComputedBlock(t *testing.T) {
+	r := rc("", container(map[string]any{}))
+	plan := withConfig(t, plantest.Plan(r),
+		`{"root_module": {"resources": [{"address": "kubernetes_replication_controller_v1.web", "mode": "managed",
+		  "type": "kubernetes_replication_controller_v1", "name": "web",
+		  "expressions": {"spec": [{"template": [{"spec": [{"container": [{"name": {"constant_value": "web"}}]}]}]}]}}]}}`)
+	p, err := Parse(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sc = "spec.template.spec.securityContext"
+	for _, c := range []struct {
+		name   string
+		source Source
+		want   bool
+	}{
+		{"no source", nil, false},
+		{"a source without dynamic blocks", &fakeSource{}, false},
+		{"not dynamic", &dynamicSource{dynamic: map[string]bool{}}, false},
+		{"dynamic", &dynamicSource{dynamic: map[string]bool{"kubernetes_replication_controller_v1.web spec[0].template[0].spec[0].security_context": true}}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			inv, err := NewReaderWith(ReaderOptions{Source: c.source}).Read(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := objectAt(t, inv, "kubernetes_replication_controller_v1.web")
+			if got := o.Fields.Unknown(sc); got != c.want {
+				t.Errorf("pod security context unknown = %v, want %v (%v)", got, c.want, o.Fields.UnknownPaths())
+			}
+		})
+	}
+}
