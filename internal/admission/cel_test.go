@@ -20,6 +20,7 @@ import (
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"k8s.io/apiserver/pkg/cel/environment"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
@@ -111,10 +112,14 @@ func TestPolicyCompiles(t *testing.T) {
 	}
 }
 
-// manifestOf rebuilds the object the API server would receive from a typed workload.
+// manifestOf rebuilds the object the API server would receive from a typed workload, with
+// the defaults it sets on pods before admission (hostPort on hostNetwork pods): a
+// template's pods get them too, and plan-check judges a template by the pods it makes.
 func manifestOf(t *testing.T, o *plan.Object) map[string]any {
 	t.Helper()
-	spec := o.Workload.Spec
+	pod := &object.Object{Pod: &object.Pod{Spec: o.Workload.Spec, SpecPath: "spec"}}
+	object.ApplyServerDefaults(pod)
+	spec := pod.Pod.Spec
 	var obj any
 	tmpl := corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: o.Workload.Template.Labels, Annotations: o.Workload.Template.Annotations}, Spec: spec}
 	meta := map[string]any{"name": o.Name, "namespace": o.Namespace}

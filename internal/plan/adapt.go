@@ -15,16 +15,56 @@ type family struct {
 	apiVersion string
 	kind       string
 	root       *spec
+	// computed holds the attributes and blocks of root the provider computes for this
+	// resource type (computed_gen.go, derived from the provider).
+	computed map[*spec]bool
+}
+
+// Source is what the Terraform source (the .tf files) knows that a plan does not.
+type Source interface {
+	// WrittenKeys returns the keys of the map attribute at tfPath
+	// ("spec[0].template[0].metadata[0].annotations") of the resource at address as the
+	// configuration writes them, when every key is a literal (ok false when a key is
+	// computed: a merge(), a for expression, a reference, or when the attribute cannot be
+	// found, as inside a dynamic block).
+	WrittenKeys(address, tfPath string) (keys []string, ok bool)
+}
+
+// DynamicBlocks is implemented by a Source that also knows where the configuration writes
+// dynamic blocks. A computed block (a replication controller's pod security_context, a
+// ClusterRole's rule) that the plan has wholly unknown and the configuration section does
+// not write was either not written (nothing is sent) or written by a dynamic block over a
+// collection unknown until apply (the section leaves dynamic blocks out): without this,
+// plan-check takes the first, far more common case; with it, a dynamic block there is
+// unknown.
+type DynamicBlocks interface {
+	// Dynamic reports whether the block named by tfPath
+	// ("spec[0].template[0].spec[0].security_context") of the resource at address is
+	// written as a dynamic block.
+	Dynamic(address, tfPath string) bool
+}
+
+// ReaderOptions configure a Reader.
+type ReaderOptions struct {
+	// Source, when not nil, gives the keys of maps the plan has wholly unknown (an
+	// annotation map with one value computed at apply): their keys are then known and only
+	// their values unknown; when it implements DynamicBlocks, it also tells unwritten
+	// computed blocks from dynamic ones.
+	Source Source
 }
 
 // Reader turns a plan's resource changes into typed objects. Build it with NewReader; it
 // holds the provider schema table (built once) and nothing that changes while reading.
 type Reader struct {
 	families map[string]family
+	source   Source
 }
 
-// NewReader builds the adapters.
-func NewReader() *Reader {
+// NewReader builds the adapters, without a Source.
+func NewReader() *Reader { return NewReaderWith(ReaderOptions{}) }
+
+// NewReaderWith builds the adapters with opts.
+func NewReaderWith(opts ReaderOptions) *Reader {
 	pod, templated, cron := podResource().finish(), templatedResource().finish(), cronJobResource().finish()
 	cr, role := roleResource(false).finish(), roleResource(true).finish()
 	crb, rb := bindingResource(false).finish(), bindingResource(true).finish()
@@ -37,23 +77,46 @@ func NewReader() *Reader {
 			f[t] = fam
 		}
 	}
-	add(family{"v1", "Pod", pod}, "kubernetes_pod", "kubernetes_pod_v1")
-	add(family{"apps/v1", "Deployment", templated}, "kubernetes_deployment", "kubernetes_deployment_v1")
-	add(family{"apps/v1", "DaemonSet", templated}, "kubernetes_daemonset", "kubernetes_daemon_set_v1")
-	add(family{"apps/v1", "StatefulSet", templated}, "kubernetes_stateful_set", "kubernetes_stateful_set_v1")
-	add(family{"v1", "ReplicationController", templated}, "kubernetes_replication_controller", "kubernetes_replication_controller_v1")
-	add(family{"batch/v1", "Job", templated}, "kubernetes_job", "kubernetes_job_v1")
-	add(family{"batch/v1", "CronJob", cron}, "kubernetes_cron_job", "kubernetes_cron_job_v1")
-	add(family{"rbac.authorization.k8s.io/v1", "ClusterRole", cr}, "kubernetes_cluster_role", "kubernetes_cluster_role_v1")
-	add(family{"rbac.authorization.k8s.io/v1", "Role", role}, "kubernetes_role", "kubernetes_role_v1")
-	add(family{"rbac.authorization.k8s.io/v1", "ClusterRoleBinding", crb}, "kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1")
-	add(family{"rbac.authorization.k8s.io/v1", "RoleBinding", rb}, "kubernetes_role_binding", "kubernetes_role_binding_v1")
-	add(family{"v1", "Namespace", ns}, "kubernetes_namespace", "kubernetes_namespace_v1")
-	add(family{"v1", "LimitRange", lr}, "kubernetes_limit_range", "kubernetes_limit_range_v1")
-	add(family{"v1", "ResourceQuota", rq}, "kubernetes_resource_quota", "kubernetes_resource_quota_v1")
-	add(family{"v1", "ServiceAccount", sa}, "kubernetes_service_account", "kubernetes_service_account_v1")
-	add(family{"", labelsKind, labels}, "kubernetes_labels")
-	return &Reader{families: f}
+	add(family{apiVersion: "v1", kind: "Pod", root: pod}, "kubernetes_pod", "kubernetes_pod_v1")
+	add(family{apiVersion: "apps/v1", kind: "Deployment", root: templated}, "kubernetes_deployment", "kubernetes_deployment_v1")
+	add(family{apiVersion: "apps/v1", kind: "DaemonSet", root: templated}, "kubernetes_daemonset", "kubernetes_daemon_set_v1")
+	add(family{apiVersion: "apps/v1", kind: "StatefulSet", root: templated}, "kubernetes_stateful_set", "kubernetes_stateful_set_v1")
+	add(family{apiVersion: "v1", kind: "ReplicationController", root: templated}, "kubernetes_replication_controller", "kubernetes_replication_controller_v1")
+	add(family{apiVersion: "batch/v1", kind: "Job", root: templated}, "kubernetes_job", "kubernetes_job_v1")
+	add(family{apiVersion: "batch/v1", kind: "CronJob", root: cron}, "kubernetes_cron_job", "kubernetes_cron_job_v1")
+	add(family{apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", root: cr}, "kubernetes_cluster_role", "kubernetes_cluster_role_v1")
+	add(family{apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", root: role}, "kubernetes_role", "kubernetes_role_v1")
+	add(family{apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding", root: crb}, "kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1")
+	add(family{apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", root: rb}, "kubernetes_role_binding", "kubernetes_role_binding_v1")
+	add(family{apiVersion: "v1", kind: "Namespace", root: ns}, "kubernetes_namespace", "kubernetes_namespace_v1")
+	add(family{apiVersion: "v1", kind: "LimitRange", root: lr}, "kubernetes_limit_range", "kubernetes_limit_range_v1")
+	add(family{apiVersion: "v1", kind: "ResourceQuota", root: rq}, "kubernetes_resource_quota", "kubernetes_resource_quota_v1")
+	add(family{apiVersion: "v1", kind: "ServiceAccount", root: sa}, "kubernetes_service_account", "kubernetes_service_account_v1")
+	add(family{apiVersion: "", kind: labelsKind, root: labels}, "kubernetes_labels")
+	computed := computedPaths()
+	for t, fam := range f {
+		fam.computed = computedSet(fam.root, computed[t])
+		f[t] = fam
+	}
+	return &Reader{families: f, source: opts.Source}
+}
+
+// computedSet finds the table's nodes at the given Terraform paths (names joined by ".");
+// paths the table does not read are left out.
+func computedSet(root *spec, paths []string) map[*spec]bool {
+	set := map[*spec]bool{}
+	for _, p := range paths {
+		s := root
+		for rest, more := p, true; more && s != nil; {
+			var name string
+			name, rest, more = strings.Cut(rest, ".")
+			s = s.fields[name]
+		}
+		if s != nil {
+			set[s] = true
+		}
+	}
+	return set
 }
 
 // workload reports whether the family's objects carry a pod spec.
@@ -69,6 +132,8 @@ func (f family) workload() bool {
 // from resource to resource.
 type readState struct {
 	*Reader
+	// config is the plan's configuration section (nil when it has none).
+	config  *tfjson.Config
 	tape    tape // the resource change being read
 	doc     tape // a kubectl_manifest document, converted from YAML
 	scratch []int32
@@ -111,7 +176,7 @@ func (r *Reader) Read(p *Plan) (*Inventory, error) {
 // context without holding them all in memory.
 func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 	inv := &Inventory{Errored: p.Errored}
-	pending := &Pending{state: &readState{Reader: r}, plan: p, configs: indexConfig(p.Config)}
+	pending := &Pending{state: &readState{Reader: r, config: p.Config}, plan: p, configs: indexConfig(p.Config)}
 	for i := range p.changes {
 		h := &p.changes[i].h
 		if !h.willExist() {
@@ -245,10 +310,11 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 			return false, emit(&obj)
 		}
 		cfg := cfgBlock{}
-		if cr := configs[configKey(rc.Module, rc.Type, rc.Name)]; cr != nil {
-			cfg = cfgBlock{m: cr.Expressions, ok: true}
+		res := configs[configKey(rc.Module, rc.Type, rc.Name)]
+		if res != nil {
+			cfg = cfgBlock{m: res.Expressions, ok: true}
 		}
-		obj, err := r.typedObject(rc, fam, cfg, base)
+		obj, err := r.typedObject(rc, fam, cfg, res, base)
 		if err != nil || obj == nil {
 			return false, err
 		}
@@ -288,9 +354,10 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 }
 
 // typedObject converts a resource of the kubernetes provider's typed resources.
-func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, base Object) (*Object, error) {
+func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *tfjson.ConfigResource, base Object) (*Object, error) {
 	f := newFields(fam.root, "")
-	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t, scratch: r.scratch[:0]}
+	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t, scratch: r.scratch[:0], computed: fam.computed,
+		source: r.source, address: rc.Address, config: r.config, module: rc.Module, res: res}
 	data, err := c.root(rc.after, rc.unknown, rc.sensitive, cfg, fam.root)
 	r.scratch = c.scratch
 	if err != nil || data == nil {

@@ -57,6 +57,19 @@ type converter struct {
 	// inexact is set when a value the converter copied is a number that decoders may round
 	// or wrap (see tape.inexact).
 	inexact bool
+	// computed holds the spec nodes the provider computes for this resource type.
+	computed map[*spec]bool
+	// source, when not nil, knows the literal keys of maps written in the .tf files;
+	// address is the resource's, for it.
+	source  Source
+	address string
+	// config, module and res locate the resource in the plan's configuration: the scope
+	// its expressions are evaluated in is built from them on first use (resolved).
+	config   *tfjson.Config
+	module   string
+	res      *tfjson.ConfigResource
+	resolved *scope
+	scoped   bool
 }
 
 func (c *converter) push(key string) { c.path = append(c.path, seg{key: key, idx: -1}) }
@@ -176,30 +189,10 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 		c.sensitive(a)
 	}
 	if c.tu.isTrue(u) {
-		if !s.computed {
-			c.f.markUnknown(c.here())
-			return false, nil
+		if !c.computed[s] || s.assigned {
+			return c.unknown(a, s)
 		}
-		// A computed attribute: unknown in the plan because the provider fills it in when
-		// the user did not write it. Only what the configuration wrote can be unknown.
-		if !cfg.ok {
-			// The configuration cannot be matched (a dynamic block). A whole computed block
-			// that is unknown was not written: a written block is a known list of one.
-			if s.shape != object {
-				c.f.markUnknown(c.here())
-			}
-			return false, nil
-		}
-		e := cfg.m[key]
-		if e == nil {
-			return false, nil
-		}
-		if e.ExpressionData == nil || e.ConstantValue == nil || e.ConstantValue == tfjson.UnknownConstantValue {
-			c.f.markUnknown(c.here())
-			return false, nil
-		}
-		// Written as a constant (e.g. `limits = {}`): the constant is what will be sent.
-		return c.constant(e.ConstantValue, s)
+		return c.unknownComputed(a, cfg, key, s)
 	}
 	if c.ta.isNull(a) {
 		return false, nil
@@ -283,6 +276,89 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 		return true, nil
 	}
 	return false, c.errorf("unsupported schema shape")
+}
+
+// unknownComputed judges a value of a computed attribute or block (spec s, under key of
+// the block whose configuration is cfg) that the plan has unknown: the provider fills it
+// in when the configuration does not write it, so only what the configuration wrote can
+// be unknown. It reports whether it wrote a value.
+func (c *converter) unknownComputed(a int32, cfg cfgBlock, key string, s *spec) (bool, error) {
+	block := s.shape == object || s.shape == array
+	if !cfg.ok {
+		// The configuration cannot be matched (a dynamic block). A whole computed block
+		// that is unknown was not written (a written block is a known list), unless the
+		// source says a dynamic block writes it.
+		if block && !c.dynamic() {
+			return false, nil
+		}
+		return c.unknown(a, s)
+	}
+	e := cfg.m[key]
+	switch {
+	case e == nil && block && c.dynamic():
+		// Not in the configuration section because a dynamic block over a collection
+		// unknown until apply writes it.
+		return c.unknown(a, s)
+	case e == nil:
+		// Not written: the API server leaves it unset (or fills in its own default).
+		return false, nil
+	case e.ExpressionData == nil:
+		return c.unknown(a, s)
+	case len(e.References) > 0:
+		// Written from references: when they are all known at plan time (input variables,
+		// through module calls), the value was null or empty, which the provider plans as
+		// unknown (refs.go): nothing is sent.
+		if r := c.planScope().knownAtPlan(e.References); r.known {
+			if r.sensitive {
+				c.sensitive(a)
+			}
+			return false, nil
+		}
+		return c.unknown(a, s)
+	case e.ConstantValue != nil && e.ConstantValue != tfjson.UnknownConstantValue:
+		// Written as a constant (e.g. `limits = {}`): the constant is what will be sent.
+		return c.constant(e.ConstantValue, s)
+	}
+	return c.unknown(a, s)
+}
+
+// dynamic reports whether the source says that the block at the current path is written
+// by a dynamic block.
+func (c *converter) dynamic() bool {
+	d, ok := c.source.(DynamicBlocks)
+	if !ok {
+		return false
+	}
+	// The block's name, not its first element (TFPath writes a single block as name[0]).
+	return d.Dynamic(c.address, strings.TrimSuffix(c.f.TFPath(c.here()), "[0]"))
+}
+
+// planScope is the scope of the resource's expressions (nil when the configuration has
+// none for it).
+func (c *converter) planScope() *scope {
+	if !c.scoped {
+		c.resolved, c.scoped = resourceScope(c.config, c.module, c.res), true
+	}
+	return c.resolved
+}
+
+// unknown records that the value at the current path (node a, spec s) is not known until
+// apply. A map whose keys the source writes as literals is known but for its values: it is
+// written empty, with each key marked unknown.
+func (c *converter) unknown(a int32, s *spec) (bool, error) {
+	if s.shape == attrMap && c.source != nil {
+		if keys, ok := c.source.WrittenKeys(c.address, c.f.TFPath(c.here())); ok {
+			for _, k := range keys {
+				c.push(k)
+				c.f.markUnknown(c.here())
+				c.pop()
+			}
+			c.buf = append(c.buf, '{', '}')
+			return true, nil
+		}
+	}
+	c.f.markUnknown(c.here())
+	return false, nil
 }
 
 // elemMarks checks the marks of one block of a list: an object or a boolean.

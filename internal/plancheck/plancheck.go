@@ -72,7 +72,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	// Two passes: first everything that gives context (namespaces, policies, roles, EKS
 	// facts, manifests), then the typed workloads one at a time, each judged and dropped,
 	// so memory stays near the size of the plan itself.
-	inv, pending, err := plan.NewReader().ReadContext(p)
+	inv, pending, err := plan.NewReaderWith(plan.ReaderOptions{Source: writtenKeys(opts.Source)}).ReadContext(p)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	r := &report.Report{
 		Plan:             opts.PlanName,
 		TerraformVersion: p.TerraformVersion,
-		Resources:        inv.Resources,
+		Resources:        len(seen),
 		Objects:          objects,
 		Findings:         findings,
 		Gate:             opts.Gate,
@@ -171,6 +171,18 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		r.Notes = append(r.Notes, fmt.Sprintf("the plan has no Kubernetes objects that plan-check reads (%d resources will exist after apply)", inv.Resources))
 	}
 	return r, nil
+}
+
+// writtenKeys is the source index as the plan reader's Source (the literal keys of maps
+// the plan has wholly unknown), when the index can answer it; nil otherwise.
+func writtenKeys(idx *source.Index) plan.Source {
+	if idx == nil {
+		return nil
+	}
+	if s, ok := any(idx).(plan.Source); ok {
+		return s
+	}
+	return nil
 }
 
 // guarded runs fn for the resource at address: ctx's error once ctx is done, and a panic

@@ -13,8 +13,9 @@ type Report struct {
 	// Plan is the file name as given ("-" for stdin).
 	Plan             string
 	TerraformVersion string
-	// Resources is the number of resources that will exist after apply; Objects the
-	// Kubernetes objects among them.
+	// Resources is the number of Terraform resources that produce the Kubernetes objects
+	// plan-check judged (not terraform_data, aws_*, tls_*, ...); Objects is the number of
+	// those objects (a kubectl_manifest may hold several).
 	Resources int
 	Objects   int
 	Findings  []finding.Finding

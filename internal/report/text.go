@@ -159,7 +159,7 @@ func summaryLine(r *Report, paint func(code, s string) string) string {
 	} else {
 		verdict += ": nothing " + gate
 	}
-	return fmt.Sprintf("%s in %d Kubernetes object%s of %d resource%s%s. %s", counts, s.Objects, pl(s.Objects), s.Resources, pl(s.Resources), extra, verdict)
+	return fmt.Sprintf("%s in %d Kubernetes object%s of %d Terraform resource%s%s. %s", counts, s.Objects, pl(s.Objects), s.Resources, pl(s.Resources), extra, verdict)
 }
 
 func pl(n int) string {

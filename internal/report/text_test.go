@@ -39,7 +39,7 @@ Fargate sizing (request + 256 MB, rounded up to a Fargate configuration):
   module.batch.kubernetes_pod_v1.job["nightly"]  profile batch: requests unknown until apply
 
 note: the waiver at .ekspodsec.hcl:9 expired on 2026-01-01
-4 findings (2 critical, 1 high, 1 low) in 3 Kubernetes objects of 4 resources, 1 unknown until apply, 1 waived. FAIL: 1 finding at or above high
+4 findings (2 critical, 1 high, 1 low) in 3 Kubernetes objects of 4 Terraform resources, 1 unknown until apply, 1 waived. FAIL: 1 finding at or above high
 `
 	if got := write(t, "text", sampleReport(), Options{}); got != want {
 		t.Errorf("text report:\n%s\nwant:\n%s", got, want)
@@ -55,18 +55,18 @@ func TestTextVerdict(t *testing.T) {
 		return lines[len(lines)-1]
 	}
 	if got, want := lastLine(&Report{Resources: 1, Objects: 0, Gate: Gate{FailOn: finding.High}}),
-		"no findings in 0 Kubernetes objects of 1 resource. PASS: nothing at or above high"; got != want {
+		"no findings in 0 Kubernetes objects of 1 Terraform resource. PASS: nothing at or above high"; got != want {
 		t.Errorf("empty run: %q, want %q", got, want)
 	}
 	r := sampleReport()
 	r.Gate = Gate{FailOn: finding.Critical, FailOnUnknown: true}
 	r.Findings = r.Findings[:1] // the low one
-	if got, want := lastLine(r), "1 finding (1 low) in 3 Kubernetes objects of 4 resources. PASS: nothing at or above critical, unknowns included"; got != want {
+	if got, want := lastLine(r), "1 finding (1 low) in 3 Kubernetes objects of 4 Terraform resources. PASS: nothing at or above critical, unknowns included"; got != want {
 		t.Errorf("passing run: %q, want %q", got, want)
 	}
 	r = sampleReport()
 	r.Gate = Gate{FailOn: finding.High, FailOnUnknown: true}
-	if got, want := lastLine(r), "4 findings (2 critical, 1 high, 1 low) in 3 Kubernetes objects of 4 resources, 1 unknown until apply, 1 waived. FAIL: 2 findings at or above high, unknowns included"; got != want {
+	if got, want := lastLine(r), "4 findings (2 critical, 1 high, 1 low) in 3 Kubernetes objects of 4 Terraform resources, 1 unknown until apply, 1 waived. FAIL: 2 findings at or above high, unknowns included"; got != want {
 		t.Errorf("failing run: %q, want %q", got, want)
 	}
 }

@@ -24,6 +24,11 @@ func init() {
 				for j, port := range ref.C.Ports {
 					p := fmt.Sprintf("%s.ports[%d].hostPort", ref.Path, j)
 					switch {
+					case port.HostPort != 0 && in.Obj.Defaulted(in.P(p)) != "":
+						// Not written: the API server sets it (hostNetwork), see object.ApplyServerDefaults.
+						r := fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s binds host port %s although it writes none: %s. It listens on the node's own address, bypassing network policies, and it cannot run on Fargate.", in.describe(ref), in.Show(p, port.HostPort), in.Obj.Defaulted(in.P(p))))
+						r.Remediation = "Turn hostNetwork off (host_network in the kubernetes provider) unless the pod must share the node's network: with it every container port is a host port. Expose the pod through a Service instead."
+						out = append(out, r)
 					case port.HostPort != 0:
 						out = append(out, fail(in.P(p), in.containerName(ref), fmt.Sprintf("The %s binds host port %s: it listens on the node's own address, bypassing network policies, and it cannot run on Fargate.", in.describe(ref), in.Show(p, port.HostPort))))
 					case in.Unknown(p):
