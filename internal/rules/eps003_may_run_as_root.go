@@ -33,8 +33,18 @@ func init() {
 				if nonRoot.value != nil && *nonRoot.value {
 					continue
 				}
+				if user.value != nil && *user.value == 0 && nonRoot.value != nil && in.Obj.Defaulted(in.P(nonRoot.path)) == "" {
+					// Root, and the check that would refuse it written off: a choice of its own,
+					// beside EPS004's explicit root user.
+					shared.add(finding.Fail, nonRoot.path, ref, "off", func(who string, plural bool) string {
+						return fmt.Sprintf("The %s %s runAsNonRoot: false and %s as user 0: nothing stops %s from running as root, and %s will.",
+							who, verb(plural, "sets", "set"), verb(plural, "runs", "run"), verb(plural, "it", "them"), verb(plural, "it", "they"))
+					})
+					continue
+				}
 				if user.value != nil {
-					// A non-zero user is not root; user 0 is EPS004's explicit root.
+					// A non-zero user is not root; user 0 with runAsNonRoot unset is EPS004's
+					// explicit root.
 					continue
 				}
 				if nonRoot.unknown || user.unknown {

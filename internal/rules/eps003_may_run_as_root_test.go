@@ -25,3 +25,22 @@ func TestEPS003(t *testing.T) {
 `), fail: []string{"EPS003@app"}},
 	})
 }
+
+// TestEPS003ExplicitOff: user 0 alone is EPS004's; user 0 with runAsNonRoot: false written
+// is EPS003 too (the check is turned off on purpose); a non-zero user is never EPS003.
+func TestEPS003ExplicitOff(t *testing.T) {
+	runCases(t, []ruleCase{
+		{name: "user 0, runAsNonRoot unset", doc: pod(`
+  securityContext: {runAsUser: 0}
+  containers: [{name: app, image: nginx}]
+`), fail: []string{"EPS004"}, notAnything: []string{"EPS003"}},
+		{name: "user 0, runAsNonRoot false", doc: pod(`
+  securityContext: {runAsUser: 0, runAsNonRoot: false}
+  containers: [{name: app, image: nginx}]
+`), fail: []string{"EPS003@app", "EPS004"}},
+		{name: "user 1000, runAsNonRoot false", doc: pod(`
+  securityContext: {runAsUser: 1000, runAsNonRoot: false}
+  containers: [{name: app, image: nginx}]
+`), notAnything: []string{"EPS003", "EPS004"}},
+	})
+}

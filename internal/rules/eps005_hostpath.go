@@ -21,13 +21,16 @@ func init() {
 			Message:    constant("hostPath volumes are not allowed (EKS guide: restrict the use of hostPath)")},
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
+			// With an allow-list configured, it decides: allowed prefixes are accepted, and a
+			// path outside them is EPS007's finding.
+			judged := len(in.Ctx.Profile.AllowedHostPaths) == 0
 			for i, v := range in.Spec().Volumes {
 				p := fmt.Sprintf("volumes[%d].hostPath", i)
-				if v.HostPath != nil {
+				if v.HostPath != nil && judged {
 					out = append(out, fail(in.P(p), "",
 						fmt.Sprintf("Volume %s mounts the node's %s: hostPath gives the pod the node's files, and with write access a way to take over the node.",
 							in.Show(fmt.Sprintf("volumes[%d].name", i), v.Name), in.Show(p+".path", v.HostPath.Path))))
-				} else if in.Unknown(fmt.Sprintf("volumes[%d]", i)) {
+				} else if v.HostPath == nil && in.Unknown(fmt.Sprintf("volumes[%d]", i)) {
 					out = append(out, unknown(in.P(fmt.Sprintf("volumes[%d]", i)), "", fmt.Sprintf("Volume %d is not known until apply: it could be a hostPath.", i)))
 				}
 			}

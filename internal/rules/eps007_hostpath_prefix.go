@@ -12,7 +12,7 @@ func init() {
 	register(Rule{
 		ID:          "EPS007",
 		Severity:    finding.High,
-		Description: `A ` + "`" + `hostPath` + "`" + ` volume is not under an allowed prefix. Prefixes match whole path segments (` + "`" + `/var/log` + "`" + ` allows ` + "`" + `/var/log/pods` + "`" + `, not ` + "`" + `/var/logs` + "`" + `); a path with ` + "`" + `..` + "`" + ` is never allowed. The allow-list is empty by default: set ` + "`" + `allowed_host_paths` + "`" + ` in ` + "`" + `.ekspodsec.hcl` + "`" + ` or ` + "`" + `--allow-host-path` + "`" + `.`,
+		Description: `A ` + "`" + `hostPath` + "`" + ` volume is not under an allowed prefix. Prefixes match whole path segments (` + "`" + `/var/log` + "`" + ` allows ` + "`" + `/var/log/pods` + "`" + `, not ` + "`" + `/var/logs` + "`" + `); a path with ` + "`" + `..` + "`" + ` is never allowed. The allow-list is empty by default: set ` + "`" + `allowed_host_paths` + "`" + ` in ` + "`" + `.ekspodsec.hcl` + "`" + ` or ` + "`" + `--allow-host-path` + "`" + `. With no allow-list, it is one finding per pod naming its hostPaths (each volume is EPS005's); with one, one finding per volume outside it (and EPS005 leaves those volumes, and the allowed ones, to it).`,
 		Title:       "hostPath outside the allowed prefixes",
 		Guide:       guideHostPath,
 		Remediation: "Mount a path under an allowed prefix, or allow the narrowest prefix that works " +
@@ -29,6 +29,10 @@ func init() {
 		Workload: func(in *WorkloadInput) []Result {
 			var out []Result
 			allowed := in.Ctx.Profile.AllowedHostPaths
+			// With no allow-list every hostPath is outside it: one finding for the pod (the
+			// gate's configuration), not one per volume beside each volume's EPS005.
+			var outside []string
+			outsidePath := ""
 			for i, v := range in.Spec().Volumes {
 				if v.HostPath == nil {
 					continue
@@ -46,7 +50,21 @@ func init() {
 				if _, ok := in.Ctx.Profile.HostPathAllowed(path); ok {
 					continue
 				}
+				if len(allowed) == 0 {
+					outside = append(outside, in.Show(p, path))
+					if outsidePath == "" {
+						outsidePath = in.P(p)
+					}
+					continue
+				}
 				out = append(out, fail(in.P(p), "", fmt.Sprintf("hostPath %s is not under an allowed prefix (%s).", in.Show(p, path), allowedList(allowed))))
+			}
+			if len(outside) > 0 {
+				what := "hostPath " + outside[0] + " is"
+				if len(outside) > 1 {
+					what = "hostPaths " + strings.Join(outside[:len(outside)-1], ", ") + " and " + outside[len(outside)-1] + " are"
+				}
+				out = append(out, fail(outsidePath, "", fmt.Sprintf("No hostPath prefix is allowed (allowed_host_paths is empty), so %s outside the allow-list: allow the narrowest prefixes these need (read-only), or replace them.", what)))
 			}
 			return out
 		},
