@@ -314,10 +314,10 @@ func combine(m []*rdoc, in *inputs, baseOK, alterOK bool, altMatch map[*rdoc]*rd
 		obj, _ = s.(map[string]any)
 	}
 	doc := Document{Template: first.template, Hook: first.hook, Object: obj}
-	if len(present) < len(m) {
-		doc.Conditional = true
-		marks[""] = true
-	}
+	// An object only some renders have may not be installed at all (Conditional); its
+	// fields are compared among the renders that have it, so that what it would be when
+	// installed stays visible.
+	doc.Conditional = len(present) < len(m)
 	doc.Unknown = normalize(marks)
 	if in.sensitive {
 		sens := map[string]bool{}
