@@ -64,6 +64,8 @@ type releaseResult struct {
 	// finding; reason is helm's reason for it.
 	opaque string
 	reason helm.Reason
+	// tfPath is the input the opaque finding points at ("" for the release block).
+	tfPath string
 	// chart and version name the chart in findings.
 	chart, version string
 }
@@ -201,11 +203,16 @@ func (res *releaseResult) fail(err error) {
 		// helm's wording may quote it.
 		detail = "the chart cannot be rendered (the details are withheld: the release's chart, name or set names are sensitive)"
 	}
-	reason := string(res.reason)
-	if reason == "" {
-		reason = "error"
+	detail = strings.TrimSuffix(detail, ".")
+	switch res.reason {
+	case helm.ReasonUnknownInput:
+		res.opaque = detail
+		res.tfPath = in.UnknownAt
+	case "":
+		res.opaque = "its chart cannot be rendered: " + detail
+	default:
+		res.opaque = fmt.Sprintf("its chart cannot be rendered (%s): %s", res.reason, detail)
 	}
-	res.opaque = fmt.Sprintf("its chart cannot be rendered (%s): %s", reason, strings.TrimSuffix(detail, "."))
 }
 
 // manifestNote describes how the plan's manifest and plan-check's render differ, naming
@@ -286,6 +293,7 @@ func judgeRelease(eng *rules.Engine, rctx *rules.Context, res *releaseResult, ou
 		for i := start; i < len(out); i++ {
 			out[i].Kind = ""
 			out[i].Remediation = remediation(res.reason)
+			out[i].TFPath = res.tfPath
 		}
 	}
 	for _, d := range res.docs {

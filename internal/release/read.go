@@ -30,6 +30,9 @@ type Input struct {
 	// that decides what is rendered (the values list, a set list or a set name, the chart)
 	// is not known until apply. It is a *helm.Error with helm.ReasonUnknownInput.
 	Blocked error
+	// UnknownAt is the Terraform path of the first input that makes the release
+	// impossible to render when unknown ("values[0]", "set[2].name"), for the finding.
+	UnknownAt string
 	// Chart and Version name the chart as the plan gives it (credentials removed from a
 	// URL; finding.Redacted when sensitive), for findings on a release whose chart cannot
 	// be rendered.
@@ -92,9 +95,10 @@ func Read(hr *plan.HelmRelease, opts Options) (*Input, error) {
 	r.Address = hr.Address
 	r.KubeVersion = opts.KubeVersion
 	r.Upgrade = hr.Upgrade
-	block := func(what string) {
+	block := func(what, at string) {
 		if in.Blocked == nil {
 			in.Blocked = helm.UnknownInputError(hr.Address, what)
+			in.UnknownAt = at
 		}
 		in.AnyUnknown = true
 	}
@@ -132,7 +136,7 @@ func Read(hr *plan.HelmRelease, opts Options) (*Input, error) {
 			// The manifest experiment leaves version unknown when the configuration does
 			// not set it: the provider installs the newest version, as "" asks.
 		default:
-			block(attr.name)
+			block(attr.name, attr.name)
 		}
 	}
 	in.Chart, in.Version = displayChart(r.Chart), r.Version
@@ -203,10 +207,10 @@ func Read(hr *plan.HelmRelease, opts Options) (*Input, error) {
 func (in *Input) wrap(err error) error { return fmt.Errorf("%s: %w", in.Address, err) }
 
 // readValues reads `values`: a list of YAML documents.
-func (in *Input) readValues(rd *reader, block func(string)) error {
+func (in *Input) readValues(rd *reader, block func(what, at string)) error {
 	r := &in.Release
 	if rd.unknown("values") {
-		block("values (the whole list)")
+		block("values (the whole list)", "values")
 		return nil
 	}
 	l, err := rd.list("values")
@@ -220,6 +224,10 @@ func (in *Input) readValues(rd *reader, block func(string)) error {
 		}
 		if !v.Known {
 			in.AnyUnknown = true
+			if in.UnknownAt == "" {
+				// internal/helm refuses to render a values document it does not know.
+				in.UnknownAt = fmt.Sprintf("values[%d]", i)
+			}
 		}
 		in.note(v)
 		r.Values = append(r.Values, v)
@@ -229,9 +237,9 @@ func (in *Input) readValues(rd *reader, block func(string)) error {
 }
 
 // readSets reads `set` or `set_sensitive`: a list of {name, value, type}.
-func (in *Input) readSets(rd *reader, attr string, sensitive bool, block func(string)) ([]helm.Set, error) {
+func (in *Input) readSets(rd *reader, attr string, sensitive bool, block func(what, at string)) ([]helm.Set, error) {
 	if rd.unknown(attr) {
-		block(attr + " (the whole list)")
+		block(attr+" (the whole list)", attr)
 		return nil, nil
 	}
 	l, err := rd.list(attr)
@@ -242,7 +250,7 @@ func (in *Input) readSets(rd *reader, attr string, sensitive bool, block func(st
 	for i, e := range l {
 		where := fmt.Sprintf("%s[%d]", attr, i)
 		if rd.unknown(attr, i) {
-			block("the entry " + where)
+			block("the entry "+where, where)
 			continue
 		}
 		if _, ok := e.(map[string]any); !ok {
@@ -261,9 +269,9 @@ func (in *Input) readSets(rd *reader, attr string, sensitive bool, block func(st
 		}
 		switch {
 		case !name.Known:
-			block("the name of " + where)
+			block("the name of "+where, where+".name")
 		case !typ.Known:
-			block("the type of " + where)
+			block("the type of "+where, where+".type")
 		}
 		v, err := rd.value(attr, i, "value")
 		if err != nil {
@@ -283,10 +291,10 @@ func (in *Input) readSets(rd *reader, attr string, sensitive bool, block func(st
 }
 
 // readSetLists reads `set_list`: a list of {name, value = [strings]}.
-func (in *Input) readSetLists(rd *reader, block func(string)) error {
+func (in *Input) readSetLists(rd *reader, block func(what, at string)) error {
 	r := &in.Release
 	if rd.unknown("set_list") {
-		block("set_list (the whole list)")
+		block("set_list (the whole list)", "set_list")
 		return nil
 	}
 	l, err := rd.list("set_list")
@@ -296,7 +304,7 @@ func (in *Input) readSetLists(rd *reader, block func(string)) error {
 	for i, e := range l {
 		where := fmt.Sprintf("set_list[%d]", i)
 		if rd.unknown("set_list", i) {
-			block("the entry " + where)
+			block("the entry "+where, where)
 			continue
 		}
 		if _, ok := e.(map[string]any); !ok {
@@ -310,7 +318,7 @@ func (in *Input) readSetLists(rd *reader, block func(string)) error {
 			in.Withhold = true
 		}
 		if !name.Known {
-			block("the name of " + where)
+			block("the name of "+where, where+".name")
 		}
 		entry := helm.SetList{Name: name.Value, Known: !rd.unknown("set_list", i, "value")}
 		if entry.Known {
