@@ -16,24 +16,6 @@ import (
 // real hashicorp/helm provider, their cases, our charts, the packaged repository.
 var helmDir = filepath.Join("testdata", "helm")
 
-// catalogueConflicts are the shared helm expectations that the rule catalogue decides
-// otherwise, on purpose (internal/rules, "one finding per problem"): EPS002 and EPS013 are
-// implied by EPS001 on a privileged container that does not set allowPrivilegeEscalation
-// itself (named in EPS001's message), and a container whose runAsUser is 0 is EPS004's
-// explicit root, not EPS003's "may run as root". The expectations were written before
-// that rule; the test holds both sides to what they are, so that a change to either
-// shows here.
-var catalogueConflicts = map[string]string{
-	"helm_set_overrides.json|must EPS002@dind at helm_release.web":           "EPS002 implied by EPS001",
-	"helm_set_overrides.json|must EPS013@dind at helm_release.web":           "EPS013 implied by EPS001",
-	"helm_set_overrides__manifest.json|must EPS002@dind at helm_release.web": "EPS002 implied by EPS001",
-	"helm_set_overrides__manifest.json|must EPS013@dind at helm_release.web": "EPS013 implied by EPS001",
-	"helm_set_sensitive.json|must EPS003@web at helm_release.web":            "runAsUser 0 is EPS004",
-	"helm_set_sensitive__manifest.json|must EPS003@web at helm_release.web":  "runAsUser 0 is EPS004",
-	"helm_repository.json|must EPS003@cache at helm_release.web":             "runAsUser 0 is EPS004",
-	"helm_repository__manifest.json|must EPS003@cache at helm_release.web":   "runAsUser 0 is EPS004",
-}
-
 // checkHelmPlan runs plan-check on a fixture plan against the served repository and
 // registry, with --source set to its case directory and local charts found from there or
 // from the plan's directory, as the CLI does.
@@ -94,7 +76,7 @@ func TestHelmFixtureExpectations(t *testing.T) {
 			passed += ok
 			total += ok + len(missed)
 			for _, m := range missed {
-				if why, known := catalogueConflicts[name+"|"+m]; known {
+				if why, known := helmtest.CatalogueConflicts[name+"|"+m]; known {
 					conflicts++
 					t.Logf("catalogue decides otherwise (%s): %s", why, m)
 					continue
@@ -106,8 +88,8 @@ func TestHelmFixtureExpectations(t *testing.T) {
 	if total != 223 {
 		t.Errorf("%d expectations evaluated, want the fixtures' 223", total)
 	}
-	if conflicts != len(catalogueConflicts) {
-		t.Errorf("%d of the %d known catalogue conflicts seen: update catalogueConflicts", conflicts, len(catalogueConflicts))
+	if conflicts != len(helmtest.CatalogueConflicts) {
+		t.Errorf("%d of the %d known catalogue conflicts seen: update helmtest.CatalogueConflicts", conflicts, len(helmtest.CatalogueConflicts))
 	}
 	t.Logf("%d of %d helm expectations met; %d decided otherwise by the catalogue", passed, total, conflicts)
 }

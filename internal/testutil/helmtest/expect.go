@@ -121,6 +121,25 @@ func (e Expectation) Evaluate(findings []finding.Finding, printed string) (passe
 	return passed, missed
 }
 
+// CatalogueConflicts are the shared helm expectations ("plan|must RULE@container at
+// ADDRESS", as Evaluate words what it misses) that the rule catalogue decides otherwise,
+// on purpose (internal/rules, "one finding per problem"): EPS002 and EPS013 are implied
+// by EPS001 on a privileged container that does not set allowPrivilegeEscalation itself
+// (EPS001's message names them), and a container whose runAsUser is 0 is EPS004's
+// explicit root, not EPS003's "may run as root". The expectations were written before
+// those catalogue rules. Tests hold both sides to what they are, so that a change to
+// either shows; the value says why.
+var CatalogueConflicts = map[string]string{
+	"helm_set_overrides.json|must EPS002@dind at helm_release.web":           "EPS002 implied by EPS001",
+	"helm_set_overrides.json|must EPS013@dind at helm_release.web":           "EPS013 implied by EPS001",
+	"helm_set_overrides__manifest.json|must EPS002@dind at helm_release.web": "EPS002 implied by EPS001",
+	"helm_set_overrides__manifest.json|must EPS013@dind at helm_release.web": "EPS013 implied by EPS001",
+	"helm_set_sensitive.json|must EPS003@web at helm_release.web":            "runAsUser 0 is EPS004",
+	"helm_set_sensitive__manifest.json|must EPS003@web at helm_release.web":  "runAsUser 0 is EPS004",
+	"helm_repository.json|must EPS003@cache at helm_release.web":             "runAsUser 0 is EPS004",
+	"helm_repository__manifest.json|must EPS003@cache at helm_release.web":   "runAsUser 0 is EPS004",
+}
+
 // Fixtures are the shared helm fixtures (a copy: plans/, cases/, charts/, repo/ and
 // expected.json) with their repository and registry served on free ports.
 type Fixtures struct {
