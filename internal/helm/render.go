@@ -63,10 +63,11 @@ func Render(ctx context.Context, r Release, opts Options) (res *Rendered, err er
 	keyed := r
 	keyed.Address = ""
 	key := hashOf(struct {
-		Chart string
-		R     Release
-		Max   int
-	}{ref.key() + "\x00" + ld.source, keyed, opts.MaxRenders})
+		Chart   string
+		R       Release
+		Max     int
+		Origins bool
+	}{ref.key() + "\x00" + ld.source, keyed, opts.MaxRenders, opts.TraceOrigins})
 	res, err = opts.Memo.render(key, func() (*Rendered, error) {
 		return renderRelease(ld, in, &r, &opts, ref)
 	})

@@ -29,7 +29,7 @@ type testRelease struct {
 
 // helmTestPlan writes a plan with the releases (and a configuration section that writes
 // chart, name and namespace) the way Terraform does.
-func helmTestPlan(t *testing.T, rels ...testRelease) []byte {
+func helmTestPlan(t testing.TB, rels ...testRelease) []byte {
 	t.Helper()
 	var changes, cfg []any
 	for _, r := range rels {
