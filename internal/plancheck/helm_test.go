@@ -2,9 +2,12 @@ package plancheck
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
@@ -92,4 +95,70 @@ func TestHelmFixtureExpectations(t *testing.T) {
 		t.Errorf("%d of the %d known catalogue conflicts seen: update helmtest.CatalogueConflicts", conflicts, len(helmtest.CatalogueConflicts))
 	}
 	t.Logf("%d of %d helm expectations met; %d decided otherwise by the catalogue", passed, total, conflicts)
+}
+
+// TestHelmReports: the SARIF of every helm fixture plan validates against the SARIF 2.1.0
+// schema, names the chart and template of each result (message and properties), and its
+// fingerprints tell a release's objects apart; the text report puts each object of a
+// release on a line of its own with its template.
+func TestHelmReports(t *testing.T) {
+	fx := helmtest.ServeFixtures(t, helmDir)
+	exp, err := helmtest.LoadExpectations(filepath.Join(helmDir, "expected.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := sarifSchema(t)
+	for _, name := range helmtest.Names(exp) {
+		rep := checkHelmPlan(t, fx, name, exp[name].Source, nil)
+		var b bytes.Buffer
+		if err := report.WriteSARIF(&b, rep); err != nil {
+			t.Fatal(err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Errorf("%s: SARIF does not validate: %v", name, err)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					Message      struct{ Text string }
+					Properties   map[string]string `json:"properties"`
+					Fingerprints map[string]string `json:"partialFingerprints"`
+				}
+			}
+		}
+		if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for i, res := range log.Runs[0].Results {
+			f := rep.Findings[i]
+			if f.Template != "" && (res.Properties["template"] != f.Template || res.Properties["chart"] != f.Chart ||
+				!strings.Contains(res.Message.Text, f.Template) || !strings.Contains(res.Message.Text, "of chart "+f.Chart)) {
+				t.Errorf("%s: result %d: %q %v", name, i, res.Message.Text, res.Properties)
+			}
+			fp := res.Fingerprints["ekspodsecFinding/v1"]
+			if seen[fp] {
+				t.Errorf("%s: two results share the fingerprint of %s %s %s", name, f.Address, f.RuleID, f.Kind)
+			}
+			seen[fp] = true
+		}
+	}
+	rep := checkHelmPlan(t, fx, "helm_oci.json", "cases/helm_oci", nil)
+	var b bytes.Buffer
+	if err := report.WriteText(&b, rep, report.TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"helm_release.web  (chart web 0.1.0)\n  Job shop/shop-web-migrate  (templates/migrate-job.yaml, hook pre-install,pre-upgrade, PSS baseline)\n    HIGH ",
+		"helm_release.agent  (chart node-agent 0.1.0)\n  DaemonSet kube-system/node-agent  (templates/daemonset.yaml, PSS privileged)\n",
+		"        at testdata/helm/cases/helm_oci/main.tf:25 set[1].value\n",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("text report lacks %q:\n%s", want, b.String())
+		}
+	}
 }
