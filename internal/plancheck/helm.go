@@ -126,6 +126,14 @@ func renderReleases(ctx context.Context, p *plan.Plan, clusters []eks.Cluster, o
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			defer func() {
+				// helm.Render turns the SDK's panics into errors; anything else here is a
+				// bug, and costs this release only.
+				if p := recover(); p != nil {
+					res.out, errs[i] = nil, &helm.Error{Address: res.in.Address, Reason: helm.ReasonRenderFailed,
+						Detail: "the chart could not be rendered (internal error, please report)"}
+				}
+			}()
 			rctx, cancel := context.WithTimeout(ctx, limit)
 			defer cancel()
 			res.out, errs[i] = helm.Render(rctx, res.in.Release, hopts)
@@ -171,8 +179,14 @@ func (res *releaseResult) finish(err error) []string {
 		res.chart, res.version = release.Redacted, release.Redacted
 	}
 	res.docs = release.Objects(in.Address, out, in.IdentitySensitive)
-	for _, w := range out.Warnings {
-		notes = append(notes, in.Address+": "+w)
+	switch {
+	case in.Withhold && len(out.Warnings) > 0:
+		// Warnings may name the chart's path or source, which is sensitive here.
+		notes = append(notes, fmt.Sprintf("%s: %d warning(s) about the chart withheld (the release's chart, name or set names are sensitive)", in.Address, len(out.Warnings)))
+	default:
+		for _, w := range out.Warnings {
+			notes = append(notes, in.Address+": "+w)
+		}
 	}
 	if in.ReuseValues {
 		notes = append(notes, in.Address+": reuse_values: Helm merges the installed release's values (not in the plan) under these at apply; judged with the plan's values only")

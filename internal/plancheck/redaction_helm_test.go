@@ -14,8 +14,9 @@ import (
 )
 
 // The redaction property, extended to helm_release: whatever input of a release is
-// sensitive (a set_sensitive value, a set or set_list value marked sensitive, any leaf of
-// a values document marked sensitive), its value appears in no byte of any report format
+// sensitive (a set_sensitive value, a set or set_list value or name marked sensitive, any
+// leaf of a values document marked sensitive, the release name, namespace, chart,
+// repository or version), its value appears in no byte of any report format
 // or note, whether the chart renders it into objects, refuses it, or the plan's manifest
 // holds it. Each input is replaced by a sentinel (see sentinel) and marked sensitive, one
 // at a time and all of a release's inputs at once.
@@ -30,12 +31,21 @@ type releaseInput struct {
 // releaseInputs lists the inputs of a helm_release's planned value.
 func releaseInputs(after map[string]any) []releaseInput {
 	var out []releaseInput
+	// The release's identity and chart: a sentinel there makes the chart unfindable or
+	// names every object; either way nothing of it may be printed.
+	for _, attr := range []string{"name", "namespace", "chart", "repository", "version"} {
+		if v, ok := after[attr].(string); ok && v != "" {
+			out = append(out, releaseInput{at: leaf{attr}})
+		}
+	}
 	for _, attr := range []string{"set", "set_sensitive"} {
 		l, _ := after[attr].([]any)
 		for i, e := range l {
 			if m, ok := e.(map[string]any); ok {
-				if _, ok := m["value"].(string); ok {
-					out = append(out, releaseInput{at: leaf{attr, i, "value"}})
+				for _, k := range []string{"value", "name"} {
+					if _, ok := m[k].(string); ok {
+						out = append(out, releaseInput{at: leaf{attr, i, k}})
+					}
 				}
 			}
 		}
@@ -43,6 +53,9 @@ func releaseInputs(after map[string]any) []releaseInput {
 	sl, _ := after["set_list"].([]any)
 	for i, e := range sl {
 		m, _ := e.(map[string]any)
+		if _, ok := m["name"].(string); ok {
+			out = append(out, releaseInput{at: leaf{"set_list", i, "name"}})
+		}
 		vs, _ := m["value"].([]any)
 		for j, v := range vs {
 			if _, ok := v.(string); ok {
@@ -126,13 +139,16 @@ func TestSensitiveReleaseInputNeverPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(p map[string]any, name string) string {
+	cache := t.TempDir()
+	// One input at a time without tracing origins (which only name input entries, and
+	// cost a render per entry); every input at once with them.
+	run := func(p map[string]any, name string, origins bool) string {
 		data, err := json.Marshal(p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rep, err := Check(data, Options{PlanName: name, Gate: report.Gate{FailOn: finding.High}, ToolVersion: "test",
-			Helm: HelmOptions{SearchDirs: []string{helmDir + "/plans"}, CacheDir: t.TempDir()}})
+			Helm: HelmOptions{SearchDirs: []string{helmDir + "/plans"}, CacheDir: cache, NoOrigins: !origins}})
 		if err != nil {
 			return "error: " + err.Error()
 		}
@@ -155,11 +171,11 @@ func TestSensitiveReleaseInputNeverPrinted(t *testing.T) {
 				}
 				p := decodePlan(t, fx.Plan(t, name))
 				plant(releaseChanges(p)[ci], in, v)
-				assertNotPrinted(t, run(p, name), fmt.Sprintf("%s: release %d: %v %v", name, ci, in.at, in.doc), []string{core})
+				assertNotPrinted(t, run(p, name, false), fmt.Sprintf("%s: release %d: %v %v", name, ci, in.at, in.doc), []string{core})
 				tried++
 			}
 			if len(all) > 0 {
-				assertNotPrinted(t, run(whole, name), fmt.Sprintf("%s: release %d: every input", name, ci), all)
+				assertNotPrinted(t, run(whole, name, true), fmt.Sprintf("%s: release %d: every input", name, ci), all)
 			}
 		}
 	}
