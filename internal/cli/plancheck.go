@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
@@ -72,12 +74,17 @@ type planCheckFlags struct {
 	eksCluster, region, awsProfile    string
 	kubernetesVersion                 string
 	maxInput                          sizeFlag
+	helmCache                         string
+	helmOffline                       bool
+	helmTimeout                       time.Duration
 
 	plan      string           // the plan file, "-" for stdin
 	reports   []output         // each --format with its --output
 	failOn    finding.Severity // --fail-on
 	failOnSet bool             // --fail-on was given: it overrides fail_on in the settings
 	sourceSet bool             // --source was given: a .tf tree that cannot be read is an error
+	// helmOfflineSet and helmTimeoutSet: the flag was given, it overrides the settings.
+	helmOfflineSet, helmTimeoutSet bool
 }
 
 // output is one report to write: its format, and the file it goes to.
@@ -104,6 +111,9 @@ func planCheckFlagSet(fl *planCheckFlags) *flag.FlagSet {
 	fs.Var(&fl.hostPaths, "allow-host-path", "hostPath prefix EPS007 accepts (repeatable)")
 	fs.StringVar(&fl.kubernetesVersion, "kubernetes-version", "", "the Kubernetes version the plan deploys to (\"1.31\"), when the plan and --eks-cluster do not say: decides the rules of PodSecurityPolicy (gone in 1.25) (overrides kubernetes_version in "+settings.FileName+")")
 	fs.Var(&fl.caps, "allow-capability", "capability containers may add without EPS012 (repeatable; default NET_BIND_SERVICE)")
+	fs.StringVar(&fl.helmCache, "helm-cache", "", "directory of chart archives (NAME-VERSION.tgz) for helm_release charts, read before any network access and filled by it (default: Helm's repository cache; cache in "+settings.FileName+"'s helm block)")
+	fs.BoolVar(&fl.helmOffline, "helm-offline", false, "never fetch helm_release charts over the network: a chart missing from the cache makes its release unknown")
+	fs.DurationVar(&fl.helmTimeout, "helm-timeout", 0, "timeout of each chart repository or registry request, e.g. 30s (default 20s; 2 retries)")
 	fs.Var(&fl.maxInput, "max-input-size", "largest plan, settings file, and .tf tree (all files together) read, e.g. 2GiB (default "+inputfile.FormatSize(inputfile.DefaultMaxSize)+")")
 	return fs
 }
@@ -136,7 +146,12 @@ func parsePlanCheckFlags(args []string) (*planCheckFlags, error) {
 	fs.Visit(func(f *flag.Flag) {
 		fl.failOnSet = fl.failOnSet || f.Name == "fail-on"
 		fl.sourceSet = fl.sourceSet || f.Name == "source"
+		fl.helmOfflineSet = fl.helmOfflineSet || f.Name == "helm-offline"
+		fl.helmTimeoutSet = fl.helmTimeoutSet || f.Name == "helm-timeout"
 	})
+	if fl.helmTimeoutSet && fl.helmTimeout <= 0 {
+		return nil, errors.New("--helm-timeout: want a positive duration, e.g. 30s")
+	}
 	if fl.failOn, err = finding.ParseSeverity(fl.failOnName); err != nil {
 		return nil, fmt.Errorf("--fail-on: %w", err)
 	}
@@ -251,6 +266,9 @@ func planCheckOptions(fl *planCheckFlags, st *settings.Settings) (plancheck.Opti
 		}
 		opts.KubernetesVersion = v.String()
 	}
+	if err := helmOptions(fl, st, &opts.Helm); err != nil {
+		return plancheck.Options{}, err
+	}
 	for _, p := range fl.hostPaths {
 		clean, err := profile.CleanHostPath(p)
 		if err != nil {
@@ -266,6 +284,56 @@ func planCheckOptions(fl *planCheckFlags, st *settings.Settings) (plancheck.Opti
 		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, n)
 	}
 	return opts, nil
+}
+
+// helmOptions says where helm_release charts come from: local charts are looked for
+// relative to --source, then the working directory, then the plan file's directory; the
+// cache, offline mode and timeout come from the flags, else the settings' helm block.
+func helmOptions(fl *planCheckFlags, st *settings.Settings, h *plancheck.HelmOptions) error {
+	var dirs []string
+	seen := map[string]bool{}
+	add := func(d string) {
+		abs, err := filepath.Abs(d)
+		if err != nil || seen[abs] {
+			return
+		}
+		seen[abs] = true
+		dirs = append(dirs, abs)
+	}
+	if fl.source != "" {
+		add(fl.source)
+	}
+	add(".")
+	if fl.plan != "-" {
+		add(filepath.Dir(fl.plan))
+	}
+	h.SearchDirs = dirs
+	if st != nil {
+		h.CacheDir = st.Helm.CacheDir
+		if st.Helm.Offline != nil {
+			h.Offline = *st.Helm.Offline
+		}
+		h.Timeout = st.Helm.Timeout
+	}
+	if fl.helmCache != "" {
+		abs, err := filepath.Abs(fl.helmCache)
+		if err != nil {
+			return flagError{fmt.Errorf("--helm-cache: %w", err)}
+		}
+		h.CacheDir = abs
+	}
+	if fl.helmOfflineSet {
+		h.Offline = fl.helmOffline
+	}
+	if fl.helmTimeoutSet {
+		h.Timeout = fl.helmTimeout
+	}
+	if h.CacheDir != "" {
+		if st, err := os.Stat(h.CacheDir); err == nil && !st.IsDir() {
+			return flagError{fmt.Errorf("--helm-cache %s: not a directory", h.CacheDir)}
+		}
+	}
+	return nil
 }
 
 // loadSource indexes the .tf files of --source, to point findings at file:line. With

@@ -98,6 +98,16 @@ type Finding struct {
 	Guide        string   `json:"guide"`
 	PSSLevel     string   `json:"pss_level"`
 
+	// Chart, ChartVersion, Template and Hook say where in a helm_release's chart the
+	// object comes from: the chart's name and version (Chart.yaml; the chart and version
+	// attributes when it cannot be rendered), the template file that renders the object
+	// ("templates/daemonset.yaml") and, for a hook, its events ("pre-install,pre-upgrade").
+	// Empty for objects that are not rendered from a chart.
+	Chart        string `json:"chart,omitempty"`
+	ChartVersion string `json:"chart_version,omitempty"`
+	Template     string `json:"template,omitempty"`
+	Hook         string `json:"hook,omitempty"`
+
 	// File and Line locate the Terraform source (the attribute, or the resource block)
 	// when plan-check is given the configuration (--source); empty otherwise.
 	File string `json:"file,omitempty"`
@@ -115,8 +125,8 @@ type Waiver struct {
 	Expires string `json:"expires,omitempty"`
 }
 
-// Sort orders findings by address, rule, container, path, status and message, so reports
-// are byte-identical for the same input.
+// Sort orders findings by address, rule, container, path, object (template, kind,
+// namespace, name), status and message, so reports are byte-identical for the same input.
 func Sort(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
@@ -131,6 +141,19 @@ func Sort(fs []Finding) {
 		}
 		if a.K8sPath != b.K8sPath {
 			return a.K8sPath < b.K8sPath
+		}
+		// Objects of one helm_release share its address.
+		if a.Template != b.Template {
+			return a.Template < b.Template
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.Namespace != b.Namespace {
+			return a.Namespace < b.Namespace
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
 		}
 		if a.Status != b.Status {
 			return a.Status < b.Status

@@ -219,6 +219,23 @@ func elemName(v any) (string, bool) {
 	return n, ok
 }
 
+// namedIndex maps the names of a list's elements to their indexes, when every element is
+// an object with a name and no two share one.
+func namedIndex(l []any) (map[string]int, bool) {
+	out := make(map[string]int, len(l))
+	for i, e := range l {
+		n, ok := elemName(e)
+		if !ok {
+			return nil, false
+		}
+		if _, dup := out[n]; dup {
+			return nil, false
+		}
+		out[n] = i
+	}
+	return out, true
+}
+
 // counterpart finds e in l: the element with the same name, or an equal one.
 func counterpart(e any, l []any) (any, bool) {
 	if n, ok := elemName(e); ok {
@@ -261,7 +278,7 @@ func unionKeys(ms []map[string]any) []string {
 	return keys
 }
 
-// diffMarks marks the paths of a where b differs (a key a has and b lacks, a list of
+// diffMarks marks the paths of a where b differs (a key one of them lacks, a list of
 // another length, a different scalar).
 func diffMarks(a, b any, p string, marks map[string]bool) {
 	if reflect.DeepEqual(a, b) {
@@ -282,9 +299,36 @@ func diffMarks(a, b any, p string, marks map[string]bool) {
 			}
 			diffMarks(av, bv, joinPath(p, k), marks)
 		}
+		// A key only b has is absent from a because of the difference (a user null that
+		// deletes a chart default): its path is marked too, though a lacks it.
+		for k := range bt {
+			if _, ok := at[k]; !ok {
+				marks[joinPath(p, k)] = true
+			}
+		}
 	case []any:
 		bt, ok := b.([]any)
-		if !ok || len(bt) != len(at) {
+		if !ok {
+			marks[p] = true
+			return
+		}
+		if len(bt) != len(at) {
+			// Lists of uniquely named elements (containers, volumes, mounts, env) are
+			// compared element by element by name: an element a has and b lacks is marked
+			// at its own index, so one toggled volume does not mark its neighbours.
+			if byName, ok := namedIndex(bt); ok {
+				if _, ok := namedIndex(at); ok {
+					for i, e := range at {
+						n, _ := elemName(e)
+						if j, found := byName[n]; found {
+							diffMarks(e, bt[j], indexPath(p, i), marks)
+						} else {
+							marks[indexPath(p, i)] = true
+						}
+					}
+					return
+				}
+			}
 			marks[p] = true
 			return
 		}

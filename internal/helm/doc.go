@@ -54,7 +54,8 @@
 // object; a map key present in some renders only is unknown; a list whose elements differ
 // in number or order is unknown as a whole and keeps only the elements every render has
 // (so a known privileged container stays visible next to a sidecar that depends on an
-// unknown); an object present in some renders only is Conditional, unknown as a whole.
+// unknown); an object present in some renders only is Conditional (it may not be installed
+// at all), its fields compared among the renders that have it.
 // Anything still holding a stand-in string afterwards is unknown too. A stand-in a chart
 // refuses (a `required` value left empty, a schema type, a `fail`) only drops that render;
 // when every render fails, the release cannot be rendered (ReasonUnknownInput, with

@@ -63,10 +63,11 @@ func Render(ctx context.Context, r Release, opts Options) (res *Rendered, err er
 	keyed := r
 	keyed.Address = ""
 	key := hashOf(struct {
-		Chart string
-		R     Release
-		Max   int
-	}{ref.key() + "\x00" + ld.source, keyed, opts.MaxRenders})
+		Chart   string
+		R       Release
+		Max     int
+		Origins bool
+	}{ref.key() + "\x00" + ld.source, keyed, opts.MaxRenders, opts.TraceOrigins})
 	res, err = opts.Memo.render(key, func() (*Rendered, error) {
 		return renderRelease(ld, in, &r, &opts, ref)
 	})
@@ -314,10 +315,10 @@ func combine(m []*rdoc, in *inputs, baseOK, alterOK bool, altMatch map[*rdoc]*rd
 		obj, _ = s.(map[string]any)
 	}
 	doc := Document{Template: first.template, Hook: first.hook, Object: obj}
-	if len(present) < len(m) {
-		doc.Conditional = true
-		marks[""] = true
-	}
+	// An object only some renders have may not be installed at all (Conditional); its
+	// fields are compared among the renders that have it, so that what it would be when
+	// installed stays visible.
+	doc.Conditional = len(present) < len(m)
 	doc.Unknown = normalize(marks)
 	if in.sensitive {
 		sens := map[string]bool{}

@@ -1,28 +1,17 @@
 package helm
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/distribution/distribution/v3/configuration"
-	"github.com/distribution/distribution/v3/registry/handlers"
-	_ "github.com/distribution/distribution/v3/registry/storage/driver/inmemory"
-	"github.com/sirupsen/logrus"
-	"golang.org/x/crypto/bcrypt"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/registry"
 	"helm.sh/helm/v3/pkg/repo"
 
-	_ "github.com/distribution/distribution/v3/registry/auth/htpasswd"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/helmtest"
 )
 
 // packaged holds the test charts packaged as `helm package` does, and a repository
@@ -35,8 +24,7 @@ type packaged struct {
 var pkgs packaged
 
 func TestMain(m *testing.M) {
-	logrus.SetLevel(logrus.ErrorLevel)
-	logrus.SetOutput(io.Discard)
+	helmtest.QuietRegistryLogs()
 	dir, err := os.MkdirTemp("", "ekspodsec-helm-repo-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -91,31 +79,12 @@ func packageCharts(dir string) (packaged, error) {
 	return p, idx.WriteFile(filepath.Join(dir, "index.yaml"), 0o644)
 }
 
-// repoServer is an HTTP chart repository on 127.0.0.1 serving dir, with basic auth when
-// user is set; it counts requests.
-type repoServer struct {
-	*httptest.Server
-	requests atomic.Int64
-}
+// repoServer is an HTTP chart repository on 127.0.0.1 (helmtest.Repo).
+type repoServer = helmtest.Repo
 
 func startRepo(t testing.TB, dir, user, pass string) *repoServer {
 	t.Helper()
-	s := &repoServer{}
-	files := http.FileServer(http.Dir(dir))
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.requests.Add(1)
-		if user != "" {
-			u, p, ok := r.BasicAuth()
-			if !ok || u != user || p != pass {
-				w.Header().Set("WWW-Authenticate", `Basic realm="charts"`)
-				http.Error(w, "unauthorized", http.StatusUnauthorized)
-				return
-			}
-		}
-		http.StripPrefix("/charts", files).ServeHTTP(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
+	return helmtest.ServeRepo(t, dir, user, pass)
 }
 
 // startRegistry runs a Distribution registry (in memory) on 127.0.0.1 and pushes the
@@ -130,44 +99,5 @@ func startRegistry(t testing.TB, user, pass string) string {
 // startRegistryWith pushes archives ("name:tag" -> path) under charts/.
 func startRegistryWith(t testing.TB, user, pass string, archives map[string]string) string {
 	t.Helper()
-	cfg := &configuration.Configuration{}
-	cfg.Storage = configuration.Storage{"inmemory": configuration.Parameters{}}
-	cfg.Log.AccessLog.Disabled = true
-	cfg.Log.Level = "error"
-	cfg.HTTP.Secret = "ekspodsec-test"
-	if user != "" {
-		hash, err := bcrypt.GenerateFromPassword([]byte(pass), bcrypt.MinCost)
-		if err != nil {
-			t.Fatal(err)
-		}
-		htpasswd := filepath.Join(t.TempDir(), "htpasswd")
-		if err := os.WriteFile(htpasswd, []byte(user+":"+string(hash)+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cfg.Auth = configuration.Auth{"htpasswd": configuration.Parameters{"realm": "test", "path": htpasswd}}
-	}
-	app := handlers.NewApp(context.Background(), cfg)
-	srv := httptest.NewServer(app)
-	t.Cleanup(srv.Close)
-	host := strings.TrimPrefix(srv.URL, "http://")
-
-	opts := []registry.ClientOption{registry.ClientOptPlainHTTP(), registry.ClientOptWriter(io.Discard),
-		registry.ClientOptCredentialsFile(filepath.Join(t.TempDir(), "config.json"))}
-	if user != "" {
-		opts = append(opts, registry.ClientOptBasicAuth(user, pass))
-	}
-	client, err := registry.NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for ref, file := range archives {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := client.Push(data, fmt.Sprintf("%s/charts/%s", host, ref)); err != nil {
-			t.Fatalf("pushing %s: %v", ref, err)
-		}
-	}
-	return host
+	return helmtest.StartRegistry(t, user, pass, archives)
 }

@@ -212,14 +212,14 @@ func TestSourceCacheAndOffline(t *testing.T) {
 	r.Repository = srv.URL + "/charts"
 	r.Version = "1.0.0"
 	mustRender(t, r, o) // fills the cache
-	before := srv.requests.Load()
+	before := srv.Requests()
 	srv.Close()
 
 	// A cache hit needs no network, offline or not (the server is gone).
 	mustRender(t, r, o)
 	o.Offline = true
 	mustRender(t, r, o)
-	if srv.requests.Load() != before {
+	if srv.Requests() != before {
 		t.Errorf("the cache hit made requests")
 	}
 	// OCI and URL charts are found in the cache by their archive name too.

@@ -191,8 +191,9 @@ type Document struct {
 	// Sensitive are the paths whose value is derived from a sensitive input; "" is the
 	// whole object. Judge them, never print them.
 	Sensitive []string
-	// Conditional says the object exists only for some values of the unknown inputs
-	// (Unknown then holds "").
+	// Conditional says the object exists only for some values of the unknown inputs: it
+	// may not be installed at all. Object and Unknown then describe it as the renders
+	// that have it agree on it (what it is when it is installed).
 	Conditional bool
 	// Origins say which input entry the value at a path comes from (with
 	// Options.TraceOrigins): the path's value changes when that entry changes. Sorted by

@@ -51,12 +51,13 @@ func finish(o *plan.Object, s *object.Object, verdicts []rules.Verdict, out []fi
 		}
 		out = append(out, f)
 	}
-	return out, inlineWaivers(o, s, out[start:])
+	return out, inlineWaivers(o.Address, s, out[start:])
 }
 
 // inlineWaivers applies the object's ekspodsec.io/waive annotation to its findings and
-// returns notes about entries that waive nothing.
-func inlineWaivers(o *plan.Object, s *object.Object, fs []finding.Finding) []string {
+// returns notes about entries that waive nothing; address is the resource that holds the
+// object (a helm_release for the objects of its chart).
+func inlineWaivers(address string, s *object.Object, fs []finding.Finding) []string {
 	v, ok := s.Annotations[settings.WaiveAnnotation]
 	if !ok {
 		return nil
@@ -65,7 +66,7 @@ func inlineWaivers(o *plan.Object, s *object.Object, fs []finding.Finding) []str
 	waivers, problems := settings.ParseWaiveAnnotation(v, sensitive)
 	var notes []string
 	for _, p := range problems {
-		notes = append(notes, o.Address+": "+p)
+		notes = append(notes, address+": "+p)
 	}
 	for i := range fs {
 		f := &fs[i]

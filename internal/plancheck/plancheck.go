@@ -37,9 +37,13 @@ type Options struct {
 	ToolVersion string
 	// Live adds facts read from the EKS API (--eks-cluster) to those of the plan.
 	Live *LiveFacts
-	// KubernetesVersion is the version the plan deploys to when the user says so
-	// (--kubernetes-version, kubernetes_version in .ekspodsec.hcl); "" otherwise.
+	// KubernetesVersion is the version the objects go to when the user gives one: the
+	// rules' PSP-era facts and the Capabilities helm_release charts are rendered with.
+	// "" leaves both to the clusters the plan (or --eks-cluster) knows; charts then see
+	// the oldest of those versions, else helm.DefaultKubeVersion.
 	KubernetesVersion string
+	// Helm says where helm_release charts come from (search directories, cache, network).
+	Helm HelmOptions
 }
 
 // LiveFacts are a cluster's version and Fargate profiles read from the EKS API.
@@ -80,12 +84,21 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		inv.Clusters = append(inv.Clusters, opts.Live.Cluster)
 		inv.FargateProfiles = append(inv.FargateProfiles, opts.Live.Profiles...)
 	}
-	ctxObjs := make([]*object.Object, len(inv.Objects))
+	// helm_release charts are rendered before anything is judged: what they install
+	// gives context too (a chart's ClusterRole bound by its ClusterRoleBinding, its
+	// namespaces and LimitRanges).
+	rels, err := renderReleases(ctx, p, inv.Clusters, opts)
+	if err != nil {
+		return nil, err
+	}
+	rels.addCreatedNamespaces(inv)
+	ctxObjs := make([]*object.Object, len(inv.Objects), len(inv.Objects)+len(rels.results))
 	subjects := make(map[*plan.Object]*object.Object, len(inv.Objects))
 	for i, o := range inv.Objects {
 		ctxObjs[i] = subject(o)
 		subjects[o] = ctxObjs[i]
 	}
+	ctxObjs = append(ctxObjs, rels.contextObjects()...)
 	rctx := eng.Context(ctxObjs, rules.Facts{Clusters: inv.Clusters, FargateProfiles: inv.FargateProfiles, KubernetesVersion: opts.KubernetesVersion})
 	seen := map[string]bool{}
 	var (
@@ -121,6 +134,27 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	if err != nil {
 		return nil, err
 	}
+	for _, res := range rels.results {
+		err := guarded(ctx, res.in.Address, func() {
+			seen[res.in.Address] = true
+			var n []string
+			findings, n = judgeRelease(eng, rctx, res, findings)
+			notes = append(notes, n...)
+			for _, d := range res.docs {
+				if p, ok := fargateSize(d.Obj, res.in.Address, inv.FargateProfiles); ok {
+					fargate = append(fargate, p)
+				}
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		objects += len(res.docs)
+		if res.opaque != "" {
+			objects++
+		}
+	}
+	notes = append(notes, rels.notes...)
 	finding.Sort(findings)
 	r := &report.Report{
 		Plan:             opts.PlanName,
@@ -133,7 +167,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		ToolVersion:      opts.ToolVersion,
 		Fargate:          fargate,
 	}
-	sort.Slice(r.Fargate, func(i, j int) bool { return r.Fargate[i].Address < r.Fargate[j].Address })
+	sort.SliceStable(r.Fargate, func(i, j int) bool { return r.Fargate[i].Address < r.Fargate[j].Address })
 	for _, c := range inv.Clusters {
 		r.Clusters = append(r.Clusters, fmt.Sprintf("%s %s (%s)", c.DisplayName(), c.DisplayVersion(), c.Source))
 	}

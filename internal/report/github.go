@@ -50,6 +50,9 @@ func WriteGitHub(w io.Writer, r *Report) error {
 			msg = "Unknown until apply: " + msg
 		}
 		msg += "\n" + e(f.Address)
+		if c := chartObject(f); c != "" {
+			msg += " (" + e(c) + ")"
+		}
 		if f.TFPath != "" {
 			msg += ": " + e(f.TFPath)
 		}

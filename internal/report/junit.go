@@ -79,6 +79,9 @@ func WriteJUnit(w io.Writer, r *Report) error {
 				c.File, c.Line = e(f.File), f.Line
 			}
 			line := e(fmt.Sprintf("%s %s %s: %s", f.RuleID, strings.ToUpper(f.Severity.String()), f.Title, f.Message))
+			if c := chartObject(f); c != "" {
+				line += " (" + e(c) + ")"
+			}
 			if r.Gate.Fails(f) {
 				c.Failures = append(c.Failures, junitFailure{
 					Message: e(fmt.Sprintf("%s %s%s", f.RuleID, f.Title, containerSuffix(f))),
@@ -121,6 +124,9 @@ func failureBody(f finding.Finding) string {
 	e := safetext.Escape
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", e(f.Message))
+	if c := chartObject(f); c != "" {
+		fmt.Fprintf(&b, "object: %s\n", e(c))
+	}
 	if f.File != "" {
 		fmt.Fprintf(&b, "at %s:%d (%s)\n", e(f.File), f.Line, e(f.TFPath))
 	} else if f.TFPath != "" {

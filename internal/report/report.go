@@ -5,6 +5,8 @@
 package report
 
 import (
+	"strings"
+
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 )
 
@@ -76,6 +78,39 @@ func containerSuffix(f finding.Finding) string {
 		return ""
 	}
 	return " [" + f.Container + "]"
+}
+
+// chartObject says where in a helm_release's chart a finding is: "DaemonSet
+// kube-system/node-agent in templates/daemonset.yaml (hook pre-install) of chart
+// node-agent 0.1.0"; "" for findings outside charts. Not escaped.
+func chartObject(f finding.Finding) string {
+	if f.Chart == "" && f.Template == "" {
+		return ""
+	}
+	var parts []string
+	if f.Kind != "" {
+		obj := f.Kind
+		if f.Namespace != "" {
+			obj += " " + f.Namespace + "/" + f.Name
+		} else if f.Name != "" {
+			obj += " " + f.Name
+		}
+		parts = append(parts, obj)
+	}
+	if f.Template != "" {
+		parts = append(parts, "in "+f.Template)
+	}
+	if f.Hook != "" {
+		parts = append(parts, "(hook "+f.Hook+")")
+	}
+	if f.Chart != "" {
+		c := "of chart " + f.Chart
+		if f.ChartVersion != "" {
+			c += " " + f.ChartVersion
+		}
+		parts = append(parts, c)
+	}
+	return strings.Join(parts, " ")
 }
 
 // Gate decides the exit code.

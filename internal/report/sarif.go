@@ -107,6 +107,14 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			WithKind("resource"))
 		res.AddLocation(loc)
 		res.WithPartialFingerPrints(map[string]interface{}{"ekspodsecFinding/v1": fingerprint(f)})
+		if f.Chart != "" || f.Template != "" {
+			// A helm_release's findings: where in its chart, for code scanning's filters.
+			props := sarif.Properties{"chart": f.Chart, "chartVersion": f.ChartVersion, "template": f.Template}
+			if f.Hook != "" {
+				props["hook"] = f.Hook
+			}
+			res.AttachPropertyBag(&sarif.PropertyBag{Properties: props})
+		}
 		if f.Status == finding.Waived && f.Waiver != nil {
 			kind := "external"
 			if strings.HasPrefix(f.Waiver.Source, "annotation") {
@@ -157,6 +165,9 @@ func resultText(f finding.Finding) string {
 		s = "Unknown until apply: " + s
 	}
 	s += " [" + f.Address
+	if c := chartObject(f); c != "" {
+		s += ": " + c
+	}
 	if f.Container != "" {
 		s += ", container " + f.Container
 	}
@@ -176,9 +187,14 @@ func logicalName(f finding.Finding) string {
 	return f.Kind + " " + f.Name
 }
 
-// fingerprint identifies a finding across runs independently of line numbers.
+// fingerprint identifies a finding across runs independently of line numbers; the
+// objects of one helm_release share its address, so theirs adds the object.
 func fingerprint(f finding.Finding) string {
-	h := sha256.Sum256([]byte(f.RuleID + "|" + f.Address + "|" + f.Container + "|" + f.K8sPath))
+	key := f.RuleID + "|" + f.Address + "|" + f.Container + "|" + f.K8sPath
+	if f.Template != "" || f.Chart != "" {
+		key += "|" + f.Template + "|" + f.Kind + "|" + f.Namespace + "|" + f.Name
+	}
+	h := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(h[:16])
 }
 

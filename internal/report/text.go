@@ -69,16 +69,14 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	for _, addr := range order {
 		fs := groups[addr]
 		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
+		if isRelease(fs) {
+			writeRelease(&b, addr, fs, paint)
+			continue
+		}
 		first := fs[0]
 		head := e(addr)
 		if first.Kind != "" {
-			obj := e(first.Kind)
-			if first.Namespace != "" {
-				obj += " " + e(first.Namespace) + "/" + e(first.Name)
-			} else if first.Name != "" {
-				obj += " " + e(first.Name)
-			}
-			head += "  (" + obj
+			head += "  (" + objectLabel(first)
 			if first.PSSLevel != "" {
 				head += ", PSS " + e(first.PSSLevel)
 			}
@@ -86,26 +84,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		}
 		fmt.Fprintln(&b, paint(ansiBold, head))
 		for _, f := range fs {
-			label := strings.ToUpper(f.Severity.String())
-			if f.Status != finding.Fail {
-				label += " " + strings.ToUpper(string(f.Status))
-			}
-			where := ""
-			if f.Container != "" {
-				where = " [" + e(f.Container) + "]"
-			}
-			fmt.Fprintf(&b, "  %s %s %s%s\n", paint(severityColor(f.Severity), fmt.Sprintf("%-16s", label)), e(f.RuleID), e(f.Title), where)
-			fmt.Fprintf(&b, "      %s\n", e(f.Message))
-			switch {
-			case f.File != "":
-				fmt.Fprintf(&b, "      %s %s:%d %s\n", paint(ansiGrey, "at"), e(f.File), f.Line, paint(ansiGrey, e(f.TFPath)))
-			case f.TFPath != "":
-				fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "at"), e(f.TFPath))
-			}
-			if f.Waiver != nil {
-				fmt.Fprintf(&b, "      %s %s (%s)\n", paint(ansiGrey, "waived"), e(f.Waiver.Reason), e(f.Waiver.Source))
-			}
-			fmt.Fprintf(&b, "      %s %s\n", paint(ansiGrey, "fix"), e(f.Remediation))
+			writeFinding(&b, f, "  ", paint)
 		}
 		fmt.Fprintln(&b)
 	}
@@ -173,4 +152,116 @@ func trimFloat(f float64) string {
 	s := fmt.Sprintf("%.3f", f)
 	s = strings.TrimRight(s, "0")
 	return strings.TrimSuffix(s, ".")
+}
+
+// objectLabel is "Kind namespace/name" (or "Kind name"), escaped.
+func objectLabel(f finding.Finding) string {
+	e := safetext.Escape
+	obj := e(f.Kind)
+	if f.Namespace != "" {
+		obj += " " + e(f.Namespace) + "/" + e(f.Name)
+	} else if f.Name != "" {
+		obj += " " + e(f.Name)
+	}
+	return obj
+}
+
+// writeFinding writes one finding, its first line indented by indent.
+func writeFinding(b *strings.Builder, f finding.Finding, indent string, paint func(code, s string) string) {
+	e := safetext.Escape
+	label := strings.ToUpper(f.Severity.String())
+	if f.Status != finding.Fail {
+		label += " " + strings.ToUpper(string(f.Status))
+	}
+	where := ""
+	if f.Container != "" {
+		where = " [" + e(f.Container) + "]"
+	}
+	more := indent + "    "
+	fmt.Fprintf(b, "%s%s %s %s%s\n", indent, paint(severityColor(f.Severity), fmt.Sprintf("%-16s", label)), e(f.RuleID), e(f.Title), where)
+	fmt.Fprintf(b, "%s%s\n", more, e(f.Message))
+	switch {
+	case f.File != "" && f.TFPath != "":
+		fmt.Fprintf(b, "%s%s %s:%d %s\n", more, paint(ansiGrey, "at"), e(f.File), f.Line, paint(ansiGrey, e(f.TFPath)))
+	case f.File != "":
+		fmt.Fprintf(b, "%s%s %s:%d\n", more, paint(ansiGrey, "at"), e(f.File), f.Line)
+	case f.TFPath != "":
+		fmt.Fprintf(b, "%s%s %s\n", more, paint(ansiGrey, "at"), e(f.TFPath))
+	}
+	if f.Waiver != nil {
+		fmt.Fprintf(b, "%s%s %s (%s)\n", more, paint(ansiGrey, "waived"), e(f.Waiver.Reason), e(f.Waiver.Source))
+	}
+	fmt.Fprintf(b, "%s%s %s\n", more, paint(ansiGrey, "fix"), e(f.Remediation))
+}
+
+// isRelease reports whether an address's findings are a helm_release's: objects rendered
+// from a chart, each on a line of its own.
+func isRelease(fs []finding.Finding) bool {
+	for _, f := range fs {
+		if f.Chart != "" || f.Template != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// writeRelease writes a helm_release's findings: the release and its chart, then the
+// findings on the release as a whole, then each object (kind, namespace/name, template,
+// hook events, PSS level) with its findings, the object with the most severe finding
+// first.
+func writeRelease(b *strings.Builder, addr string, fs []finding.Finding, paint func(code, s string) string) {
+	e := safetext.Escape
+	head := e(addr)
+	for _, f := range fs {
+		if f.Chart != "" {
+			head += "  (chart " + e(f.Chart)
+			if f.ChartVersion != "" {
+				head += " " + e(f.ChartVersion)
+			}
+			head += ")"
+			break
+		}
+	}
+	fmt.Fprintln(b, paint(ansiBold, head))
+	type object struct {
+		label string
+		fs    []finding.Finding
+	}
+	var objects []*object
+	byKey := map[string]*object{}
+	for _, f := range fs {
+		if f.Kind == "" && f.Template == "" {
+			writeFinding(b, f, "  ", paint)
+			continue
+		}
+		key := f.Template + "\x00" + f.Kind + "\x00" + f.Namespace + "\x00" + f.Name
+		o := byKey[key]
+		if o == nil {
+			var attrs []string
+			if f.Template != "" {
+				attrs = append(attrs, e(f.Template))
+			}
+			if f.Hook != "" {
+				attrs = append(attrs, "hook "+e(f.Hook))
+			}
+			if f.PSSLevel != "" {
+				attrs = append(attrs, "PSS "+e(f.PSSLevel))
+			}
+			label := objectLabel(f)
+			if len(attrs) > 0 {
+				label += "  (" + strings.Join(attrs, ", ") + ")"
+			}
+			o = &object{label: label}
+			byKey[key] = o
+			objects = append(objects, o)
+		}
+		o.fs = append(o.fs, f)
+	}
+	for _, o := range objects {
+		fmt.Fprintln(b, "  "+paint(ansiBold, o.label))
+		for _, f := range o.fs {
+			writeFinding(b, f, "    ", paint)
+		}
+	}
+	fmt.Fprintln(b)
 }

@@ -11,6 +11,11 @@
 //	  reason  = "fluent-bit reads node logs read-only"
 //	  expires = "2027-06-30"
 //	}
+//	helm {                                   # helm_release charts
+//	  cache   = "ci/helm-cache"              # --helm-cache (relative to this file)
+//	  offline = true                         # --helm-offline
+//	  timeout = "30s"                        # --helm-timeout (per request)
+//	}
 package settings
 
 import (
@@ -46,6 +51,18 @@ type Settings struct {
 	// KubernetesVersion is the version the plan deploys to ("1.31"), when the plan does
 	// not say; "" when not set.
 	KubernetesVersion string
+	// Helm says where helm_release charts come from (the helm block); the flags
+	// --helm-cache, --helm-offline and --helm-timeout override it.
+	Helm Helm
+}
+
+// Helm is the helm block: the chart cache (an absolute path, resolved against the
+// settings file's directory), whether the network may be used, and the timeout of each
+// request. Unset fields are nil or zero.
+type Helm struct {
+	CacheDir string
+	Offline  *bool
+	Timeout  time.Duration
 }
 
 // Waiver accepts the risk of one rule on the addresses matching a glob, until a date.
@@ -67,6 +84,12 @@ type fileBody struct {
 	Remain              hcl.Body `hcl:",remain"`
 }
 
+type helmBody struct {
+	Cache   *string `hcl:"cache,optional"`
+	Offline *bool   `hcl:"offline,optional"`
+	Timeout *string `hcl:"timeout,optional"`
+}
+
 type ruleBody struct {
 	Severity *string `hcl:"severity,optional"`
 	Enabled  *bool   `hcl:"enabled,optional"`
@@ -82,6 +105,7 @@ type waiverBody struct {
 var blocksSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "rule", LabelNames: []string{"id"}},
 	{Type: "waiver"},
+	{Type: "helm"},
 }}
 
 // Load reads a settings file: a regular file of at most maxSize bytes (a named pipe or
@@ -160,6 +184,7 @@ func Parse(src []byte, filename string) (*Settings, error) {
 		s.AllowedCapabilities = append(s.AllowedCapabilities, n)
 	}
 
+	seenHelm := false
 	for _, b := range content.Blocks {
 		switch b.Type {
 		case "rule":
@@ -189,9 +214,45 @@ func Parse(src []byte, filename string) (*Settings, error) {
 				return nil, err
 			}
 			s.Waivers = append(s.Waivers, w)
+		case "helm":
+			if seenHelm {
+				return nil, rangeErr(b.DefRange, "a second helm block: write the helm settings once")
+			}
+			seenHelm = true
+			if err := parseHelm(b, filename, &s.Helm); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return s, nil
+}
+
+// parseHelm reads the helm block.
+func parseHelm(b *hcl.Block, filename string, h *Helm) error {
+	var hb helmBody
+	if diags := gohcl.DecodeBody(b.Body, nil, &hb); diags.HasErrors() {
+		return diagError(diags)
+	}
+	where := fmt.Sprintf("%s:%d", b.DefRange.Filename, b.DefRange.Start.Line)
+	if hb.Cache != nil {
+		dir := strings.TrimSpace(*hb.Cache)
+		if dir == "" {
+			return fmt.Errorf("%s: helm cache is empty: give the directory of the chart archives (NAME-VERSION.tgz)", where)
+		}
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(filepath.Dir(filename), dir)
+		}
+		h.CacheDir = dir
+	}
+	h.Offline = hb.Offline
+	if hb.Timeout != nil {
+		d, err := time.ParseDuration(strings.TrimSpace(*hb.Timeout))
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s: helm timeout %q is not a positive duration: write it like \"30s\" or \"2m\"", where, *hb.Timeout)
+		}
+		h.Timeout = d
+	}
+	return nil
 }
 
 func parseWaiver(b *hcl.Block, known map[string]bool) (Waiver, error) {

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +170,38 @@ func TestKubernetesVersion(t *testing.T) {
 	}
 	if _, err := Parse([]byte(`kubernetes_version = "one"`), "x.hcl"); err == nil || !strings.Contains(err.Error(), "kubernetes_version") {
 		t.Fatalf("a bad version must be an error naming the setting: %v", err)
+	}
+}
+
+// TestHelmBlock: the helm block gives the chart cache (resolved against the settings
+// file's directory), offline mode and the request timeout; mistakes name file:line.
+func TestHelmBlock(t *testing.T) {
+	s, err := Parse([]byte("helm {\n  cache   = \"ci/cache\"\n  offline = true\n  timeout = \"1m30s\"\n}\n"), filepath.Join("repo", "infra", FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Helm.CacheDir != filepath.Join("repo", "infra", "ci", "cache") || s.Helm.Offline == nil || !*s.Helm.Offline || s.Helm.Timeout != 90*time.Second {
+		t.Errorf("helm block: %+v", s.Helm)
+	}
+	abs, err := Parse([]byte("helm {\n  cache = \"/var/cache/charts\"\n}\n"), FileName)
+	if err != nil || abs.Helm.CacheDir != "/var/cache/charts" || abs.Helm.Offline != nil || abs.Helm.Timeout != 0 {
+		t.Errorf("absolute cache: %+v %v", abs.Helm, err)
+	}
+	none, err := Parse([]byte(`fail_on = "high"`), FileName)
+	if err != nil || none.Helm != (Helm{}) {
+		t.Errorf("no helm block: %+v %v", none.Helm, err)
+	}
+	for src, want := range map[string]string{
+		"helm {\n  timeout = \"soon\"\n}\n":  FileName + ":1: helm timeout \"soon\" is not a positive duration",
+		"helm {\n  timeout = \"0s\"\n}\n":    "is not a positive duration",
+		"helm {\n  cache = \" \"\n}\n":       FileName + ":1: helm cache is empty",
+		"helm {\n}\nhelm {\n}\n":             FileName + ":3: a second helm block",
+		"helm {\n  offline = \"maybe\"\n}\n": FileName + ":2:",
+		"helm {\n  registry = \"x\"\n}\n":    FileName + ":2:",
+		"helm \"label\" {\n}\n":              FileName + ":1:",
+	} {
+		if _, err := Parse([]byte(src), FileName); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", src, err, want)
+		}
 	}
 }

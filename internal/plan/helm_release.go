@@ -1,0 +1,202 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// HelmReleaseType is the resource type of the hashicorp/helm provider's releases.
+const HelmReleaseType = "helm_release"
+
+// HelmRelease is one helm_release of the plan that will exist after apply, as the plan
+// holds it: the planned value and its marks decoded generically (objects are
+// map[string]any, lists []any, numbers json.Number, then string, bool or nil). What the
+// release installs is worked out elsewhere (internal/release renders its chart); the
+// plan reader only finds the releases and checks that their change is well formed.
+type HelmRelease struct {
+	// Address is the Terraform address with module path and count/for_each key; Module
+	// the module address ("" for the root module); Name the resource name.
+	Address, Module, Name string
+	// Upgrade is set when the release is installed already and stays (an update or a
+	// no-op): Helm upgrades it. A create or a replacement installs it.
+	Upgrade bool
+	// Unknown is set when the whole planned value is unknown until apply.
+	Unknown bool
+	// After is the planned value (nil when Unknown); AfterUnknown and AfterSensitive are
+	// its marks: true, false, nil, or a tree shaped like After.
+	After, AfterUnknown, AfterSensitive any
+	// Written lists the attributes the configuration writes for this resource (from the
+	// plan's configuration section); nil when the configuration does not have it.
+	Written map[string]bool
+}
+
+// HelmReleases returns the plan's helm_release changes that will exist after apply
+// (create, update, no-op, replace; every module and count/for_each instance), in plan
+// order. A change whose planned value or marks have the wrong shape is an error naming the
+// address.
+func (p *Plan) HelmReleases() ([]HelmRelease, error) {
+	var out []HelmRelease
+	var t tape
+	for i := range p.changes {
+		ref := &p.changes[i]
+		h := ref.h
+		if h.typ != HelmReleaseType || !h.willExist() {
+			continue
+		}
+		t.base = ref.start
+		if err := t.parse(p.raw(i)); err != nil {
+			return nil, fmt.Errorf("%s: %w", h.address, changeProblem(err))
+		}
+		rc, err := decodeChange(&t, h)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", h.address, err)
+		}
+		hr := HelmRelease{Address: h.address, Module: h.module, Name: h.name,
+			Upgrade: h.actions.Update() || h.actions.NoOp()}
+		switch {
+		case t.isTrue(rc.unknown):
+			hr.Unknown = true
+		case t.isNull(rc.after):
+			return nil, fmt.Errorf("%s: change.after is null: a resource that will exist has a planned value", h.address)
+		default:
+			hr.After = t.value(rc.after)
+			hr.AfterUnknown = t.value(rc.unknown)
+		}
+		hr.AfterSensitive = t.value(rc.sensitive)
+		hr.Written = writtenAttributes(p.Config, h.module, h.typ, h.name)
+		out = append(out, hr)
+	}
+	return out, nil
+}
+
+// writtenAttributes finds the resource's configuration and lists the attributes it
+// writes (expressions and blocks); nil when the configuration section lacks it.
+func writtenAttributes(cfg *tfjson.Config, module, typ, name string) map[string]bool {
+	if cfg == nil {
+		return nil
+	}
+	m := cfg.RootModule
+	for _, call := range moduleCallNames(module) {
+		if m == nil || m.ModuleCalls[call] == nil {
+			return nil
+		}
+		m = m.ModuleCalls[call].Module
+	}
+	if m == nil {
+		return nil
+	}
+	for _, r := range m.Resources {
+		if r == nil || r.Type != typ || r.Name != name || (r.Mode != "" && r.Mode != tfjson.ManagedResourceMode) {
+			continue
+		}
+		out := map[string]bool{}
+		for k := range r.Expressions {
+			out[k] = true
+		}
+		return out
+	}
+	return nil
+}
+
+// moduleCallNames turns a module address with instance keys (module.a[0].module.b["x"])
+// into its call names (a, b).
+func moduleCallNames(addr string) []string {
+	var names []string
+	for addr != "" {
+		if !strings.HasPrefix(addr, "module.") {
+			return names
+		}
+		addr = addr[len("module."):]
+		j := strings.IndexAny(addr, ".[")
+		if j < 0 {
+			return append(names, addr)
+		}
+		names = append(names, addr[:j])
+		addr = addr[j:]
+		if addr[0] == '[' {
+			addr = addr[skipInstanceKey(addr):]
+		}
+		addr = strings.TrimPrefix(addr, ".")
+	}
+	return names
+}
+
+// skipInstanceKey returns the length of the instance key `[0]` or `["a.b"]` at the start
+// of s.
+func skipInstanceKey(s string) int {
+	inQuote := false
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			inQuote = !inQuote
+		case ']':
+			if !inQuote {
+				return i + 1
+			}
+		}
+	}
+	return len(s)
+}
+
+// SensitiveVariableValues returns every string in the values of the root module's
+// variables that the configuration declares sensitive (the plan's `variables` section
+// holds them in plain text; numbers and booleans in their JSON form), for the readers
+// of attributes that a sensitive variable may reach without Terraform marking them.
+// They are never to be printed. Nil when the plan has none.
+func (p *Plan) SensitiveVariableValues() ([]string, error) {
+	if p.Config == nil || p.Config.RootModule == nil {
+		return nil, nil
+	}
+	sensitive := map[string]bool{}
+	for name, v := range p.Config.RootModule.Variables {
+		if v != nil && v.Sensitive {
+			sensitive[name] = true
+		}
+	}
+	if len(sensitive) == 0 {
+		return nil, nil
+	}
+	var out []string
+	_, err := eachMember(p.data, skipSpace(p.data, 0), func(k []byte, at int) (int, error) {
+		end, err := skipValue(p.data, at)
+		if err != nil || string(k) != "variables" {
+			return end, err
+		}
+		var t tape
+		t.base = at
+		if err := t.parse(p.data[at:end]); err != nil {
+			return end, fmt.Errorf("variables: %w", err)
+		}
+		t.each(0, func(_ int, key, val int32) bool {
+			if key < 0 || !sensitive[t.key(key)] {
+				return true
+			}
+			collectLeaves(&t, t.member(val, "value"), &out)
+			return true
+		})
+		return end, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// collectLeaves appends the strings, numbers and booleans below node n.
+func collectLeaves(t *tape, n int32, out *[]string) {
+	switch t.kind(n) {
+	case '{', '[':
+		t.each(n, func(_ int, _, v int32) bool {
+			collectLeaves(t, v, out)
+			return true
+		})
+	case '"':
+		*out = append(*out, t.key(n))
+	case '0', 't', 'f':
+		*out = append(*out, string(t.raw(n)))
+	}
+}
