@@ -54,7 +54,7 @@ func CheckVersion(kubernetesVersion string) error {
 	if err != nil {
 		return err
 	}
-	if !v.AtLeast(1, 30) {
+	if !v.AtLeast(profile.VAPMinimum()) {
 		return fmt.Errorf("ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1) needs Kubernetes %s or later; this cluster runs %s", MinimumVersion, v)
 	}
 	return nil

@@ -144,7 +144,7 @@ func renderPSP(fs *flag.FlagSet) builder {
 			if err != nil {
 				return nil, nil, fmt.Errorf("--kubernetes-version: %w", err)
 			}
-			if v.AtLeast(1, 25) {
+			if v.AtLeast(profile.PSPRemovedIn()) {
 				return nil, nil, fmt.Errorf("--kubernetes-version: %s", render.PSPRemovedMessage(v.String()))
 			}
 		}

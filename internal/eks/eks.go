@@ -104,6 +104,10 @@ func MatchPod(profiles []FargateProfile, ns string, labels map[string]string) (M
 
 // MinorAtLeast reports whether a Kubernetes version ("1.31", "v1.24.3", "1.30-eks-1234")
 // is at least 1.minor. ok is false when the version does not parse.
+//
+// Deprecated: k8sversion is the one version parser: k8sversion.Parse, then
+// Version.AtLeast with a version fact of internal/profile (profile.PSPRemovedIn for the
+// PodSecurityPolicy cut-off). Kept only until internal/rules (EPS110) is switched.
 func MinorAtLeast(version string, minor int) (atLeast, ok bool) {
 	v := strings.TrimPrefix(strings.TrimSpace(version), "v")
 	major, rest, found := strings.Cut(v, ".")

@@ -84,9 +84,6 @@ var linuxCapabilities = []string{
 	"WAKE_ALARM",
 }
 
-// Capabilities lists the Linux capability names Kubernetes accepts, without "CAP_".
-func Capabilities() []string { return slices.Clone(linuxCapabilities) }
-
 // NormalizeCapability upper-cases a capability and strips a "CAP_" prefix. "*" and "ALL"
 // are kept. Unknown names are an error.
 func NormalizeCapability(c string) (string, error) {
@@ -222,9 +219,4 @@ func (p Profile) HostPathAllowed(hostPath string) (HostPath, bool) {
 func (p Profile) CapabilityAllowed(c string) bool {
 	n := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(c)), "CAP_")
 	return slices.Contains(p.AllowedCapabilities, "*") || slices.Contains(p.AllowedCapabilities, n)
-}
-
-// VolumeAllowed reports whether volume type v (PodSecurityPolicy name) is allowed.
-func (p Profile) VolumeAllowed(v string) bool {
-	return slices.Contains(p.Volumes, "*") || slices.Contains(p.Volumes, v)
 }

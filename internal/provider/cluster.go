@@ -154,13 +154,3 @@ func fargateFor(ns string, f *clusterFacts, attr string, diags *diag.Diagnostics
 	}
 	return false
 }
-
-// versionAtLeast parses a version attribute; ok is false when it does not parse (the
-// attribute's validator reports that).
-func versionAtLeast(v string, major, minor int) (atLeast, ok bool) {
-	parsed, err := k8sversion.Parse(v)
-	if err != nil {
-		return false, false
-	}
-	return parsed.AtLeast(major, minor), true
-}

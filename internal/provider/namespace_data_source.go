@@ -18,6 +18,7 @@ import (
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
@@ -68,14 +69,13 @@ type namespaceModel struct {
 
 // The namespace's defaults.
 func namespaceDefaults() (limit, request, hard map[string]string) {
-	return map[string]string{"cpu": "500m", "memory": "256Mi"},
-		map[string]string{"cpu": "100m", "memory": "128Mi"},
-		map[string]string{"requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi", "pods": "50"}
+	d := profile.DefaultNamespace()
+	return d.ContainerDefault, d.ContainerDefaultRequest, d.QuotaHard
 }
 
-const (
-	defaultLimitRangeName = "defaults"
-	defaultQuotaName      = "compute"
+var (
+	defaultLimitRangeName = profile.DefaultNamespace().LimitRangeName
+	defaultQuotaName      = profile.DefaultNamespace().QuotaName
 )
 
 // hclObject renders a map as an HCL object literal, for descriptions and messages.
@@ -94,6 +94,15 @@ func hclObject(m map[string]string) string {
 		parts = append(parts, fmt.Sprintf("%s = %q", key, m[k]))
 	}
 	return "{ " + strings.Join(parts, ", ") + " }"
+}
+
+// hclList renders a list of strings as an HCL tuple literal, for descriptions and messages.
+func hclList(list []string) string {
+	parts := make([]string, 0, len(list))
+	for _, s := range list {
+		parts = append(parts, fmt.Sprintf("%q", s))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 func (d *namespaceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -233,7 +242,7 @@ func checkNamespaceVersion(v string, psp bool, from string, diags *diag.Diagnost
 	if err != nil {
 		return true
 	}
-	if psp && parsed.AtLeast(1, 25) {
+	if psp && parsed.AtLeast(profile.PSPRemovedIn()) {
 		diags.AddAttributeError(path.Root("psp_policy_name"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
 			withSource(render.PSPRemovedMessage(parsed.String())+" Drop psp_policy_name: the namespace's Pod Security Admission labels take its place.", from))
 	}

@@ -230,7 +230,7 @@ func psaVersionFor(version, kubernetesVersion types.String, from string, diags *
 
 // privilegedWarning: enforce privileged outside kube-system is what EPS107 flags.
 func privilegedWarning(enforce profile.Level, namespace string, at path.Path, diags *diag.Diagnostics) {
-	if enforce == profile.Privileged && namespace != "kube-system" {
+	if enforce == profile.Privileged && namespace != profile.SystemNamespace {
 		ns := "the namespace"
 		if namespace != "" {
 			ns = fmt.Sprintf("namespace %q", namespace)

@@ -156,7 +156,7 @@ func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req da
 		resp.Diagnostics.AddAttributeError(path.Root("allowed_capabilities"), "Added capabilities on Fargate", profile.ErrFargateCapabilities.Error())
 	}
 	if !version.IsNull() && !version.IsUnknown() {
-		if parsed, err := k8sversion.Parse(version.ValueString()); err == nil && parsed.AtLeast(1, 25) {
+		if parsed, err := k8sversion.Parse(version.ValueString()); err == nil && parsed.AtLeast(profile.PSPRemovedIn()) {
 			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
 				render.PSPRemovedMessage(parsed.String()))
 		}
@@ -269,7 +269,7 @@ func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.R
 	var from string
 	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
 	if from != "" {
-		if atLeast, ok := versionAtLeast(m.KubernetesVersion.ValueString(), 1, 25); ok && atLeast {
+		if v, err := k8sversion.Parse(m.KubernetesVersion.ValueString()); err == nil && v.AtLeast(profile.PSPRemovedIn()) {
 			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+m.KubernetesVersion.ValueString(),
 				withSource(render.PSPRemovedMessage(m.KubernetesVersion.ValueString()), from))
 		}

@@ -118,7 +118,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			},
 			"exempt_namespaces": schema.ListAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Namespaces never checked. Defaults to `[\"kube-system\"]`, where EKS's own agents (aws-node, " +
+				MarkdownDescription: "Namespaces never checked. Defaults to `" + hclList(profile.ExemptNamespaces()) + "`, where EKS's own agents (aws-node, " +
 					"kube-proxy) need host access; `[]` exempts nothing, with a warning.",
 				Validators: stringListValidators(true, dnsLabel()),
 			},
@@ -163,7 +163,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			"allowed_capabilities": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "With `pod_security_standards`: the Linux capabilities containers may add (EPS012; upper case, " +
-					"without `CAP_`). Defaults to `[\"NET_BIND_SERVICE\"]`. `ALL` and `*` are refused.",
+					"without `CAP_`). Defaults to `" + hclList(profile.DefaultAllowedCapabilities()) + "`. `ALL` and `*` are refused.",
 				Validators: stringListValidators(true, capabilityName()),
 			},
 			"kubernetes_version": schema.StringAttribute{
@@ -212,7 +212,7 @@ func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context
 	}
 	if !m.KubernetesVersion.IsNull() && !m.KubernetesVersion.IsUnknown() {
 		if err := vapVersionError(m.KubernetesVersion.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+admission.MinimumVersion, err.Error())
+			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+profile.VAPMinimum().String(), err.Error())
 		}
 	}
 	if !m.ValidationActions.IsNull() && !m.ValidationActions.IsUnknown() {
@@ -297,7 +297,7 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
 	if !m.KubernetesVersion.IsNull() {
 		if err := vapVersionError(m.KubernetesVersion.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+admission.MinimumVersion, withSource(err.Error(), from))
+			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+profile.VAPMinimum().String(), withSource(err.Error(), from))
 		}
 	}
 	opts := admission.VAPOptions{
@@ -324,7 +324,7 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 	if !m.ExemptNamespaces.IsNull() {
 		// [] is meaningful (exempt nothing): keep it non-nil
 		opts.ExemptNamespaces = append([]string{}, listStrings(m.ExemptNamespaces, path.Root("exempt_namespaces"), &resp.Diagnostics)...)
-		if !slices.Contains(opts.ExemptNamespaces, "kube-system") {
+		if !slices.Contains(opts.ExemptNamespaces, profile.SystemNamespace) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("exempt_namespaces"), "kube-system is checked",
 				"exempt_namespaces does not list kube-system: EKS's own agents there (aws-node mounts hostPath and runs privileged, "+
 					"kube-proxy uses hostNetwork) would be refused on their next update unless namespace_selector leaves kube-system out.")

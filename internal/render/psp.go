@@ -76,9 +76,10 @@ func ranges(in []profile.IDRange) []psp.IDRange {
 	return out
 }
 
-// PSPRemovedMessage explains why a PodSecurityPolicy cannot go to a cluster of 1.25 or later.
+// PSPRemovedMessage explains why a PodSecurityPolicy cannot go to a cluster of
+// profile.PSPRemovedIn or later.
 func PSPRemovedMessage(version string) string {
-	return fmt.Sprintf("PodSecurityPolicy was removed in Kubernetes 1.25 and this cluster runs %s: the API server would refuse it. "+
+	return fmt.Sprintf("PodSecurityPolicy was removed in Kubernetes %s and this cluster runs %s: the API server would refuse it. "+
 		"Its successors are Pod Security Admission (namespace labels; data source ekspodsec_pod_security_admission) and "+
-		"ValidatingAdmissionPolicy (CEL; ekspodsec_validating_admission_policy) for what PSA does not cover.", version)
+		"ValidatingAdmissionPolicy (CEL; ekspodsec_validating_admission_policy) for what PSA does not cover.", profile.PSPRemovedIn(), version)
 }
