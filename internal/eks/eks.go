@@ -4,10 +4,11 @@
 package eks
 
 import (
-	"path"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/glob"
 )
 
 // Cluster is an EKS cluster as far as pod security cares.
@@ -32,7 +33,7 @@ type FargateProfile struct {
 }
 
 // Selector matches pods by namespace and labels. EKS accepts the wildcards * and ? in
-// both the namespace and label values.
+// both the namespace and label values (internal/glob: * any run, ? one character).
 type Selector struct {
 	Namespace string
 	Labels    map[string]string
@@ -41,12 +42,12 @@ type Selector struct {
 // Matches reports whether a pod in namespace ns with the given labels is selected: the
 // namespace matches and every selector label is on the pod with a matching value.
 func (s Selector) Matches(ns string, labels map[string]string) bool {
-	if !wildcardMatch(s.Namespace, ns) {
+	if !glob.Match(s.Namespace, ns) {
 		return false
 	}
 	for k, v := range s.Labels {
 		got, ok := labels[k]
-		if !ok || !wildcardMatch(v, got) {
+		if !ok || !glob.Match(v, got) {
 			return false
 		}
 	}
@@ -72,15 +73,6 @@ func (s Selector) String() string {
 		out += "}"
 	}
 	return out
-}
-
-// wildcardMatch matches * (any run) and ? (one character), as EKS Fargate selectors do.
-func wildcardMatch(pattern, s string) bool {
-	ok, err := path.Match(pattern, s)
-	if err != nil {
-		return pattern == s
-	}
-	return ok
 }
 
 // Match is a Fargate profile selector that selects a pod.
