@@ -391,7 +391,7 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 	for i, k := range kinds {
 		byKind[k] = out.Maps[i]
 	}
-	byKindValue, err := render.ManifestsByKey(byKind)
+	byKindValue, err := manifestsByKeyValue(byKind)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the namespace's objects", err.Error())
 		return

@@ -153,8 +153,11 @@ func (d *podSecurityAdmissionDataSource) ValidateConfig(ctx context.Context, req
 	}
 	refusePSALabels(ctx, m.NamespaceLabels, "namespace_labels", &resp.Diagnostics)
 	if m.Namespace.IsNull() {
-		for name, v := range map[string]types.Map{"namespace_labels": m.NamespaceLabels, "namespace_annotations": m.NamespaceAnnotations} {
-			if !v.IsNull() {
+		for _, a := range []struct {
+			name string
+			v    types.Map
+		}{{"namespace_labels", m.NamespaceLabels}, {"namespace_annotations", m.NamespaceAnnotations}} {
+			if name, v := a.name, a.v; !v.IsNull() {
 				resp.Diagnostics.AddAttributeError(path.Root(name), "Namespace attribute without a namespace",
 					name+" is set but namespace is not: these go on the rendered Namespace, so set namespace too (or merge them yourself next to labels).")
 			}

@@ -152,12 +152,12 @@ func (d *podSecurityPolicyRBACDataSource) Read(ctx context.Context, req datasour
 	for i, rb := range rbs {
 		byNamespace[rb.Namespace] = out.Maps[i+1]
 	}
-	role, err := render.Manifest(out.Maps[0])
+	role, err := manifestValue(out.Maps[0])
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the ClusterRole", err.Error())
 		return
 	}
-	bindingsValue, err := render.ManifestsByKey(byNamespace)
+	bindingsValue, err := manifestsByKeyValue(byNamespace)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the RoleBindings", err.Error())
 		return

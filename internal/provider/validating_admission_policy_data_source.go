@@ -22,7 +22,6 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
 var (
@@ -358,12 +357,12 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 		resp.Diagnostics.AddError("Cannot encode the policy", err.Error())
 		return
 	}
-	policyValue, err := render.Manifest(out.Maps[0])
+	policyValue, err := manifestValue(out.Maps[0])
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the ValidatingAdmissionPolicy", err.Error())
 		return
 	}
-	bindingValue, err := render.Manifest(out.Maps[1])
+	bindingValue, err := manifestValue(out.Maps[1])
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the ValidatingAdmissionPolicyBinding", err.Error())
 		return

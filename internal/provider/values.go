@@ -50,9 +50,9 @@ func encodeOutputs(objs ...any) (outputs, error) {
 	}
 	var m types.Dynamic
 	if len(maps) == 1 {
-		m, err = render.Manifest(maps[0])
+		m, err = manifestValue(maps[0])
 	} else {
-		m, err = render.Manifests(maps...)
+		m, err = manifestsValue(maps...)
 	}
 	if err != nil {
 		return outputs{}, err

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -217,50 +216,6 @@ func TestAnnotationsAndLabels(t *testing.T) {
 	if fmt.Sprint(fe[0].Path) != "[name]" || fmt.Sprint(fe[1].Path) != "[annotations "+psp.SeccompDefaultProfileAnnotation+"]" ||
 		!strings.Contains(fe[1].Msg, `cannot be changed to "unconfined"`) {
 		t.Errorf("errors %v", fe)
-	}
-}
-
-// TestTerraformValue: the dynamic value carries the object's shape and exact values.
-func TestTerraformValue(t *testing.T) {
-	m := render(t, profile.MustNew(profile.Restricted, profile.Options{}), "")
-	v, err := Manifest(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, ok := v.UnderlyingValue().(types.Object)
-	if !ok {
-		t.Fatalf("manifest is %T, want an object", v.UnderlyingValue())
-	}
-	spec := obj.Attributes()["spec"].(types.Object).Attributes()
-	if spec["privileged"].(types.Bool).ValueBool() || spec["runAsUser"].(types.Object).Attributes()["rule"].(types.String).ValueString() != "MustRunAsNonRoot" {
-		t.Errorf("spec %v", spec)
-	}
-	maxID := spec["fsGroup"].(types.Object).Attributes()["ranges"].(types.Tuple).Elements()[0].(types.Object).Attributes()["max"].(types.Number).ValueBigFloat()
-	if i, acc := maxID.Int64(); i != 65535 || acc != 0 {
-		t.Errorf("fsGroup max %v", maxID)
-	}
-	vols := spec["volumes"].(types.Tuple).Elements()
-	if len(vols) != 6 || vols[5].(types.String).ValueString() != "persistentVolumeClaim" {
-		t.Errorf("volumes %v", vols)
-	}
-	cr, rbs, _ := PolicyRBAC("restricted", "", []Binding{{Namespace: "a"}, {Namespace: "b", ServiceAccounts: []string{"x"}}}, Meta{})
-	objs, _ := All(cr, rbs[0], rbs[1])
-	many, err := Manifests(objs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tup, ok := many.UnderlyingValue().(types.Tuple); !ok || len(tup.Elements()) != 3 {
-		t.Errorf("manifests %v", many)
-	}
-	byNS, err := ManifestsByKey(map[string]map[string]any{"a": objs[1], "b": objs[2]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o, ok := byNS.UnderlyingValue().(types.Object); !ok || len(o.Attributes()) != 2 {
-		t.Errorf("by key %v", byNS)
-	}
-	if _, err := TerraformValue(map[string]any{"f": 1.5}); err == nil {
-		t.Error("a float64 (not from Generic) was accepted")
 	}
 }
 
