@@ -70,9 +70,6 @@ var baselineCapabilities = []string{
 	"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
 }
 
-// BaselineCapabilities returns the capabilities Pod Security Standards baseline allows.
-func BaselineCapabilities() []string { return slices.Clone(baselineCapabilities) }
-
 // linuxCapabilities are the Linux capability names Kubernetes accepts (without CAP_).
 var linuxCapabilities = []string{
 	"AUDIT_CONTROL", "AUDIT_READ", "AUDIT_WRITE", "BLOCK_SUSPEND", "BPF", "CHECKPOINT_RESTORE",

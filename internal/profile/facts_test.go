@@ -86,7 +86,7 @@ func TestNamespaceDefaultsAreValid(t *testing.T) {
 // TestFargateRefusals: what New takes away for Fargate is every pod field Fargate refuses,
 // and the error for the privileged level names them all.
 func TestFargateRefusals(t *testing.T) {
-	p := MustNew(Baseline, Options{Fargate: true})
+	p := mustNew(t, Baseline, Options{Fargate: true})
 	if !p.Fargate || p.Privileged || p.HostNetwork || len(p.HostPorts) != 0 || len(p.AllowedCapabilities) != 0 {
 		t.Errorf("Fargate profile keeps what Fargate refuses: %+v", p)
 	}

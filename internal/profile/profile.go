@@ -300,15 +300,6 @@ func New(level Level, opts Options) (Profile, error) {
 	return p, nil
 }
 
-// MustNew is New for levels and options known to be valid (tests, built-in defaults).
-func MustNew(level Level, opts Options) Profile {
-	p, err := New(level, opts)
-	if err != nil {
-		panic(err)
-	}
-	return p
-}
-
 func defaults(level Level) (Profile, error) {
 	switch level {
 	case Restricted:

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -19,7 +18,6 @@ import (
 
 var (
 	_ provider.Provider                   = (*ekspodsecProvider)(nil)
-	_ provider.ProviderWithFunctions      = (*ekspodsecProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*ekspodsecProvider)(nil)
 )
 
@@ -132,8 +130,4 @@ func (p *ekspodsecProvider) DataSources(_ context.Context) []func() datasource.D
 		NewValidatingAdmissionPolicyDataSource,
 		NewNamespaceDataSource,
 	}
-}
-
-func (p *ekspodsecProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
 }

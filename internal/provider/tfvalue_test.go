@@ -11,7 +11,11 @@ import (
 
 // TestTerraformValue: the dynamic value carries the object's shape and exact values.
 func TestTerraformValue(t *testing.T) {
-	obj0, err := render.PodSecurityPolicy(profile.MustNew(profile.Restricted, profile.Options{}), "", render.Meta{})
+	p, err := profile.New(profile.Restricted, profile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj0, err := render.PodSecurityPolicy(p, "", render.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,12 +64,3 @@ func (es *FieldErrors) add(err error) {
 	}
 	*es = append(*es, FieldError{Msg: err.Error()})
 }
-
-// orNil returns es as an error, or nil when there is none (a nil FieldErrors in an error
-// interface is not nil).
-func (es FieldErrors) orNil() error {
-	if len(es) == 0 {
-		return nil
-	}
-	return es
-}

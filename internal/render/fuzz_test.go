@@ -11,7 +11,19 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
-func mustRestricted() profile.Profile { return profile.MustNew(profile.Restricted, profile.Options{}) }
+// mustProfile is profile.New for options the test knows to be valid.
+func mustProfile(tb testing.TB, level profile.Level, opts profile.Options) profile.Profile {
+	tb.Helper()
+	p, err := profile.New(level, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func mustRestricted(tb testing.TB) profile.Profile {
+	return mustProfile(tb, profile.Restricted, profile.Options{})
+}
 
 // splitList splits a fuzzed list on commas; "" is no element at all.
 func splitList(s string) []string {

@@ -70,7 +70,7 @@ func TestMetadataChecked(t *testing.T) {
 			t.Errorf("%s: valid metadata refused: %v", what, err)
 		}
 	}
-	_, err := PodSecurityPolicy(mustRestricted(), "", bad)
+	_, err := PodSecurityPolicy(mustRestricted(t), "", bad)
 	check("psp", err)
 	_, _, err = PolicyRBAC("p", "", []Binding{{Namespace: "a"}}, bad)
 	check("rbac", err)
@@ -79,7 +79,7 @@ func TestMetadataChecked(t *testing.T) {
 	_, _, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "n", Hard: map[string]string{"pods": "1"}}, bad)
 	check("quota", err)
 
-	_, err = PodSecurityPolicy(mustRestricted(), "", Meta{Annotations: map[string]string{"big": strings.Repeat("x", 300<<10)}})
+	_, err = PodSecurityPolicy(mustRestricted(t), "", Meta{Annotations: map[string]string{"big": strings.Repeat("x", 300<<10)}})
 	if err == nil || !strings.Contains(err.Error(), "256 KiB") {
 		t.Errorf("oversized annotations: %v", err)
 	}
@@ -122,7 +122,7 @@ func FuzzParseQuantity(f *testing.F) {
 // TestLongValuesShortened: a huge value is named, not repeated, in the error.
 func TestLongValuesShortened(t *testing.T) {
 	huge := strings.Repeat("v", 1<<20)
-	_, err := PodSecurityPolicy(mustRestricted(), huge, Meta{Labels: map[string]string{huge: huge}, Annotations: map[string]string{huge: "x"}})
+	_, err := PodSecurityPolicy(mustRestricted(t), huge, Meta{Labels: map[string]string{huge: huge}, Annotations: map[string]string{huge: "x"}})
 	if err == nil || len(err.Error()) > 4000 || !strings.Contains(err.Error(), "(1048576 bytes)") {
 		t.Errorf("%d-byte error: %.500s", len(err.Error()), err)
 	}

@@ -70,7 +70,7 @@ func render(t *testing.T, p profile.Profile, name string) map[string]any {
 // TestRestrictedPSPIsTheGuides: the restricted profile renders the guide's restricted
 // policy field for field (golden YAML), and it decodes strictly into the PSP type.
 func TestRestrictedPSPIsTheGuides(t *testing.T) {
-	m := render(t, profile.MustNew(profile.Restricted, profile.Options{}), "")
+	m := render(t, mustProfile(t, profile.Restricted, profile.Options{}), "")
 	y, err := YAML(m)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestRestrictedPSPIsTheGuides(t *testing.T) {
 }
 
 func TestPSPProfiles(t *testing.T) {
-	priv := render(t, profile.MustNew(profile.Privileged, profile.Options{}), "")
+	priv := render(t, mustProfile(t, profile.Privileged, profile.Options{}), "")
 	var p psp.PodSecurityPolicy
 	strictDecode(t, priv, &p)
 	if !p.Spec.Privileged || !p.Spec.HostNetwork || p.Spec.RunAsUser.Rule != "RunAsAny" || p.Spec.Volumes[0] != "*" || p.Spec.AllowedCapabilities[0] != "*" {
@@ -115,14 +115,14 @@ func TestPSPProfiles(t *testing.T) {
 	y, _ := YAML(priv)
 	golden(t, "psp-privileged.yaml", y)
 
-	far := render(t, profile.MustNew(profile.Baseline, profile.Options{Fargate: true}), "baseline-fargate")
+	far := render(t, mustProfile(t, profile.Baseline, profile.Options{Fargate: true}), "baseline-fargate")
 	var f psp.PodSecurityPolicy
 	strictDecode(t, far, &f)
 	if f.Spec.Privileged || f.Spec.HostNetwork || len(f.Spec.HostPorts) != 0 || len(f.Spec.AllowedCapabilities) != 0 || f.Name != "baseline-fargate" {
 		t.Errorf("Fargate baseline: %+v", f.Spec)
 	}
 
-	hp := render(t, profile.MustNew(profile.Restricted, profile.Options{
+	hp := render(t, mustProfile(t, profile.Restricted, profile.Options{
 		AllowedHostPaths: []profile.HostPath{{PathPrefix: "/var/log/", ReadOnly: true}}, AdditionalVolumes: []string{"csi"},
 	}), "")
 	var h psp.PodSecurityPolicy
@@ -134,7 +134,7 @@ func TestPSPProfiles(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	p := profile.MustNew(profile.Baseline, profile.Options{AllowedCapabilities: []string{"NET_ADMIN", "SYS_TIME"}})
+	p := mustProfile(t, profile.Baseline, profile.Options{AllowedCapabilities: []string{"NET_ADMIN", "SYS_TIME"}})
 	first := ""
 	for i := 0; i < 20; i++ {
 		obj, _ := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"b": "2", "a": "1", "c": "3"}, Annotations: map[string]string{"z": "1", "y": "2"}})
@@ -199,7 +199,7 @@ func TestRBAC(t *testing.T) {
 }
 
 func TestAnnotationsAndLabels(t *testing.T) {
-	p := profile.MustNew(profile.Restricted, profile.Options{})
+	p := mustProfile(t, profile.Restricted, profile.Options{})
 	obj, err := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"owner": "sre",
 		psp.SeccompDefaultProfileAnnotation: "runtime/default"}})
 	if err != nil {
