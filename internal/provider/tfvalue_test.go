@@ -15,11 +15,11 @@ func TestTerraformValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	obj0, err := render.PodSecurityPolicy(p, "", render.Meta{})
+	res, err := render.PodSecurityPolicy(p, "", render.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := render.Generic(obj0)
+	m, err := render.Generic(res.Policy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,8 +43,8 @@ func TestTerraformValue(t *testing.T) {
 	if len(vols) != 6 || vols[5].(types.String).ValueString() != "persistentVolumeClaim" {
 		t.Errorf("volumes %v", vols)
 	}
-	cr, rbs, _ := render.PolicyRBAC("restricted", "", []render.Binding{{Namespace: "a"}, {Namespace: "b", ServiceAccounts: []string{"x"}}}, render.Meta{})
-	objs, _ := render.All(cr, rbs[0], rbs[1])
+	rbac, _ := render.PolicyRBAC("restricted", "", []render.Binding{{Namespace: "a"}, {Namespace: "b", ServiceAccounts: []string{"x"}}}, render.Meta{})
+	objs, _ := render.All(rbac.Objects()...)
 	many, err := manifestsValue(objs...)
 	if err != nil {
 		t.Fatal(err)

@@ -17,11 +17,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
 var (
@@ -117,7 +119,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			},
 			"exempt_namespaces": schema.ListAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Namespaces never checked. Defaults to `" + hclList(profile.ExemptNamespaces()) + "`, where EKS's own agents (aws-node, " +
+				MarkdownDescription: "Namespaces never checked. Defaults to `" + render.FormatValue(profile.ExemptNamespaces()) + "`, where EKS's own agents (aws-node, " +
 					"kube-proxy) need host access; `[]` exempts nothing, with a warning.",
 				Validators: stringListValidators(true, dnsLabel()),
 			},
@@ -162,7 +164,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			"allowed_capabilities": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "With `pod_security_standards`: the Linux capabilities containers may add (EPS012; upper case, " +
-					"without `CAP_`). Defaults to `" + hclList(profile.DefaultAllowedCapabilities()) + "`. `ALL` and `*` are refused.",
+					"without `CAP_`). Defaults to `" + render.FormatValue(profile.DefaultAllowedCapabilities()) + "`. `ALL` and `*` are refused.",
 				Validators: stringListValidators(true, capabilityName()),
 			},
 			"kubernetes_version": schema.StringAttribute{
@@ -195,12 +197,20 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 }
 
 // vapVersionError is the error for a cluster too old for ValidatingAdmissionPolicy v1, or
-// nil. A version that does not parse is the validator's to report.
-func vapVersionError(v string) error {
-	if _, err := k8sversion.Parse(v); err != nil {
+// nil (also for a null, unknown or unparsable version: the validator reports the last).
+func vapVersionError(v types.String) error {
+	if v.IsNull() || v.IsUnknown() {
 		return nil
 	}
-	return admission.CheckVersion(v)
+	if _, err := k8sversion.Parse(v.ValueString()); err != nil {
+		return nil
+	}
+	return admission.CheckVersion(v.ValueString())
+}
+
+// vapNeedsSummary titles the refusal of a cluster too old for the policy.
+func vapNeedsSummary() string {
+	return "ValidatingAdmissionPolicy needs Kubernetes " + profile.VAPMinimum().String()
 }
 
 func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
@@ -209,10 +219,8 @@ func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !m.KubernetesVersion.IsNull() && !m.KubernetesVersion.IsUnknown() {
-		if err := vapVersionError(m.KubernetesVersion.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+profile.VAPMinimum().String(), err.Error())
-		}
+	if err := vapVersionError(m.KubernetesVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), vapNeedsSummary(), err.Error())
 	}
 	if !m.ValidationActions.IsNull() && !m.ValidationActions.IsUnknown() {
 		actions := knownStrings(m.ValidationActions)
@@ -294,25 +302,40 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 	}
 	var from string
 	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
-	if !m.KubernetesVersion.IsNull() {
-		if err := vapVersionError(m.KubernetesVersion.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+profile.VAPMinimum().String(), withSource(err.Error(), from))
-		}
+	if err := vapVersionError(m.KubernetesVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), vapNeedsSummary(), withSource(err.Error(), from))
 	}
+	opts := m.spec(d.facts, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	policy, binding := admission.Policy(opts)
+	m.outputs(ctx, opts, policy, binding, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// spec is the policy's options from the configuration (and the cluster's Fargate
+// profiles): capabilities normalized, host paths cleaned, what the restricted profile
+// refuses refused on its attribute, exempt_namespaces defaulted.
+func (m validatingAdmissionPolicyModel) spec(facts *clusterFacts, diags *diag.Diagnostics) admission.VAPOptions {
 	opts := admission.VAPOptions{
 		Name:                 m.Name.ValueString(),
 		PodSecurityStandards: m.PodSecurityStandards.ValueBool(),
-		ValidationActions:    listStrings(m.ValidationActions, path.Root("validation_actions"), &resp.Diagnostics),
-		NamespaceSelector:    mapStrings(m.NamespaceSelector, path.Root("namespace_selector"), &resp.Diagnostics),
-		Labels:               mapStrings(m.Labels, path.Root("labels"), &resp.Diagnostics),
+		ValidationActions:    listStrings(m.ValidationActions, path.Root("validation_actions"), diags),
+		NamespaceSelector:    mapStrings(m.NamespaceSelector, path.Root("namespace_selector"), diags),
+		Labels:               mapStrings(m.Labels, path.Root("labels"), diags),
+		ExemptNamespaces:     profile.ExemptNamespaces(),
 	}
-	if caps := listStrings(m.AllowedCapabilities, path.Root("allowed_capabilities"), &resp.Diagnostics); !m.AllowedCapabilities.IsNull() {
+	if caps := listStrings(m.AllowedCapabilities, path.Root("allowed_capabilities"), diags); !m.AllowedCapabilities.IsNull() {
 		opts.AllowedCapabilities = make([]string, 0, len(caps))
 		for i, c := range caps {
 			n, err := profile.AllowedCapability(profile.Restricted, c)
 			if err != nil {
 				at := path.Root("allowed_capabilities").AtListIndex(i)
-				resp.Diagnostics.AddAttributeError(at, "Invalid capability", fmt.Sprintf("%s: %s.", at, err))
+				diags.AddAttributeError(at, "Invalid capability", fmt.Sprintf("%s: %s.", at, err))
 				continue
 			}
 			opts.AllowedCapabilities = append(opts.AllowedCapabilities, n)
@@ -322,49 +345,50 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 	}
 	if !m.ExemptNamespaces.IsNull() {
 		// [] is meaningful (exempt nothing): keep it non-nil
-		opts.ExemptNamespaces = append([]string{}, listStrings(m.ExemptNamespaces, path.Root("exempt_namespaces"), &resp.Diagnostics)...)
+		opts.ExemptNamespaces = append([]string{}, listStrings(m.ExemptNamespaces, path.Root("exempt_namespaces"), diags)...)
 		if !slices.Contains(opts.ExemptNamespaces, profile.SystemNamespace) {
-			resp.Diagnostics.AddAttributeWarning(path.Root("exempt_namespaces"), "kube-system is checked",
-				"exempt_namespaces does not list kube-system: EKS's own agents there (aws-node mounts hostPath and runs privileged, "+
-					"kube-proxy uses hostNetwork) would be refused on their next update unless namespace_selector leaves kube-system out.")
+			diags.AddAttributeWarning(path.Root("exempt_namespaces"), profile.SystemNamespace+" is checked",
+				fmt.Sprintf("exempt_namespaces does not list %[1]s: EKS's own agents there (aws-node mounts hostPath and runs privileged, "+
+					"kube-proxy uses hostNetwork) would be refused on their next update unless namespace_selector leaves %[1]s out.", profile.SystemNamespace))
 		}
 	}
-	for _, hp := range listObjects(m.AllowedHostPaths, path.Root("allowed_host_paths"), &resp.Diagnostics) {
-		prefix := hp.String("path_prefix", true, &resp.Diagnostics)
+	for _, hp := range listObjects(m.AllowedHostPaths, path.Root("allowed_host_paths"), diags) {
+		prefix := hp.String("path_prefix", true, diags)
 		clean, err := profile.AllowedHostPath(profile.Restricted, prefix)
 		if err != nil {
 			at := hp.Path.AtName("path_prefix")
-			resp.Diagnostics.AddAttributeError(at, "Invalid host path prefix", fmt.Sprintf("%s: %s.", at, err))
+			diags.AddAttributeError(at, "Invalid host path prefix", fmt.Sprintf("%s: %s.", at, err))
 			continue
 		}
 		opts.AllowedHostPaths = append(opts.AllowedHostPaths, profile.HostPath{PathPrefix: clean, ReadOnly: true})
 	}
 	if m.FargateSelectors.IsNull() {
-		if d.facts.usable("fargate_selectors", &resp.Diagnostics) {
-			opts.Fargate = clusterFargateSelectors(d.facts.Profiles)
+		if facts.usable("fargate_selectors", diags) {
+			opts.Fargate = clusterFargateSelectors(facts.Profiles)
 		}
 	} else {
-		for _, s := range listObjects(m.FargateSelectors, path.Root("fargate_selectors"), &resp.Diagnostics) {
-			opts.Fargate = append(opts.Fargate, admission.FargateSelector{Namespace: s.String("namespace", true, &resp.Diagnostics), Labels: s.Map("labels", &resp.Diagnostics)})
+		for _, s := range listObjects(m.FargateSelectors, path.Root("fargate_selectors"), diags) {
+			opts.Fargate = append(opts.Fargate, admission.FargateSelector{Namespace: s.String("namespace", true, diags), Labels: s.Map("labels", diags)})
 		}
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	policy, binding := admission.Policy(opts)
+	return opts
+}
+
+// outputs fills the rendered outputs and the computed attributes (the rules enforced,
+// the validation actions, and what defaulted).
+func (m *validatingAdmissionPolicyModel) outputs(ctx context.Context, opts admission.VAPOptions,
+	policy *admissionv1.ValidatingAdmissionPolicy, binding *admissionv1.ValidatingAdmissionPolicyBinding, diags *diag.Diagnostics) {
 	out, err := encodeOutputs(policy, binding)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the policy", err.Error())
+		diags.AddError("Cannot encode the policy", err.Error())
 		return
 	}
-	policyValue, err := manifestValue(out.Maps[0])
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the ValidatingAdmissionPolicy", err.Error())
+	if m.Policy, err = manifestValue(out.Maps[0]); err != nil {
+		diags.AddError("Cannot encode the ValidatingAdmissionPolicy", err.Error())
 		return
 	}
-	bindingValue, err := manifestValue(out.Maps[1])
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the ValidatingAdmissionPolicyBinding", err.Error())
+	if m.Binding, err = manifestValue(out.Maps[1]); err != nil {
+		diags.AddError("Cannot encode the ValidatingAdmissionPolicyBinding", err.Error())
 		return
 	}
 	var rules []string
@@ -372,22 +396,18 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 		rules = append(rules, v.Rule)
 	}
 	sort.Strings(rules)
-	rulesValue, diags := types.ListValueFrom(ctx, types.StringType, rules)
-	resp.Diagnostics.Append(diags...)
-	actions, diags := types.ListValueFrom(ctx, types.StringType, binding.Spec.ValidationActions)
-	resp.Diagnostics.Append(diags...)
+	var d diag.Diagnostics
+	m.Rules, d = types.ListValueFrom(ctx, types.StringType, rules)
+	diags.Append(d...)
+	m.ValidationActions, d = types.ListValueFrom(ctx, types.StringType, binding.Spec.ValidationActions)
+	diags.Append(d...)
 	if m.ExemptNamespaces.IsNull() {
-		exempt := binding.Spec.MatchResources.NamespaceSelector.MatchExpressions[0].Values
-		m.ExemptNamespaces, diags = types.ListValueFrom(ctx, types.StringType, exempt)
-		resp.Diagnostics.Append(diags...)
+		m.ExemptNamespaces, d = types.ListValueFrom(ctx, types.StringType, opts.ExemptNamespaces)
+		diags.Append(d...)
 	}
 	if m.FargateSelectors.IsNull() {
-		m.FargateSelectors = fargateSelectorsValue(ctx, opts.Fargate, &resp.Diagnostics)
+		m.FargateSelectors = fargateSelectorsValue(ctx, opts.Fargate, diags)
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.Name, m.ValidationActions, m.Rules = types.StringValue(policy.Name), actions, rulesValue
-	m.ID, m.Policy, m.Binding, m.Manifests, m.YAML, m.JSON = out.ID, policyValue, bindingValue, out.Manifest, out.YAML, out.JSON
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	m.Name = types.StringValue(policy.Name)
+	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
 }

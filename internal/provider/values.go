@@ -67,44 +67,6 @@ func encodeOutputs(objs ...any) (outputs, error) {
 	}, nil
 }
 
-// fieldDiagnostics turns the renderers' field errors into attribute-pathed diagnostics;
-// any other error becomes a diagnostic without a path.
-func fieldDiagnostics(err error, summary string, diags *diag.Diagnostics) {
-	fes, ok := err.(render.FieldErrors)
-	if !ok {
-		diags.AddError(summary, err.Error())
-		return
-	}
-	for _, fe := range fes {
-		if len(fe.Path) == 0 {
-			diags.AddError(summary, fe.Msg)
-			continue
-		}
-		diags.AddAttributeError(attributePath(fe.Path), summary, fe.Error())
-	}
-}
-
-// attributePath turns a renderer's field path (names, list indexes, map keys) into a
-// Terraform attribute path.
-func attributePath(segs []any) path.Path {
-	var p path.Path
-	for i, seg := range segs {
-		switch v := seg.(type) {
-		case string:
-			if i == 0 {
-				p = path.Root(v)
-			} else {
-				p = p.AtName(v)
-			}
-		case int:
-			p = p.AtListIndex(v)
-		case render.MapKey:
-			p = p.AtMapKey(string(v))
-		}
-	}
-	return p
-}
-
 // deferUnknown handles a configuration that is not fully known yet (it depends on
 // values known only after apply): the computed outputs (and optional computed attributes
 // the configuration leaves unset) stay unknown and nothing is rendered or refused. It reports whether it did so. Terraform itself defers such reads
@@ -329,22 +291,4 @@ func optionPath(err error, fallback path.Path) path.Path {
 		}
 	}
 	return at
-}
-
-// remapFieldErrors rewrites the renderers' field paths into a data source's own attribute
-// names: rename gets each path and returns the new one. Errors without field paths are
-// returned as they are.
-func remapFieldErrors(err error, rename func([]any) []any) error {
-	fes, ok := err.(render.FieldErrors)
-	if !ok {
-		return err
-	}
-	out := make(render.FieldErrors, 0, len(fes))
-	for _, fe := range fes {
-		if len(fe.Path) > 0 {
-			fe.Path = rename(fe.Path)
-		}
-		out = append(out, fe)
-	}
-	return out
 }

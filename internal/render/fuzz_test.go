@@ -66,7 +66,7 @@ func FuzzProfilePSP(f *testing.F) {
 		if err != nil {
 			return
 		}
-		obj, err := PodSecurityPolicy(p, name, meta)
+		res, err := PodSecurityPolicy(p, name, meta)
 		if err != nil {
 			var fe FieldErrors
 			if !asFieldErrors(err, &fe) {
@@ -74,7 +74,7 @@ func FuzzProfilePSP(f *testing.F) {
 			}
 			return
 		}
-		m, err := Generic(obj)
+		m, err := Generic(res.Policy)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func FuzzProfilePSP(f *testing.F) {
 			t.Fatal(err)
 		}
 		again, _ := PodSecurityPolicy(p, name, meta)
-		m2, _ := Generic(again)
+		m2, _ := Generic(again.Policy)
 		if y2, _ := YAML(m2); y2 != y {
 			t.Fatal("rendering is not deterministic")
 		}

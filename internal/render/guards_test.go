@@ -19,7 +19,7 @@ func TestQuantityRange(t *testing.T) {
 		if !errors.As(err, &fe) || len(fe) != 1 || fmt.Sprint(fe[0].Path) != "[container max memory]" || !strings.Contains(fe[0].Msg, "out of range") {
 			t.Errorf("limit range max memory %s: %v", q, err)
 		}
-		_, _, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "n", Hard: map[string]string{"requests.cpu": q}}, Meta{})
+		_, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "n", Hard: map[string]string{"requests.cpu": q}}, Meta{})
 		if !errors.As(err, &fe) || len(fe) != 1 || fmt.Sprint(fe[0].Path) != "[hard requests.cpu]" || !strings.Contains(fe[0].Msg, "out of range") {
 			t.Errorf("quota %s: %v", q, err)
 		}
@@ -33,7 +33,7 @@ func TestQuantityRange(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, _ := Generic(lr)
+		m, _ := Generic(lr.LimitRange)
 		y, _ := YAML(m)
 		if !strings.Contains(y, "memory: "+want+"\n") && !strings.Contains(y, `memory: "`+want+`"`) {
 			t.Errorf("%s renders as\n%s", in, y)
@@ -72,11 +72,11 @@ func TestMetadataChecked(t *testing.T) {
 	}
 	_, err := PodSecurityPolicy(mustRestricted(t), "", bad)
 	check("psp", err)
-	_, _, err = PolicyRBAC("p", "", []Binding{{Namespace: "a"}}, bad)
+	_, err = PolicyRBAC("p", "", []Binding{{Namespace: "a"}}, bad)
 	check("rbac", err)
 	_, err = LimitRange(LimitRangeSpec{Name: "l", Namespace: "n", Container: &ContainerLimits{Max: map[string]string{"cpu": "1"}}}, bad)
 	check("limitrange", err)
-	_, _, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "n", Hard: map[string]string{"pods": "1"}}, bad)
+	_, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "n", Hard: map[string]string{"pods": "1"}}, bad)
 	check("quota", err)
 
 	_, err = PodSecurityPolicy(mustRestricted(t), "", Meta{Annotations: map[string]string{"big": strings.Repeat("x", 300<<10)}})
@@ -87,7 +87,7 @@ func TestMetadataChecked(t *testing.T) {
 
 func TestGroupNames(t *testing.T) {
 	for _, g := range []string{"", "ops team", "ops\n", " system:authenticated", "\xff"} {
-		_, _, err := PolicyRBAC("p", "", []Binding{{Namespace: "a", Groups: []string{g}}}, Meta{})
+		_, err := PolicyRBAC("p", "", []Binding{{Namespace: "a", Groups: []string{g}}}, Meta{})
 		if err == nil || !strings.Contains(err.Error(), "binding[0].groups[0]") {
 			t.Errorf("group %q: %v", g, err)
 		}

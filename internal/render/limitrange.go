@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
@@ -31,7 +32,23 @@ type LimitRangeSpec struct {
 	Container       *ContainerLimits
 	Pod             *MinMax
 	PVC             *MinMax
+	// Fargate sizes the pod that takes the container defaults on EKS Fargate.
+	Fargate bool
 }
+
+// LimitRangeResult is a rendered LimitRange.
+type LimitRangeResult struct {
+	LimitRange *corev1.LimitRange
+	// FargatePodSize is, with Fargate, what Fargate bills a pod whose one container
+	// declares no requests and takes the defaults (nil without Fargate).
+	FargatePodSize *eks.Size
+	// Decisions: with Fargate, warnings on fargate when the defaults lack a request, and
+	// on the defaults when they waste a Fargate size.
+	Decisions
+}
+
+// Objects are the rendered objects, in output order.
+func (r LimitRangeResult) Objects() []any { return []any{r.LimitRange} }
 
 // ComputeResourcePattern matches the resource names a LimitRange's container and pod
 // items take: cpu, memory, ephemeral-storage, hugepages-<size> and extended resources
@@ -114,12 +131,12 @@ func quantities(path []any, m map[string]string, keyRE *regexp.Regexp, what stri
 	for _, k := range keys {
 		p := append(append([]any(nil), path...), MapKey(k))
 		if !keyRE.MatchString(k) {
-			*errs = append(*errs, FieldError{p, fmt.Sprintf("%s is not a %s resource name", profile.Quote(k), what)})
+			*errs = append(*errs, FieldError{Path: p, Msg: fmt.Sprintf("%s is not a %s resource name", profile.Quote(k), what)})
 			continue
 		}
 		q, err := ParseQuantity(m[k])
 		if err != nil {
-			*errs = append(*errs, FieldError{p, err.Error()})
+			*errs = append(*errs, FieldError{Path: p, Msg: err.Error()})
 			continue
 		}
 		out[corev1.ResourceName(k)] = q
@@ -128,8 +145,29 @@ func quantities(path []any, m map[string]string, keyRE *regexp.Regexp, what stri
 }
 
 // LimitRange renders and checks a LimitRange: every quantity parses, and for each
-// resource min ≤ default_request ≤ default ≤ max (as the API server requires).
-func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
+// resource min ≤ default_request ≤ default ≤ max (as the API server requires); with
+// Fargate, a pod taking the defaults must fit Fargate's largest size. Errors are
+// FieldErrors on name, namespace, container / pod / persistent_volume_claim and their
+// maps' keys (container.default["cpu"]), labels and annotations.
+func LimitRange(s LimitRangeSpec, m Meta) (LimitRangeResult, error) {
+	lr, err := limitRange(s, m)
+	if err != nil {
+		return LimitRangeResult{}, err
+	}
+	res := LimitRangeResult{LimitRange: lr}
+	if s.Fargate {
+		size, warnings, errs := fargateSizing(lr)
+		res.Warnings = append(res.Warnings, warnings...)
+		if len(errs) > 0 {
+			return LimitRangeResult{Decisions: res.Decisions}, errs
+		}
+		res.FargatePodSize = size
+	}
+	return res, nil
+}
+
+// limitRange is LimitRange without Fargate.
+func limitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 	var errs FieldErrors
 	var items []corev1.LimitRangeItem
 	if c := s.Container; c != nil {
@@ -144,11 +182,11 @@ func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 		order(&errs, "container", []named{{"min", item.Min}, {"default_request", item.DefaultRequest}, {"default", item.Default}, {"max", item.Max}})
 		for _, r := range sortedNames(item.MaxLimitRequestRatio) {
 			if ratio := item.MaxLimitRequestRatio[r]; ratio.Cmp(resource.MustParse("1")) < 0 {
-				errs = append(errs, FieldError{[]any{"container", "max_limit_request_ratio", MapKey(r)}, fmt.Sprintf("%s is below 1: a limit can never be smaller than its request", ratio.String())})
+				errs = append(errs, FieldError{Path: []any{"container", "max_limit_request_ratio", MapKey(r)}, Msg: fmt.Sprintf("%s is below 1: a limit can never be smaller than its request", ratio.String())})
 			}
 		}
 		if len(item.Default)+len(item.DefaultRequest)+len(item.Min)+len(item.Max)+len(item.MaxLimitRequestRatio) == 0 && len(errs) == 0 {
-			errs = append(errs, FieldError{[]any{"container"}, "the container block sets nothing: give at least one of default, default_request, min, max, max_limit_request_ratio"})
+			errs = append(errs, FieldError{Path: []any{"container"}, Msg: "the container block sets nothing: give at least one of default, default_request, min, max, max_limit_request_ratio"})
 		}
 		items = append(items, item)
 	}
@@ -160,7 +198,7 @@ func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 		}
 		order(&errs, "pod", []named{{"min", item.Min}, {"max", item.Max}})
 		if p.Min == nil && p.Max == nil {
-			errs = append(errs, FieldError{[]any{"pod"}, "the pod block sets nothing: give min or max"})
+			errs = append(errs, FieldError{Path: []any{"pod"}, Msg: "the pod block sets nothing: give min or max"})
 		}
 		items = append(items, item)
 	}
@@ -172,19 +210,19 @@ func LimitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 		}
 		order(&errs, "persistent_volume_claim", []named{{"min", item.Min}, {"max", item.Max}})
 		if p.Min == nil && p.Max == nil {
-			errs = append(errs, FieldError{[]any{"persistent_volume_claim"}, "the persistent_volume_claim block sets nothing: give min or max"})
+			errs = append(errs, FieldError{Path: []any{"persistent_volume_claim"}, Msg: "the persistent_volume_claim block sets nothing: give min or max"})
 		}
 		items = append(items, item)
 	}
 	if len(items) == 0 {
-		errs = append(errs, FieldError{[]any{"container"}, "a LimitRange needs at least one of container, pod or persistent_volume_claim"})
+		errs = append(errs, FieldError{Path: []any{"container"}, Msg: "a LimitRange needs at least one of container, pod or persistent_volume_claim"})
 	}
 	checkSubdomain(&errs, []any{"name"}, "name", s.Name)
 	checkNamespace(&errs, []any{"namespace"}, s.Namespace)
 	om, err := objectMeta(s.Name, s.Namespace, m, nil)
 	errs.add(err)
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, errs.titled("Invalid LimitRange")
 	}
 	return &corev1.LimitRange{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "LimitRange"},
@@ -222,8 +260,8 @@ func order(errs *FieldErrors, block string, chain []named) {
 				a := lo.list[corev1.ResourceName(r)]
 				b, ok := hi.list[corev1.ResourceName(r)]
 				if ok && a.Cmp(b) > 0 {
-					*errs = append(*errs, FieldError{[]any{block, lo.name, MapKey(r)},
-						fmt.Sprintf("%s %s %s is greater than %s %s %s: a LimitRange needs min <= default_request <= default <= max",
+					*errs = append(*errs, FieldError{Path: []any{block, lo.name, MapKey(r)},
+						Msg: fmt.Sprintf("%s %s %s is greater than %s %s %s: a LimitRange needs min <= default_request <= default <= max",
 							lo.name, r, a.String(), hi.name, r, b.String())})
 				}
 			}

@@ -56,11 +56,11 @@ func golden(t *testing.T, name, got string) {
 
 func render(t *testing.T, p profile.Profile, name string) map[string]any {
 	t.Helper()
-	obj, err := PodSecurityPolicy(p, name, Meta{})
+	res, err := PodSecurityPolicy(p, name, Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Generic(obj)
+	m, err := Generic(res.Policy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,8 +137,8 @@ func TestDeterministic(t *testing.T) {
 	p := mustProfile(t, profile.Baseline, profile.Options{AllowedCapabilities: []string{"NET_ADMIN", "SYS_TIME"}})
 	first := ""
 	for i := 0; i < 20; i++ {
-		obj, _ := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"b": "2", "a": "1", "c": "3"}, Annotations: map[string]string{"z": "1", "y": "2"}})
-		m, _ := Generic(obj)
+		res, _ := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"b": "2", "a": "1", "c": "3"}, Annotations: map[string]string{"z": "1", "y": "2"}})
+		m, _ := Generic(res.Policy)
 		y, _ := YAML(m)
 		j, _ := JSON(m)
 		if i == 0 {
@@ -150,14 +150,14 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestRBAC(t *testing.T) {
-	cr, rbs, err := PolicyRBAC("restricted", "", []Binding{
+	res, err := PolicyRBAC("restricted", "", []Binding{
 		{Namespace: "team-b", ServiceAccounts: []string{"web", "api"}},
 		{Namespace: "team-a"},
 	}, Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, _ := All(cr, rbs[0], rbs[1])
+	objs, _ := All(res.Objects()...)
 	var c rbacv1.ClusterRole
 	strictDecode(t, objs[0], &c)
 	if c.Name != "psp:restricted" || len(c.Rules) != 1 || c.Rules[0].ResourceNames[0] != "restricted" || c.Rules[0].Verbs[0] != "use" ||
@@ -176,7 +176,7 @@ func TestRBAC(t *testing.T) {
 	y, _ := YAML(objs...)
 	golden(t, "rbac.yaml", y)
 	for _, g := range []string{"system:authenticated", "system:unauthenticated", "system:anonymous", "system:serviceaccounts"} {
-		_, _, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"ops", g}}}, Meta{})
+		_, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"ops", g}}}, Meta{})
 		var fe FieldErrors
 		if !errors.As(err, &fe) || len(fe) != 1 || fmt.Sprint(fe[0].Path) != "[binding 0 groups 1]" ||
 			!strings.Contains(fe[0].Msg, "eks:podsecuritypolicy:authenticated") || !strings.Contains(fe[0].Msg, g) {
@@ -184,28 +184,28 @@ func TestRBAC(t *testing.T) {
 		}
 	}
 	// a namespace's own service accounts group, and ordinary groups, are fine
-	if _, rbs, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"system:serviceaccounts:x", "ops"}}}, Meta{}); err != nil ||
-		len(rbs[0].Subjects) != 2 || rbs[0].Subjects[0].Name != "ops" {
-		t.Errorf("allowed groups: %v %+v", err, rbs)
+	if res, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"system:serviceaccounts:x", "ops"}}}, Meta{}); err != nil ||
+		len(res.RoleBindings[0].Subjects) != 2 || res.RoleBindings[0].Subjects[0].Name != "ops" {
+		t.Errorf("allowed groups: %v %+v", err, res)
 	}
-	_, _, err = PolicyRBAC("p", "", []Binding{{Namespace: "a"}, {Namespace: "a"}, {Namespace: "Bad_NS"}}, Meta{})
+	_, err = PolicyRBAC("p", "", []Binding{{Namespace: "a"}, {Namespace: "a"}, {Namespace: "Bad_NS"}}, Meta{})
 	if err == nil || !strings.Contains(err.Error(), `binding[1].namespace: namespace "a" already has binding 0`) ||
 		!strings.Contains(err.Error(), `binding[2].namespace: namespace "Bad_NS" is not a valid namespace name`) {
 		t.Errorf("duplicate/invalid namespaces: %v", err)
 	}
-	if _, _, err := PolicyRBAC("p", "", nil, Meta{}); err == nil || !strings.Contains(err.Error(), "binding: at least one binding") {
+	if _, err := PolicyRBAC("p", "", nil, Meta{}); err == nil || !strings.Contains(err.Error(), "binding: at least one binding") {
 		t.Errorf("no binding: %v", err)
 	}
 }
 
 func TestAnnotationsAndLabels(t *testing.T) {
 	p := mustProfile(t, profile.Restricted, profile.Options{})
-	obj, err := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"owner": "sre",
+	res, err := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"owner": "sre",
 		psp.SeccompDefaultProfileAnnotation: "runtime/default"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if obj.Labels["team"] != "a" || obj.Annotations["owner"] != "sre" || len(obj.Annotations) != 5 {
+	if obj := res.Policy; obj.Labels["team"] != "a" || obj.Annotations["owner"] != "sre" || len(obj.Annotations) != 5 {
 		t.Errorf("metadata %+v", obj.ObjectMeta)
 	}
 	_, err = PodSecurityPolicy(p, "Not A Name", Meta{Annotations: map[string]string{psp.SeccompDefaultProfileAnnotation: "unconfined"}})
@@ -232,7 +232,7 @@ func TestLimitRange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := Generic(lr)
+	m, _ := Generic(lr.LimitRange)
 	var typed corev1.LimitRange
 	strictDecode(t, m, &typed)
 	if typed.Spec.Limits[0].Default.Cpu().String() != "500m" {
@@ -259,23 +259,23 @@ func TestLimitRange(t *testing.T) {
 }
 
 func TestResourceQuota(t *testing.T) {
-	q, warnings, err := ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps",
+	q, err := ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps",
 		Hard:          map[string]string{"requests.cpu": "8", "requests.memory": "16Gi", "limits.cpu": "16", "limits.memory": "32Gi", "pods": "50", "count/deployments.apps": "10", "gp3.storageclass.storage.k8s.io/requests.storage": "500Gi", "requests.nvidia.com/gpu": "4"},
 		ScopeSelector: []ScopeExpression{{ScopeName: "PriorityClass", Operator: "In", Values: []string{"high", "default"}}},
 	}, Meta{})
-	if err != nil || len(warnings) != 0 {
-		t.Fatalf("%v %v", err, warnings)
+	if err != nil || len(q.Warnings) != 0 {
+		t.Fatalf("%v %v", err, q.Warnings)
 	}
-	m, _ := Generic(q)
+	m, _ := Generic(q.Quota)
 	var typed corev1.ResourceQuota
 	strictDecode(t, m, &typed)
 	y, _ := YAML(m)
 	golden(t, "quota.yaml", y)
-	_, warnings, _ = ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps", Hard: map[string]string{"pods": "10", "cpu": "4"}}, Meta{})
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "requests.memory, limits.cpu, limits.memory") {
-		t.Errorf("warnings %v", warnings)
+	q, _ = ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps", Hard: map[string]string{"pods": "10", "cpu": "4"}}, Meta{})
+	if w := q.Warnings; len(w) != 1 || !strings.Contains(w[0].Msg, "requests.memory, limits.cpu, limits.memory") || fmt.Sprint(w[0].Path) != "[hard]" {
+		t.Errorf("warnings %v", w)
 	}
-	_, _, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps", Hard: map[string]string{"cpus": "4", "pods": "ten"}, Scopes: []string{"Forever"}}, Meta{})
+	_, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps", Hard: map[string]string{"cpus": "4", "pods": "ten"}, Scopes: []string{"Forever"}}, Meta{})
 	if err == nil || !strings.Contains(err.Error(), `hard["cpus"]`) || !strings.Contains(err.Error(), `hard["pods"]: "ten"`) || !strings.Contains(err.Error(), "scopes[0]") {
 		t.Errorf("errors %v", err)
 	}
