@@ -105,6 +105,21 @@ func TestRestrictedPSPIsTheGuides(t *testing.T) {
 	}
 }
 
+// TestPSPName: the name defaults to the profile's, and says so.
+func TestPSPName(t *testing.T) {
+	res, err := PodSecurityPolicy(mustProfile(t, profile.Baseline, profile.Options{}), "", Meta{})
+	if err != nil || res.Policy.Name != "baseline" || len(res.Defaults) != 1 || res.Defaults[0].String() != `name is not set: its default is "baseline"` {
+		t.Errorf("%+v %v", res, err)
+	}
+	res, err = PodSecurityPolicy(mustProfile(t, profile.Baseline, profile.Options{}), "mine", Meta{})
+	if err != nil || res.Policy.Name != "mine" || len(res.Defaults) != 0 || len(res.Objects()) != 1 {
+		t.Errorf("%+v %v", res, err)
+	}
+	if _, err := PodSecurityPolicy(mustRestricted(t), "Bad Name", Meta{}); err == nil || err.(FieldErrors)[0].Summary != "Cannot render the policy" {
+		t.Errorf("%v", err)
+	}
+}
+
 func TestPSPProfiles(t *testing.T) {
 	priv := render(t, mustProfile(t, profile.Privileged, profile.Options{}), "")
 	var p psp.PodSecurityPolicy
@@ -175,6 +190,11 @@ func TestRBAC(t *testing.T) {
 	}
 	y, _ := YAML(objs...)
 	golden(t, "rbac.yaml", y)
+	// the role's name and team-a's subjects are defaults
+	if d := res.Defaults; len(d) != 2 || d[0].String() != `role_name is not set: its default is "psp:restricted"` ||
+		d[1].String() != `binding[1].groups is not set: its default is ["system:serviceaccounts:team-a"]` {
+		t.Errorf("defaults %v", d)
+	}
 	for _, g := range []string{"system:authenticated", "system:unauthenticated", "system:anonymous", "system:serviceaccounts"} {
 		_, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"ops", g}}}, Meta{})
 		var fe FieldErrors
