@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -65,18 +64,6 @@ func (d *limitRangeDataSource) Configure(_ context.Context, req datasource.Confi
 
 func (d *limitRangeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_limit_range"
-}
-
-// quantityMap is a map attribute of resource name → quantity.
-func quantityMap(description, namePattern, nameWhat string) schema.MapAttribute {
-	return schema.MapAttribute{
-		Optional: true, ElementType: types.StringType, MarkdownDescription: description,
-		Validators: []validator.Map{
-			noNullValues(),
-			mapvalidator.KeysAre(resourceName(namePattern, nameWhat)),
-			mapvalidator.ValueStringsAre(quantity()),
-		},
-	}
 }
 
 func (d *limitRangeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -161,14 +148,10 @@ var limitRangeFields = fieldTable{
 }
 
 func (d *limitRangeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
-		"manifest": types.DynamicUnknown(), "fargate": types.BoolUnknown(), "fargate_pod_size": types.ObjectUnknown(fargateSizeType.AttrTypes),
-	}), &resp.Diagnostics) {
-		return
-	}
 	var m limitRangeModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
+		"manifest": types.DynamicUnknown(), "fargate": types.BoolUnknown(), "fargate_pod_size": types.ObjectUnknown(fargateSizeType.AttrTypes),
+	}), &m) {
 		return
 	}
 	spec, meta := m.spec(&resp.Diagnostics)

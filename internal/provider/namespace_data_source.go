@@ -192,29 +192,6 @@ func (d *namespaceDataSource) ValidateConfig(ctx context.Context, req datasource
 	}
 }
 
-// checkNamespaceVersion refuses a PodSecurityPolicy on profile.PSPRemovedIn or later, and
-// a cluster without any pod security mechanism (no Pod Security Admission, no policy). It
-// returns whether Pod Security Admission works on the version. A version that does not
-// parse is the validator's to report.
-func checkNamespaceVersion(v string, psp bool, from string, diags *diag.Diagnostics) (psaWorks bool) {
-	parsed, err := k8sversion.Parse(v)
-	if err != nil {
-		return true
-	}
-	if psp && parsed.AtLeast(profile.PSPRemovedIn()) {
-		diags.AddAttributeError(path.Root("psp_policy_name"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
-			withSource(render.PSPRemovedMessage(parsed.String())+" Drop psp_policy_name: the namespace's Pod Security Admission labels take its place.", from))
-	}
-	if _, err := render.PodSecurityVersionFor(v); err != nil {
-		if !psp {
-			diags.AddAttributeError(path.Root("kubernetes_version"), psaNeedsSummary(),
-				withSource(err.Error(), from)+". On this cluster only a PodSecurityPolicy protects the namespace: set psp_policy_name.")
-		}
-		return false
-	}
-	return true
-}
-
 // namespaceVersionDiagnostics are checkNamespaceVersion's, and warnings for a
 // PodSecurityPolicy whose cluster has no Pod Security Admission yet, or is not known.
 func namespaceVersionDiagnostics(m namespaceModel, from string, diags *diag.Diagnostics) {
@@ -269,7 +246,8 @@ var namespaceFields = fieldTable{
 }
 
 func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m namespaceModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"manifests": types.DynamicUnknown(), "manifests_by_kind": types.DynamicUnknown(), "pod_security_labels": types.MapUnknown(types.StringType),
 		"profile": types.StringUnknown(), "audit": types.StringUnknown(), "warn": types.StringUnknown(),
 		"pod_security_version": types.StringUnknown(), "kubernetes_version": types.StringUnknown(),
@@ -277,12 +255,7 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 		"container_default_request": types.MapUnknown(types.StringType), "quota_name": types.StringUnknown(),
 		"quota_hard": types.MapUnknown(types.StringType), "fargate": types.BoolUnknown(),
 		"fargate_pod_size": types.ObjectUnknown(fargateSizeType.AttrTypes),
-	}), &resp.Diagnostics) {
-		return
-	}
-	var m namespaceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	}), &m) {
 		return
 	}
 	var from string
@@ -356,4 +329,27 @@ func (m *namespaceModel) outputs(ctx context.Context, res render.NamespaceResult
 	diags.Append(d...)
 	m.FargatePodSize = fargateSizeValue(res.FargatePodSize, diags)
 	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+}
+
+// checkNamespaceVersion refuses a PodSecurityPolicy on profile.PSPRemovedIn or later, and
+// a cluster without any pod security mechanism (no Pod Security Admission, no policy). It
+// returns whether Pod Security Admission works on the version. A version that does not
+// parse is the validator's to report.
+func checkNamespaceVersion(v string, psp bool, from string, diags *diag.Diagnostics) (psaWorks bool) {
+	parsed, err := k8sversion.Parse(v)
+	if err != nil {
+		return true
+	}
+	if psp && parsed.AtLeast(profile.PSPRemovedIn()) {
+		diags.AddAttributeError(path.Root("psp_policy_name"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
+			withSource(render.PSPRemovedMessage(parsed.String())+" Drop psp_policy_name: the namespace's Pod Security Admission labels take its place.", from))
+	}
+	if _, err := render.PodSecurityVersionFor(v); err != nil {
+		if !psp {
+			diags.AddAttributeError(path.Root("kubernetes_version"), psaNeedsSummary(),
+				withSource(err.Error(), from)+". On this cluster only a PodSecurityPolicy protects the namespace: set psp_policy_name.")
+		}
+		return false
+	}
+	return true
 }

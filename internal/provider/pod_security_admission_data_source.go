@@ -5,11 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"sort"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -18,8 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
@@ -62,25 +56,6 @@ func (d *podSecurityAdmissionDataSource) Metadata(_ context.Context, req datasou
 
 func (d *podSecurityAdmissionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.facts = factsFrom(req, resp)
-}
-
-// levelAttribute is a Pod Security Standards level attribute.
-func levelAttribute(description string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Optional: true, Computed: true, MarkdownDescription: description,
-		Validators: []validator.String{stringvalidator.OneOf(profile.Levels()...)},
-	}
-}
-
-// psaKubernetesVersionAttribute is kubernetes_version for data sources that render PSA labels.
-func psaKubernetesVersionAttribute(extra string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Optional: true, Computed: true,
-		MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.31`). Pod Security Admission needs 1.23 or later " +
-			"(GA in 1.25): an older version is an error. Defaults to the cluster's version when the provider has an `eks` " +
-			"block; otherwise unset." + extra,
-		Validators: []validator.String{kubernetesVersion()},
-	}
 }
 
 func (d *podSecurityAdmissionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -161,50 +136,6 @@ func (d *podSecurityAdmissionDataSource) ValidateConfig(ctx context.Context, req
 	}
 }
 
-// refusePSALabels refuses user labels under pod-security.kubernetes.io/: the levels own them.
-func refusePSALabels(ctx context.Context, labels types.Map, attrName string, diags *diag.Diagnostics) {
-	if labels.IsNull() || labels.IsUnknown() {
-		return
-	}
-	keys := make([]string, 0, len(labels.Elements()))
-	for k := range labels.Elements() {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if strings.HasPrefix(k, render.PodSecurityLabelPrefix) {
-			diags.AddAttributeError(path.Root(attrName).AtMapKey(k), "Pod Security Admission label set by hand",
-				fmt.Sprintf("%s[%q]: %s labels come from the levels (profile, enforce, audit, warn) and their version: set those instead", attrName, k, render.PodSecurityLabelPrefix+"*"))
-		}
-	}
-}
-
-// levelOf is a level attribute's level ("" when null or unknown).
-func levelOf(v types.String) profile.Level {
-	if v.IsNull() || v.IsUnknown() {
-		return ""
-	}
-	return profile.Level(v.ValueString())
-}
-
-// psaNeedsSummary titles the refusal of a cluster without Pod Security Admission.
-func psaNeedsSummary() string {
-	return "Pod Security Admission needs Kubernetes " + profile.PSAMinimum().String()
-}
-
-// noPSA is why Pod Security Admission cannot run on a kubernetes_version, or nil (also for
-// a null, unknown or unparsable version: the validator reports the last).
-func noPSA(v types.String) error {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	if _, err := k8sversion.Parse(v.ValueString()); err != nil {
-		return nil
-	}
-	_, err := render.PodSecurityVersionFor(v.ValueString())
-	return err
-}
-
 // podSecurityAdmissionFields maps the renderer's fields onto this data source's
 // attributes: the Namespace's labels and annotations are namespace_labels and
 // namespace_annotations.
@@ -220,16 +151,12 @@ var podSecurityAdmissionFields = fieldTable{
 }
 
 func (d *podSecurityAdmissionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, map[string]attr.Value{
+	var m podSecurityAdmissionModel
+	if !readConfig(ctx, req, resp, map[string]attr.Value{
 		"id": types.StringUnknown(), "labels": types.MapUnknown(types.StringType), "manifest": types.DynamicUnknown(),
 		"yaml": types.StringUnknown(), "json": types.StringUnknown(), "profile": types.StringUnknown(), "enforce": types.StringUnknown(),
 		"audit": types.StringUnknown(), "warn": types.StringUnknown(), "version": types.StringUnknown(), "kubernetes_version": types.StringUnknown(),
-	}, &resp.Diagnostics) {
-		return
-	}
-	var m podSecurityAdmissionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	}, &m) {
 		return
 	}
 	var from string

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -100,10 +99,7 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 					"policy cannot keep pods from the socket under an allowed prefix.",
 				Validators: []validator.List{noNullElements()},
 				NestedObject: schema.NestedAttributeObject{Validators: []validator.Object{requiredAttributes("path_prefix")}, Attributes: map[string]schema.Attribute{
-					"path_prefix": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`. Required in each element.",
-						Validators: []validator.String{hostPathPrefix()},
-					},
+					"path_prefix": pathPrefixAttribute(),
 					"read_only": schema.BoolAttribute{
 						Optional: true, Computed: true,
 						MarkdownDescription: "Whether mounts under the prefix must be read-only. Defaults to `true`, as the guide asks.",
@@ -173,45 +169,6 @@ func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req da
 	levelRefusals(l, caps, volumes, hostPaths, &resp.Diagnostics)
 }
 
-// levelRefusals reports, on each element, what the profile level refuses of the options:
-// every capability, hostPath or every volume, the whole host or a runtime socket (the
-// profile's own decisions, shared with the render CLI). Names that are wrong whatever the
-// level are the attribute validators' to report. Unknown elements wait for Read.
-func levelRefusals(level profile.Level, caps, volumes, hostPaths types.List, diags *diag.Diagnostics) {
-	for i, c := range caps.Elements() {
-		if s, ok := c.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			if _, err := profile.AllowedCapability(level, s.ValueString()); errors.Is(err, profile.ErrEveryCapability) {
-				at := path.Root("allowed_capabilities").AtListIndex(i)
-				diags.AddAttributeError(at, "Every capability allowed", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
-			}
-		}
-	}
-	for i, v := range volumes.Elements() {
-		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			_, err := profile.AdditionalVolume(level, s.ValueString())
-			at := path.Root("additional_volumes").AtListIndex(i)
-			switch {
-			case errors.Is(err, profile.ErrHostPathVolume):
-				diags.AddAttributeError(at, "hostPath allowed wholesale", fmt.Sprintf("%s: %s: list the host paths pods may mount in allowed_host_paths.", at, err))
-			case errors.Is(err, profile.ErrEveryVolume):
-				diags.AddAttributeError(at, "Every volume type allowed", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
-			}
-		}
-	}
-	for i, hp := range hostPaths.Elements() {
-		o, ok := hp.(types.Object)
-		if !ok || o.IsNull() || o.IsUnknown() {
-			continue
-		}
-		if s, ok := o.Attributes()["path_prefix"].(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			if _, err := profile.AllowedHostPath(level, s.ValueString()); errors.Is(err, profile.ErrWholeHost) || errors.Is(err, profile.ErrRuntimeSocket) {
-				at := path.Root("allowed_host_paths").AtListIndex(i).AtName("path_prefix")
-				diags.AddAttributeError(at, "Host path prefix refused", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
-			}
-		}
-	}
-}
-
 // podSecurityPolicyFields: the renderer's fields are this data source's attributes.
 var podSecurityPolicyFields = fieldTable{
 	{from: f("name"), to: f("name"), computed: true},
@@ -220,15 +177,11 @@ var podSecurityPolicyFields = fieldTable{
 }
 
 func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m podSecurityPolicyModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"manifest": types.DynamicUnknown(), "name": types.StringUnknown(), "profile": types.StringUnknown(),
 		"kubernetes_version": types.StringUnknown(),
-	}), &resp.Diagnostics) {
-		return
-	}
-	var m podSecurityPolicyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	}), &m) {
 		return
 	}
 	p, meta := m.spec(&resp.Diagnostics)

@@ -120,15 +120,11 @@ var podSecurityPolicyRBACFields = fieldTable{
 }
 
 func (d *podSecurityPolicyRBACDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m podSecurityPolicyRBACModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"manifests": types.DynamicUnknown(), "cluster_role": types.DynamicUnknown(), "role_bindings": types.DynamicUnknown(),
 		"role_name": types.StringUnknown(),
-	}), &resp.Diagnostics) {
-		return
-	}
-	var m podSecurityPolicyRBACModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	}), &m) {
 		return
 	}
 	bindings, meta := m.spec(&resp.Diagnostics)

@@ -133,12 +133,8 @@ var resourceQuotaFields = fieldTable{
 }
 
 func (d *resourceQuotaDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{"manifest": types.DynamicUnknown()}), &resp.Diagnostics) {
-		return
-	}
 	var m resourceQuotaModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{"manifest": types.DynamicUnknown()}), &m) {
 		return
 	}
 	spec, meta := m.spec(&resp.Diagnostics)

@@ -131,10 +131,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 					"runtime socket (`/run`, `/var/run`, `/run/containerd`, …) are refused, as for a restricted PodSecurityPolicy.",
 				Validators: []validator.List{noNullElements()},
 				NestedObject: schema.NestedAttributeObject{Validators: []validator.Object{requiredAttributes("path_prefix")}, Attributes: map[string]schema.Attribute{
-					"path_prefix": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`. Required in each element.",
-						Validators: []validator.String{hostPathPrefix()},
-					},
+					"path_prefix": pathPrefixAttribute(),
 				}},
 			},
 			"fargate_selectors": schema.ListNestedAttribute{
@@ -194,23 +191,6 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			},
 		},
 	}
-}
-
-// vapVersionError is the error for a cluster too old for ValidatingAdmissionPolicy v1, or
-// nil (also for a null, unknown or unparsable version: the validator reports the last).
-func vapVersionError(v types.String) error {
-	if v.IsNull() || v.IsUnknown() {
-		return nil
-	}
-	if _, err := k8sversion.Parse(v.ValueString()); err != nil {
-		return nil
-	}
-	return admission.CheckVersion(v.ValueString())
-}
-
-// vapNeedsSummary titles the refusal of a cluster too old for the policy.
-func vapNeedsSummary() string {
-	return "ValidatingAdmissionPolicy needs Kubernetes " + profile.VAPMinimum().String()
 }
 
 func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
@@ -287,17 +267,13 @@ func fargateSelectorsValue(ctx context.Context, sels []admission.FargateSelector
 }
 
 func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m validatingAdmissionPolicyModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"policy": types.DynamicUnknown(), "binding": types.DynamicUnknown(), "manifests": types.DynamicUnknown(),
 		"rules": types.ListUnknown(types.StringType), "name": types.StringUnknown(), "validation_actions": types.ListUnknown(types.StringType),
 		"exempt_namespaces": types.ListUnknown(types.StringType), "fargate_selectors": types.ListUnknown(fargateSelectorType),
 		"kubernetes_version": types.StringUnknown(),
-	}), &resp.Diagnostics) {
-		return
-	}
-	var m validatingAdmissionPolicyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	}), &m) {
 		return
 	}
 	var from string
@@ -410,4 +386,21 @@ func (m *validatingAdmissionPolicyModel) outputs(ctx context.Context, opts admis
 	}
 	m.Name = types.StringValue(policy.Name)
 	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+}
+
+// vapVersionError is the error for a cluster too old for ValidatingAdmissionPolicy v1, or
+// nil (also for a null, unknown or unparsable version: the validator reports the last).
+func vapVersionError(v types.String) error {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
+	}
+	if _, err := k8sversion.Parse(v.ValueString()); err != nil {
+		return nil
+	}
+	return admission.CheckVersion(v.ValueString())
+}
+
+// vapNeedsSummary titles the refusal of a cluster too old for the policy.
+func vapNeedsSummary() string {
+	return "ValidatingAdmissionPolicy needs Kubernetes " + profile.VAPMinimum().String()
 }

@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -90,6 +88,17 @@ func deferUnknown(ctx context.Context, config tfsdk.Config, state *tfsdk.State, 
 	return true
 }
 
+// readConfig reads a data source's configuration into m, and reports whether Read goes
+// on: not when the configuration is not fully known yet (deferUnknown: the computed
+// attributes stay unknown), nor when it cannot be read (the error is reported).
+func readConfig[M any](ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, computed map[string]attr.Value, m *M) bool {
+	if deferUnknown(ctx, req.Config, &resp.State, computed, &resp.Diagnostics) {
+		return false
+	}
+	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
+	return !resp.Diagnostics.HasError()
+}
+
 // unknownOutputs are the outputs every data source has, unknown.
 func unknownOutputs(extra map[string]attr.Value) map[string]attr.Value {
 	out := map[string]attr.Value{
@@ -104,53 +113,6 @@ func unknownOutputs(extra map[string]attr.Value) map[string]attr.Value {
 }
 
 // Common attributes.
-
-func idAttribute() schema.StringAttribute {
-	return schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of `yaml`: changes exactly when the rendered manifests change."}
-}
-
-func yamlAttribute(several bool) schema.StringAttribute {
-	d := "The rendered object as YAML, for `kubectl_manifest.yaml_body` or a file."
-	if several {
-		d = "The rendered objects as multi-document YAML (`---` between documents), for `kubectl apply -f` or a file; split it with `kubectl_file_documents` for `kubectl_manifest`."
-	}
-	return schema.StringAttribute{Computed: true, MarkdownDescription: d}
-}
-
-func jsonAttribute(several bool) schema.StringAttribute {
-	d := "The rendered object as indented JSON."
-	if several {
-		d = "The rendered objects as an indented JSON array."
-	}
-	return schema.StringAttribute{Computed: true, MarkdownDescription: d}
-}
-
-func manifestAttribute(what string) schema.DynamicAttribute {
-	return schema.DynamicAttribute{Computed: true,
-		MarkdownDescription: "The " + what + " as an object, ready for `kubernetes_manifest`'s `manifest` argument."}
-}
-
-func labelsAttribute() schema.MapAttribute {
-	return schema.MapAttribute{Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Labels added to every rendered object.",
-		Validators:          labelValidators()}
-}
-
-func annotationsAttribute() schema.MapAttribute {
-	return schema.MapAttribute{Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Annotations added to every rendered object. Annotations the policy itself sets (seccomp and AppArmor profiles) cannot be changed.",
-		Validators:          annotationValidators()}
-}
-
-// labelValidators check a map of labels as the API server does; annotationValidators
-// the keys of a map of annotations.
-func labelValidators() []validator.Map {
-	return []validator.Map{noNullValues(), mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())}
-}
-
-func annotationValidators() []validator.Map {
-	return []validator.Map{noNullValues(), mapvalidator.KeysAre(labelKey())}
-}
 
 // Reading collections out of a configuration. Read sees a configuration that is fully
 // known (deferUnknown returns first otherwise) and validated (null elements are refused by
