@@ -85,8 +85,8 @@ func levelAttribute(description string) schema.StringAttribute {
 func psaKubernetesVersionAttribute(extra string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Optional: true, Computed: true,
-		MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.31`). Pod Security Admission needs 1.23 or later " +
-			"(GA in 1.25): an older version is an error. Defaults to the cluster's version when the provider has an `eks` " +
+		MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.31`). Pod Security Admission needs " + profile.PSAMinimum().String() + " or later " +
+			"(GA in " + profile.PSAStable().String() + "): an older version is an error. Defaults to the cluster's version when the provider has an `eks` " +
 			"block; otherwise unset." + extra,
 		Validators: []validator.String{kubernetesVersion()},
 	}

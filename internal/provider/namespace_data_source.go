@@ -88,7 +88,7 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		MarkdownDescription: "Renders everything a hardened namespace needs, in one call: the Namespace with Pod Security " +
 			"Admission labels (`enforce` from `profile`, default `restricted`), a LimitRange that gives containers default " +
 			"requests and limits, a ResourceQuota on requests and limits of CPU and memory (so every pod must declare them) " +
-			"and, for clusters older than 1.25 with `psp_policy_name`, the RBAC that lets the namespace's service accounts " +
+			"and, for clusters older than " + profile.PSPRemovedIn().String() + " with `psp_policy_name`, the RBAC that lets the namespace's service accounts " +
 			"use that PodSecurityPolicy. Apply `manifests_by_kind.namespace` first and the rest after it (`depends_on`).",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
@@ -104,8 +104,8 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"cluster's version (`kubernetes_version` `1.31` pins `v1.31`), else `latest`.",
 				Validators: []validator.String{psaVersion()},
 			},
-			"kubernetes_version": psaKubernetesVersionAttribute(" With `psp_policy_name`, 1.25 or later is an error (PodSecurityPolicy " +
-				"is gone), and below 1.23 the labels are rendered (version `latest`) with a warning that only the PodSecurityPolicy protects the namespace."),
+			"kubernetes_version": psaKubernetesVersionAttribute(" With `psp_policy_name`, " + profile.PSPRemovedIn().String() + " or later is an error (PodSecurityPolicy " +
+				"is gone), and below " + profile.PSAMinimum().String() + " the labels are rendered (version `latest`) with a warning that only the PodSecurityPolicy protects the namespace."),
 			"limit_range_name": schema.StringAttribute{
 				Optional: true, Computed: true, MarkdownDescription: "The LimitRange's name. Defaults to `" + defaults.LimitRangeName + "`.",
 				Validators: []validator.String{dnsSubdomain()},
@@ -133,7 +133,7 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"psp_policy_name": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "For clusters older than 1.25: the PodSecurityPolicy the namespace's service accounts may use. " +
+				MarkdownDescription: "For clusters older than " + profile.PSPRemovedIn().String() + ": the PodSecurityPolicy the namespace's service accounts may use. " +
 					"Renders a ClusterRole `psp:<policy>:<namespace>` with `use` on exactly that policy (one per namespace, so " +
 					"several namespaces can share a policy without managing the same object) and a RoleBinding in the namespace. " +
 					"Unset: no RBAC.",

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
@@ -61,7 +62,7 @@ func (d *podSecurityAdmissionDataSource) Configure(_ context.Context, req dataso
 func (d *podSecurityAdmissionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders the Pod Security Admission labels of a namespace, PodSecurityPolicy's built-in successor " +
-			"(Kubernetes 1.23+, GA in 1.25): `pod-security.kubernetes.io/<mode>` and `<mode>-version` for the modes `enforce` " +
+			"(Kubernetes " + profile.PSAMinimum().String() + "+, GA in " + profile.PSAStable().String() + "): `pod-security.kubernetes.io/<mode>` and `<mode>-version` for the modes `enforce` " +
 			"(refuse violating pods), `audit` (record them) and `warn` (warn the client). Merge `labels` into a " +
 			"`kubernetes_namespace_v1`'s `metadata.labels`, or give `namespace` to get the whole Namespace for " +
 			"`kubernetes_manifest`. The version is pinned to the cluster's minor version when known, so a cluster upgrade " +

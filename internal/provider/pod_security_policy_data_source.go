@@ -65,7 +65,7 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 		MarkdownDescription: "Renders a PodSecurityPolicy (`policy/v1beta1`) from a hardening profile of the EKS best-practices " +
 			"pod security guide. `restricted` is the guide's restricted policy field for field; `baseline` is the Pod " +
 			"Security Standards baseline; `privileged` is what EKS's `eks.privileged` allows, for kube-system agents " +
-			"(VPC CNI, kube-proxy). PodSecurityPolicy was removed in Kubernetes 1.25: for newer clusters use " +
+			"(VPC CNI, kube-proxy). PodSecurityPolicy was removed in Kubernetes " + profile.PSPRemovedIn().String() + ": for newer clusters use " +
 			"`ekspodsec_pod_security_admission` and `ekspodsec_validating_admission_policy`. Pair the policy with " +
 			"`ekspodsec_pod_security_policy_rbac` to grant its use.",
 		Attributes: map[string]schema.Attribute{
@@ -86,8 +86,8 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 			},
 			"kubernetes_version": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.24`). PodSecurityPolicy was removed in 1.25, " +
-					"so 1.25 or later is an error. Defaults to the cluster's version when the provider has an `eks` block; " +
+				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.24`). PodSecurityPolicy was removed in " + profile.PSPRemovedIn().String() + ", " +
+					"so " + profile.PSPRemovedIn().String() + " or later is an error. Defaults to the cluster's version when the provider has an `eks` block; " +
 					"otherwise, when unset, the policy is rendered with a warning.",
 				Validators: []validator.String{kubernetesVersion()},
 			},

@@ -88,7 +88,7 @@ func validationActions() []string { return []string{"Deny", "Warn", "Audit"} }
 
 func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Renders a ValidatingAdmissionPolicy and its binding (`admissionregistration.k8s.io/v1`, Kubernetes 1.30+) " +
+		MarkdownDescription: "Renders a ValidatingAdmissionPolicy and its binding (`admissionregistration.k8s.io/v1`, Kubernetes " + profile.VAPMinimum().String() + "+) " +
 			"whose CEL validations enforce the ekspodsec rules Pod Security Admission does not cover: hostPath only under " +
 			"allowed prefixes and read-only (EPS005–EPS007), no container runtime socket (EPS008), no Docker-in-Docker " +
 			"image (EPS009), requests and limits on pods (EPS014, EPS015), what Fargate refuses on pods its profiles select " +
@@ -167,7 +167,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			"kubernetes_version": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.31`). ValidatingAdmissionPolicy is served as " +
-					"`admissionregistration.k8s.io/v1` from 1.30: an older version is an error. Defaults to the cluster's version " +
+					"`admissionregistration.k8s.io/v1` from " + profile.VAPMinimum().String() + ": an older version is an error. Defaults to the cluster's version " +
 					"when the provider has an `eks` block; otherwise unset.",
 				Validators: []validator.String{kubernetesVersion()},
 			},
