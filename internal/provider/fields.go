@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
@@ -111,15 +114,49 @@ func (t fieldTable) report(d render.Decisions, err error, summary string, diags 
 	}
 }
 
-// setDefaults writes the renderer's defaults into the computed attributes they fill.
-func (t fieldTable) setDefaults(ctx context.Context, d render.Decisions, state *tfsdk.State, diags *diag.Diagnostics) {
+// fillDefaults writes the renderer's defaults into the model's computed attributes
+// (top-level ones: types.String, and types.Map or types.List of strings), before the
+// model is written to the state.
+func (t fieldTable) fillDefaults(ctx context.Context, d render.Decisions, model any, diags *diag.Diagnostics) {
+	m := reflect.ValueOf(model).Elem()
 	for _, def := range d.Defaults {
 		r, ok := t.route(def.Path)
 		if !ok || !r.computed || len(def.Path) != len(r.from) {
 			continue
 		}
-		diags.Append(state.SetAttribute(ctx, attributePath(r.to), def.Value)...)
+		name, _ := r.to[0].(string)
+		field, ok := modelField(m, name)
+		if !ok || len(r.to) != 1 {
+			diags.AddError("Cannot set a default", fmt.Sprintf("%s has no attribute %v to take the default of %s: this is a bug in the provider", m.Type(), r.to, render.FormatPath(def.Path)))
+			continue
+		}
+		var v attr.Value
+		var dd diag.Diagnostics
+		switch value := def.Value.(type) {
+		case string:
+			v = types.StringValue(value)
+		case map[string]string:
+			v, dd = types.MapValueFrom(ctx, types.StringType, value)
+		case []string:
+			v, dd = types.ListValueFrom(ctx, types.StringType, value)
+		}
+		diags.Append(dd...)
+		if v == nil || !reflect.TypeOf(v).AssignableTo(field.Type()) {
+			diags.AddError("Cannot set a default", fmt.Sprintf("the default of %s (%T) does not fit attribute %s: this is a bug in the provider", render.FormatPath(def.Path), def.Value, name))
+			continue
+		}
+		field.Set(reflect.ValueOf(v))
 	}
+}
+
+// modelField is the field of a model struct whose tfsdk tag is name.
+func modelField(m reflect.Value, name string) (reflect.Value, bool) {
+	for i := 0; i < m.NumField(); i++ {
+		if m.Type().Field(i).Tag.Get("tfsdk") == name {
+			return m.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
 }
 
 // attributePath turns a path (names, list indexes, map keys) into a Terraform attribute

@@ -101,8 +101,8 @@ func TestFieldTablesMatchSchemas(t *testing.T) {
 			}
 			if r.computed {
 				a, d := resp.Schema.AttributeAtPath(ctx, at)
-				if d.HasError() || !a.IsComputed() {
-					t.Errorf("%s: defaults of %v go to %s, which is not computed", name, r.from, at)
+				if d.HasError() || !a.IsComputed() || len(r.to) != 1 {
+					t.Errorf("%s: defaults of %v go to %s, which is not a computed top-level attribute", name, r.from, at)
 				}
 			}
 		}
@@ -147,5 +147,26 @@ func TestNamespaceFieldsTakeEveryError(t *testing.T) {
 				t.Errorf("default %v fills no computed attribute", d.Path)
 			}
 		}
+	}
+}
+
+// TestFillDefaults: a default fills its attribute in the model, whatever its type; one
+// that fits no attribute is an error, never a silent pass.
+func TestFillDefaults(t *testing.T) {
+	var m namespaceModel
+	var diags diag.Diagnostics
+	namespaceFields.fillDefaults(context.Background(), render.Decisions{Defaults: []render.Default{
+		{Path: f("profile"), Value: "restricted"},
+		{Path: f("limit_range", "container", "default"), Value: map[string]string{"cpu": "1"}},
+		{Path: f("limit_range", "container", "min"), Value: map[string]string{"cpu": "1"}}, // not computed: left alone
+		{Path: f("nowhere"), Value: "x"},                                                  // no route: left alone
+	}}, &m, &diags)
+	if diags.HasError() || m.Profile.ValueString() != "restricted" || m.ContainerDefault.Elements()["cpu"].String() != `"1"` || !m.ContainerMin.IsNull() {
+		t.Errorf("model %+v %v", m, diags)
+	}
+	bad := fieldTable{{from: f("x"), to: f("profile"), computed: true}, {from: f("y"), to: f("nope"), computed: true}}
+	bad.fillDefaults(context.Background(), render.Decisions{Defaults: []render.Default{{Path: f("x"), Value: []string{"a"}}, {Path: f("y"), Value: "a"}}}, &m, &diags)
+	if len(diags.Errors()) != 2 {
+		t.Errorf("misfits: %v", diags)
 	}
 }

@@ -279,8 +279,8 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	namespaceFields.fillDefaults(ctx, res.Decisions, &m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	namespaceFields.setDefaults(ctx, res.Decisions, &resp.State, &resp.Diagnostics)
 }
 
 // spec is the renderer's input from the configuration: what is null takes the renderer's

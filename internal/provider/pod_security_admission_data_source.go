@@ -184,8 +184,8 @@ func (d *podSecurityAdmissionDataSource) Read(ctx context.Context, req datasourc
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	podSecurityAdmissionFields.fillDefaults(ctx, res.Decisions, &m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	podSecurityAdmissionFields.setDefaults(ctx, res.Decisions, &resp.State, &resp.Diagnostics)
 }
 
 // spec is the renderer's input from the configuration.

@@ -204,8 +204,8 @@ func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.R
 	}
 	m.Profile = types.StringValue(string(p.Level))
 	m.ID, m.Manifest, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+	podSecurityPolicyFields.fillDefaults(ctx, res.Decisions, &m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	podSecurityPolicyFields.setDefaults(ctx, res.Decisions, &resp.State, &resp.Diagnostics)
 }
 
 // spec is the renderer's input from the configuration: the profile (its options refused

@@ -154,8 +154,8 @@ func (d *podSecurityPolicyRBACDataSource) Read(ctx context.Context, req datasour
 		return
 	}
 	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+	podSecurityPolicyRBACFields.fillDefaults(ctx, res.Decisions, &m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	podSecurityPolicyRBACFields.setDefaults(ctx, res.Decisions, &resp.State, &resp.Diagnostics)
 }
 
 // spec is the renderer's input from the configuration.
