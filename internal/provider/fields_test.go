@@ -159,7 +159,7 @@ func TestFillDefaults(t *testing.T) {
 		{Path: f("profile"), Value: "restricted"},
 		{Path: f("limit_range", "container", "default"), Value: map[string]string{"cpu": "1"}},
 		{Path: f("limit_range", "container", "min"), Value: map[string]string{"cpu": "1"}}, // not computed: left alone
-		{Path: f("nowhere"), Value: "x"},                                                  // no route: left alone
+		{Path: f("nowhere"), Value: "x"},                                                   // no route: left alone
 	}}, &m, &diags)
 	if diags.HasError() || m.Profile.ValueString() != "restricted" || m.ContainerDefault.Elements()["cpu"].String() != `"1"` || !m.ContainerMin.IsNull() {
 		t.Errorf("model %+v %v", m, diags)
