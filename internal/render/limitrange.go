@@ -191,28 +191,10 @@ func limitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 		items = append(items, item)
 	}
 	if p := s.Pod; p != nil {
-		item := corev1.LimitRangeItem{
-			Type: corev1.LimitTypePod,
-			Min:  quantities([]any{"pod", "min"}, p.Min, computeResourceRE, "pod", &errs),
-			Max:  quantities([]any{"pod", "max"}, p.Max, computeResourceRE, "pod", &errs),
-		}
-		order(&errs, "pod", []named{{"min", item.Min}, {"max", item.Max}})
-		if p.Min == nil && p.Max == nil {
-			errs = append(errs, FieldError{Path: []any{"pod"}, Msg: "the pod block sets nothing: give min or max"})
-		}
-		items = append(items, item)
+		items = append(items, minMaxItem(corev1.LimitTypePod, "pod", *p, computeResourceRE, "pod", &errs))
 	}
 	if p := s.PVC; p != nil {
-		item := corev1.LimitRangeItem{
-			Type: corev1.LimitTypePersistentVolumeClaim,
-			Min:  quantities([]any{"persistent_volume_claim", "min"}, p.Min, storageResourceRE, "persistent volume claim (storage)", &errs),
-			Max:  quantities([]any{"persistent_volume_claim", "max"}, p.Max, storageResourceRE, "persistent volume claim (storage)", &errs),
-		}
-		order(&errs, "persistent_volume_claim", []named{{"min", item.Min}, {"max", item.Max}})
-		if p.Min == nil && p.Max == nil {
-			errs = append(errs, FieldError{Path: []any{"persistent_volume_claim"}, Msg: "the persistent_volume_claim block sets nothing: give min or max"})
-		}
-		items = append(items, item)
+		items = append(items, minMaxItem(corev1.LimitTypePersistentVolumeClaim, "persistent_volume_claim", *p, storageResourceRE, "persistent volume claim (storage)", &errs))
 	}
 	if len(items) == 0 {
 		errs = append(errs, FieldError{Path: []any{"container"}, Msg: "a LimitRange needs at least one of container, pod or persistent_volume_claim"})
@@ -229,6 +211,21 @@ func limitRange(s LimitRangeSpec, m Meta) (*corev1.LimitRange, error) {
 		ObjectMeta: om,
 		Spec:       corev1.LimitRangeSpec{Limits: items},
 	}, nil
+}
+
+// minMaxItem is a LimitRange item of bounds only (pods, persistent volume claims), from
+// block: min <= max, and at least one of them.
+func minMaxItem(typ corev1.LimitType, block string, mm MinMax, keyRE *regexp.Regexp, what string, errs *FieldErrors) corev1.LimitRangeItem {
+	item := corev1.LimitRangeItem{
+		Type: typ,
+		Min:  quantities([]any{block, "min"}, mm.Min, keyRE, what, errs),
+		Max:  quantities([]any{block, "max"}, mm.Max, keyRE, what, errs),
+	}
+	order(errs, block, []named{{"min", item.Min}, {"max", item.Max}})
+	if mm.Min == nil && mm.Max == nil {
+		*errs = append(*errs, FieldError{Path: []any{block}, Msg: "the " + block + " block sets nothing: give min or max"})
+	}
+	return item
 }
 
 // sortedNames returns a resource list's names, sorted.
