@@ -39,6 +39,19 @@ func TestQuantityRange(t *testing.T) {
 			t.Errorf("%s renders as\n%s", in, y)
 		}
 	}
+	// a decimal exponent decides alone, at once: 10^20600000 is never multiplied out
+	for in, want := range map[string]string{
+		"1E20600000": "out of range", "9e20": "out of range", "1e19": "out of range", "1E206000600000": "out of range", "+2.5e0000000012345678": "out of range",
+		"0E20600000": "0", "E20600000": "not a Kubernetes quantity", "0e25": "0", "0.000E-99999999999": "0", "-0e123456789": "0",
+		"1e-99999999999": "1e-9", "7.5E-1234567": "1e-9", "1e-1000": "1e-9", "1e-999": "1e-9", "1e999": "out of range", "1e1000": "out of range", "0e-1000": "0", "1e0999": "out of range", "1e0000000005": "", "e100000000": "not a Kubernetes quantity", "..5e12345": "not a Kubernetes quantity", "-1e-99999999999": "negative", "-3E99999999": "negative",
+	} {
+		if want == "" {
+			want = "100e3" // an exponent with leading zeros is an exponent: resource decides
+		}
+		if q, err := ParseQuantity(in); (err == nil) != (want == "0" || want == "1e-9" || want == "100e3") || (err == nil && q.String() != want) || (err != nil && !strings.Contains(err.Error(), want)) {
+			t.Errorf("ParseQuantity(%q) = %s, %v; want %s", in, q.String(), err, want)
+		}
+	}
 	for _, bad := range []string{"-1", "lots", "", "1.5.5", "1Ki1", "1." + strings.Repeat("5", MaxQuantityLen) + "Ki", strings.Repeat("9", 1<<20)} {
 		if _, err := ParseQuantity(bad); err == nil {
 			t.Errorf("ParseQuantity(%q) accepted", bad)
@@ -97,7 +110,7 @@ func TestGroupNames(t *testing.T) {
 // FuzzParseQuantity: ParseQuantity never panics, and what it accepts is in range,
 // not negative, canonical (parsing its string gives the same string) and exact.
 func FuzzParseQuantity(f *testing.F) {
-	for _, s := range []string{"500m", "1Gi", "99999999999999999999999999Ei", "8Ei", "7Ei", "+1", "1e-20", "9.3E", "0.0001", "-0"} {
+	for _, s := range []string{"500m", "1Gi", "99999999999999999999999999Ei", "8Ei", "7Ei", "+1", "1e-20", "9.3E", "0.0001", "-0", "1E20600000", "0e99999", "1E206000600000", "-1e-0000009999999"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -112,6 +125,9 @@ func FuzzParseQuantity(f *testing.F) {
 		if err != nil || again.String() != q.String() || again.Cmp(q) != 0 {
 			t.Fatalf("ParseQuantity(%q) = %s, which reads back as %s, %v", s, q.String(), again.String(), err)
 		}
+		if _, huge, _ := hugeExponent(s); huge {
+			return // resource.ParseQuantity takes minutes: ParseQuantity decides on the exponent (TestQuantityRange)
+		}
 		orig := resource.MustParse(s)
 		if orig.Cmp(q) != 0 {
 			t.Fatalf("ParseQuantity(%q) = %s changed the value", s, q.String())
@@ -125,5 +141,18 @@ func TestLongValuesShortened(t *testing.T) {
 	_, err := PodSecurityPolicy(mustRestricted(t), huge, Meta{Labels: map[string]string{huge: huge}, Annotations: map[string]string{huge: "x"}})
 	if err == nil || len(err.Error()) > 4000 || !strings.Contains(err.Error(), "(1048576 bytes)") {
 		t.Errorf("%d-byte error: %.500s", len(err.Error()), err)
+	}
+}
+
+// BenchmarkParseQuantityHugeExponent: a huge decimal exponent costs what any quantity
+// costs (it took 3 s before the exponent was judged alone).
+func BenchmarkParseQuantityHugeExponent(b *testing.B) {
+	for b.Loop() {
+		if _, err := ParseQuantity("1E20600000"); err == nil {
+			b.Fatal("accepted")
+		}
+		if _, err := ParseQuantity("0E20600000"); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

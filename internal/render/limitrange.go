@@ -77,6 +77,11 @@ func ParseQuantity(s string) (resource.Quantity, error) {
 		// parsing a number of a million digits takes seconds; no quantity in range needs 128 characters
 		return resource.Quantity{}, fmt.Errorf("a quantity of %d characters is not a Kubernetes quantity: at most %d", len(s), MaxQuantityLen)
 	}
+	if q, ok, err := hugeExponent(s); ok {
+		// resource.ParseQuantity takes minutes over a long exponent (1E206000600000), and
+		// comparing or rounding a large one takes seconds (1E20600000, 0e-999999)
+		return q, err
+	}
 	q, err := resource.ParseQuantity(s)
 	if err != nil {
 		return resource.Quantity{}, fmt.Errorf("%s is not a Kubernetes quantity (like 500m, 2, 256Mi, 1Gi)", profile.Quote(s))
@@ -84,11 +89,55 @@ func ParseQuantity(s string) (resource.Quantity, error) {
 	if q.Sign() < 0 {
 		return resource.Quantity{}, fmt.Errorf("%s is negative", profile.Quote(s))
 	}
+	// A decimal exponent past 10^19 is beyond 2^63-1 whatever its digits, and comparing
+	// it would multiply out the power of ten (1E20600000 took seconds): decide on the
+	// exponent alone. Zero times any power of ten is zero.
+	if d := q.DeepCopy(); d.AsDec().Scale() < -19 {
+		if q.IsZero() {
+			return resource.Quantity{Format: q.Format}, nil
+		}
+		return resource.Quantity{}, outOfRange(s)
+	}
 	if q.Cmp(*maxQuantity) > 0 || clampedBinary(s, q) {
-		return resource.Quantity{}, fmt.Errorf("%s is out of range: Kubernetes quantities go up to 9223372036854775807 (2^63-1, just under 8Ei), and would clamp it to another number", profile.Quote(s))
+		return resource.Quantity{}, outOfRange(s)
 	}
 	q.Add(resource.Quantity{Format: q.Format}) // drop the parsed spelling: serialize canonically
 	return q, nil
+}
+
+// A decimal exponent of a thousand or more, either way: within MaxQuantityLen such a
+// quantity is 0, beyond 2^63-1, or below a nano, whatever its digits.
+var (
+	hugeExponentRE = regexp.MustCompile(`[eE][+-]?0*[1-9][0-9]{3,}$`)
+	// exponentQuantityRE is the form a quantity with one takes: digits before the exponent.
+	exponentQuantityRE = regexp.MustCompile(`^([+-]?)([0-9]+\.?[0-9]*|\.[0-9]+)[eE]([+-]?)[0-9]+$`)
+)
+
+// hugeExponent decides a quantity with a huge decimal exponent on its text: ok false for
+// any other string.
+func hugeExponent(s string) (q resource.Quantity, ok bool, err error) {
+	if !hugeExponentRE.MatchString(s) {
+		return resource.Quantity{}, false, nil
+	}
+	m := exponentQuantityRE.FindStringSubmatch(s)
+	switch {
+	case m == nil:
+		return resource.Quantity{}, true, fmt.Errorf("%s is not a Kubernetes quantity (like 500m, 2, 256Mi, 1Gi)", profile.Quote(s))
+	case strings.Trim(m[2], "0.") == "":
+		return resource.Quantity{Format: resource.DecimalExponent}, true, nil
+	case m[1] == "-":
+		return resource.Quantity{}, true, fmt.Errorf("%s is negative", profile.Quote(s))
+	case m[3] == "-":
+		// below a nano: Kubernetes rounds it up to the smallest quantity
+		q = resource.MustParse("1e-9")
+		q.Add(resource.Quantity{Format: q.Format})
+		return q, true, nil
+	}
+	return resource.Quantity{}, true, outOfRange(s)
+}
+
+func outOfRange(s string) error {
+	return fmt.Errorf("%s is out of range: Kubernetes quantities go up to 9223372036854775807 (2^63-1, just under 8Ei), and would clamp it to another number", profile.Quote(s))
 }
 
 // binaryExponents are the powers of two of the binary suffixes.
