@@ -20,6 +20,7 @@ import (
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"k8s.io/apiserver/pkg/cel/environment"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
@@ -95,7 +96,7 @@ func TestPolicyCompiles(t *testing.T) {
 		"default":  {},
 		"pss":      {PodSecurityStandards: true, AllowedCapabilities: []string{"NET_BIND_SERVICE", "CHOWN"}},
 		"hostpath": {AllowedHostPaths: []profile.HostPath{{PathPrefix: "/var/log", ReadOnly: true}, {PathPrefix: "/", ReadOnly: true}}},
-		"fargate":  {Fargate: []FargateSelector{{Namespace: "fargate-*"}, {Namespace: "batch", Labels: map[string]string{"compute": "fargate", "tier": "w?b"}}}},
+		"fargate":  {Fargate: []eks.Selector{{Namespace: "fargate-*"}, {Namespace: "batch", Labels: map[string]string{"compute": "fargate", "tier": "w?b"}}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, b := Policy(o)
@@ -211,7 +212,7 @@ func TestDifferentialAgainstPlanCheck(t *testing.T) {
 func TestPolicyDecisions(t *testing.T) {
 	o := VAPOptions{
 		AllowedHostPaths: []profile.HostPath{{PathPrefix: "/var/log", ReadOnly: true}},
-		Fargate:          []FargateSelector{{Namespace: "fargate-*"}},
+		Fargate:          []eks.Selector{{Namespace: "fargate-*"}},
 	}
 	p, _ := Policy(o)
 	c := compile(t, p)

@@ -41,7 +41,7 @@ func PSAVersion(kubernetesVersion string) (string, error) {
 		//lint:ignore ST1005 the message starts with a proper noun
 		return "", fmt.Errorf("Kubernetes %s does not exist: Kubernetes versions are 1.x, and Pod Security Admission versions v1.x", v)
 	}
-	if !v.AtLeast(1, 23) {
+	if !v.AtLeast(profile.PSAMinimum()) {
 		//lint:ignore ST1005 the message starts with a proper noun
 		return "", fmt.Errorf("Pod Security Admission needs Kubernetes 1.23 or later (GA in 1.25); this cluster runs %s: use a PodSecurityPolicy (ekspodsec_pod_security_policy) there", v)
 	}

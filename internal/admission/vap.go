@@ -9,16 +9,12 @@ import (
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/glob"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
-
-// FargateSelector selects the pods that run on Fargate, as an EKS Fargate profile does.
-type FargateSelector struct {
-	Namespace string            // may use * and ?
-	Labels    map[string]string // all must be on the pod
-}
 
 // VAPOptions configure the policy.
 type VAPOptions struct {
@@ -27,7 +23,7 @@ type VAPOptions struct {
 	// hostPath at all (EPS005).
 	AllowedHostPaths []profile.HostPath
 	// Fargate selectors: pods they select get the Fargate rules (EPS019).
-	Fargate []FargateSelector
+	Fargate []eks.Selector
 	// PodSecurityStandards adds the restricted-level rules PSA also enforces (EPS001-EPS004,
 	// EPS010-EPS013, EPS016), for clusters that want one mechanism.
 	PodSecurityStandards bool
@@ -42,10 +38,6 @@ type VAPOptions struct {
 	Labels            map[string]string
 }
 
-// MinimumVersion is the Kubernetes version that serves admissionregistration.k8s.io/v1
-// ValidatingAdmissionPolicy.
-const MinimumVersion = "1.30"
-
 // CheckVersion refuses clusters older than 1.30, naming the version needed.
 func CheckVersion(kubernetesVersion string) error {
 	if kubernetesVersion == "" {
@@ -55,8 +47,8 @@ func CheckVersion(kubernetesVersion string) error {
 	if err != nil {
 		return err
 	}
-	if !v.AtLeast(1, 30) {
-		return fmt.Errorf("ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1) needs Kubernetes %s or later; this cluster runs %s", MinimumVersion, v)
+	if !v.AtLeast(profile.VAPMinimum()) {
+		return fmt.Errorf("ValidatingAdmissionPolicy (admissionregistration.k8s.io/v1) needs Kubernetes %s or later; this cluster runs %s", profile.VAPMinimum(), v)
 	}
 	return nil
 }
@@ -84,36 +76,10 @@ func variables(o VAPOptions) []admissionv1.Variable {
 	return vars
 }
 
-// globRegex turns an EKS selector glob (* and ?) into an anchored RE2 expression.
-func globRegex(g string) string {
-	var b strings.Builder
-	b.WriteString("^")
-	for _, r := range g {
-		switch r {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexpQuote(string(r)))
-		}
-	}
-	b.WriteString("$")
-	return b.String()
-}
-
-func regexpQuote(s string) string {
-	const special = `\.+*?()|[]{}^$`
-	if strings.Contains(special, s) {
-		return `\` + s
-	}
-	return s
-}
-
-func fargateExpr(sels []FargateSelector) string {
+func fargateExpr(sels []eks.Selector) string {
 	var alts []string
 	for _, s := range sels {
-		conds := []string{fmt.Sprintf("namespaceObject.metadata.name.matches(%s)", strconv.Quote(globRegex(s.Namespace)))}
+		conds := []string{fmt.Sprintf("namespaceObject.metadata.name.matches(%s)", strconv.Quote(glob.Regexp(s.Namespace)))}
 		keys := make([]string, 0, len(s.Labels))
 		for k := range s.Labels {
 			keys = append(keys, k)
@@ -121,7 +87,7 @@ func fargateExpr(sels []FargateSelector) string {
 		sort.Strings(keys)
 		for _, k := range keys {
 			conds = append(conds, fmt.Sprintf("(has(variables.podMeta.labels) && %s in variables.podMeta.labels && variables.podMeta.labels[%s].matches(%s))",
-				strconv.Quote(k), strconv.Quote(k), strconv.Quote(globRegex(s.Labels[k]))))
+				strconv.Quote(k), strconv.Quote(k), strconv.Quote(glob.Regexp(s.Labels[k]))))
 		}
 		alts = append(alts, "("+strings.Join(conds, " && ")+")")
 	}
@@ -199,7 +165,7 @@ func Policy(o VAPOptions) (*admissionv1.ValidatingAdmissionPolicy, *admissionv1.
 	}
 	exempt := o.ExemptNamespaces
 	if exempt == nil {
-		exempt = []string{"kube-system"}
+		exempt = profile.ExemptNamespaces()
 	}
 	sel := &metav1.LabelSelector{}
 	if len(exempt) > 0 {

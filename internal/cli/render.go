@@ -144,7 +144,7 @@ func renderPSP(fs *flag.FlagSet) builder {
 			if err != nil {
 				return nil, nil, fmt.Errorf("--kubernetes-version: %w", err)
 			}
-			if v.AtLeast(1, 25) {
+			if v.AtLeast(profile.PSPRemovedIn()) {
 				return nil, nil, fmt.Errorf("--kubernetes-version: %s", render.PSPRemovedMessage(v.String()))
 			}
 		}
@@ -163,11 +163,11 @@ func renderPSP(fs *flag.FlagSet) builder {
 		if err != nil {
 			return nil, nil, profileFlagError(err, l, opts, hostPaths)
 		}
-		obj, err := render.PodSecurityPolicy(p, *name, meta)
+		res, err := render.PodSecurityPolicy(p, *name, meta)
 		if err != nil {
 			return nil, nil, err
 		}
-		return []any{obj}, warnings, nil
+		return res.Objects(), warnings, nil
 	}
 }
 
@@ -220,15 +220,11 @@ func renderRBAC(fs *flag.FlagSet) builder {
 		for _, ns := range keys {
 			bindings = append(bindings, *byNS[ns])
 		}
-		cr, rbs, err := render.PolicyRBAC(*policy, *role, bindings, meta)
+		res, err := render.PolicyRBAC(*policy, *role, bindings, meta)
 		if err != nil {
 			return nil, nil, err
 		}
-		out := []any{cr}
-		for _, rb := range rbs {
-			out = append(out, rb)
-		}
-		return out, nil, nil
+		return res.Objects(), nil, nil
 	}
 }
 
@@ -263,11 +259,11 @@ func renderLimitRange(fs *flag.FlagSet) builder {
 		if lists["pvc-min"] != nil || lists["pvc-max"] != nil {
 			spec.PVC = &render.MinMax{Min: lists["pvc-min"], Max: lists["pvc-max"]}
 		}
-		lr, err := render.LimitRange(spec, meta)
+		res, err := render.LimitRange(spec, meta)
 		if err != nil {
 			return nil, nil, err
 		}
-		return []any{lr}, nil, nil
+		return res.Objects(), nil, nil
 	}
 }
 
@@ -286,11 +282,15 @@ func renderQuota(fs *flag.FlagSet) builder {
 		if err != nil {
 			return nil, nil, err
 		}
-		q, warnings, err := render.ResourceQuota(render.QuotaSpec{Name: *name, Namespace: *namespace, Hard: h, Scopes: scopes}, meta)
+		res, err := render.ResourceQuota(render.QuotaSpec{Name: *name, Namespace: *namespace, Hard: h, Scopes: scopes}, meta)
 		if err != nil {
 			return nil, nil, err
 		}
-		return []any{q}, warnings, nil
+		var warnings []string
+		for _, w := range res.Warnings {
+			warnings = append(warnings, w.Msg)
+		}
+		return res.Objects(), warnings, nil
 	}
 }
 

@@ -161,21 +161,18 @@ func TestAdmission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	quota, _, err := render.ResourceQuota(render.QuotaSpec{Name: "quota", Namespace: ns, Hard: map[string]string{
+	quota, err := render.ResourceQuota(render.QuotaSpec{Name: "quota", Namespace: ns, Hard: map[string]string{
 		"requests.cpu": "64", "requests.memory": "128Gi", "limits.cpu": "128", "limits.memory": "256Gi", "pods": "500",
 	}}, render.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	role, bindings, err := render.PolicyRBAC("restricted", "", []render.Binding{{Namespace: ns}}, render.Meta{})
+	rbac, err := render.PolicyRBAC("restricted", "", []render.Binding{{Namespace: ns}}, render.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	policy, binding := admission.Policy(admission.VAPOptions{PodSecurityStandards: true})
-	objs := []any{nsObj, lr, quota, role}
-	for _, b := range bindings {
-		objs = append(objs, b)
-	}
+	objs := append([]any{nsObj, lr.LimitRange, quota.Quota}, rbac.Objects()...)
 	objs = append(objs, policy, binding)
 	c.mustKubectl(t, toYAML(t, objs...), "apply", "-f", "-")
 	// No controller manager: give the quota a status and the namespace its default

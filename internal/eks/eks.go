@@ -4,10 +4,9 @@
 package eks
 
 import (
-	"path"
 	"sort"
-	"strconv"
-	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/glob"
 )
 
 // Cluster is an EKS cluster as far as pod security cares.
@@ -38,7 +37,7 @@ type FargateProfile struct {
 }
 
 // Selector matches pods by namespace and labels. EKS accepts the wildcards * and ? in
-// both the namespace and label values.
+// both the namespace and label values (internal/glob: * any run, ? one character).
 type Selector struct {
 	Namespace string
 	Labels    map[string]string
@@ -82,12 +81,12 @@ func (p FargateProfile) DisplayName() string {
 // Matches reports whether a pod in namespace ns with the given labels is selected: the
 // namespace matches and every selector label is on the pod with a matching value.
 func (s Selector) Matches(ns string, labels map[string]string) bool {
-	if !wildcardMatch(s.Namespace, ns) {
+	if !glob.Match(s.Namespace, ns) {
 		return false
 	}
 	for k, v := range s.Labels {
 		got, ok := labels[k]
-		if !ok || !wildcardMatch(v, got) {
+		if !ok || !glob.Match(v, got) {
 			return false
 		}
 	}
@@ -123,15 +122,6 @@ func (s Selector) String() string {
 	return out
 }
 
-// wildcardMatch matches * (any run) and ? (one character), as EKS Fargate selectors do.
-func wildcardMatch(pattern, s string) bool {
-	ok, err := path.Match(pattern, s)
-	if err != nil {
-		return pattern == s
-	}
-	return ok
-}
-
 // Match is a Fargate profile selector that selects a pod.
 type Match struct {
 	Profile  FargateProfile
@@ -149,23 +139,4 @@ func MatchPod(profiles []FargateProfile, ns string, labels map[string]string) (M
 		}
 	}
 	return Match{}, false
-}
-
-// MinorAtLeast reports whether a Kubernetes version ("1.31", "v1.24.3", "1.30-eks-1234")
-// is at least 1.minor. ok is false when the version does not parse.
-func MinorAtLeast(version string, minor int) (atLeast, ok bool) {
-	v := strings.TrimPrefix(strings.TrimSpace(version), "v")
-	major, rest, found := strings.Cut(v, ".")
-	if !found || major != "1" {
-		return false, false
-	}
-	digits := 0
-	for digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
-		digits++
-	}
-	m, err := strconv.Atoi(rest[:digits])
-	if err != nil {
-		return false, false
-	}
-	return m >= minor, true
 }

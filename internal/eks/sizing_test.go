@@ -67,37 +67,6 @@ func TestPodRequest(t *testing.T) {
 	}
 }
 
-func TestSelectorMatching(t *testing.T) {
-	s := Selector{Namespace: "team-*", Labels: map[string]string{"compute": "fargate", "tier": "w?b"}}
-	for _, c := range []struct {
-		ns     string
-		labels map[string]string
-		want   bool
-	}{
-		{"team-a", map[string]string{"compute": "fargate", "tier": "web", "x": "y"}, true},
-		{"team-a", map[string]string{"compute": "fargate"}, false}, // every selector label must be on the pod
-		{"other", map[string]string{"compute": "fargate", "tier": "web"}, false},
-		{"team-a", map[string]string{"compute": "ec2", "tier": "web"}, false},
-	} {
-		if got := s.Matches(c.ns, c.labels); got != c.want {
-			t.Errorf("Matches(%s, %v) = %v", c.ns, c.labels, got)
-		}
-	}
-	if !(Selector{Namespace: "apps"}).Matches("apps", nil) {
-		t.Error("a selector without labels takes every pod of its namespace")
-	}
-	profiles := []FargateProfile{
-		{Name: "first", Selectors: []Selector{{Namespace: "batch", Labels: map[string]string{"compute": "fargate"}}}},
-		{Name: "second", Selectors: []Selector{{Namespace: "batch"}}},
-	}
-	if m, ok := MatchPod(profiles, "batch", map[string]string{"compute": "fargate"}); !ok || m.Profile.Name != "first" {
-		t.Errorf("first match wins: %+v", m)
-	}
-	if m, ok := MatchPod(profiles, "batch", nil); !ok || m.Profile.Name != "second" {
-		t.Errorf("second profile: %+v", m)
-	}
-}
-
 // TestHugeRequests: requests beyond what int64 milli-CPU or bytes hold saturate and are
 // too large for Fargate, never wrapped around into a small size (1e19 bytes once sized
 // as 0 MiB, the smallest configuration).
@@ -142,6 +111,22 @@ func TestHugeRequests(t *testing.T) {
 	}
 }
 
+// TestHugeExponents: a quantity with a huge decimal exponent saturates at once (its
+// power of ten was multiplied out: 1E20600000 took seconds).
+func TestHugeExponents(t *testing.T) {
+	for _, s := range []string{"1E20600000", "5e100", "1e20"} {
+		q := resource.MustParse(s)
+		if MilliValue(q) != math.MaxInt64 || Value(q) != math.MaxInt64 {
+			t.Errorf("%s: %d milli, %d", s, MilliValue(q), Value(q))
+		}
+	}
+	for s, want := range map[string]int64{"9e18": 9e18, "1e9": 1e9, "0e99999": 0} {
+		if got := Value(resource.MustParse(s)); got != want {
+			t.Errorf("Value(%s) = %d, want %d", s, got, want)
+		}
+	}
+}
+
 func FuzzFargateSize(f *testing.F) {
 	f.Add(int64(250), int64(512<<20))
 	f.Add(int64(math.MaxInt64), int64(math.MaxInt64))
@@ -158,4 +143,16 @@ func FuzzFargateSize(f *testing.F) {
 			t.Fatalf("FargateSize(%d, %d) = %+v does not hold the request", cpu, mem, s)
 		}
 	})
+}
+
+func BenchmarkPodRequest(b *testing.B) {
+	q := func(s string) resource.Quantity { return resource.MustParse(s) }
+	spec := &corev1.PodSpec{Containers: []corev1.Container{
+		{Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceCPU: q("250m"), corev1.ResourceMemory: q("512Mi")}}},
+		{Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceCPU: q("1"), corev1.ResourceMemory: q("1Gi")}}},
+	}}
+	b.ReportAllocs()
+	for b.Loop() {
+		PodRequest(spec)
+	}
 }

@@ -1,8 +1,11 @@
 // Package k8sversion parses Kubernetes versions as users write them ("1.24", "v1.24.3",
-// "1.30-eks-1234") and compares their minor versions.
+// "1.30-eks-1234") and compares their minor versions. It is the one version parser of
+// the project: the versions the guidance turns on (PodSecurityPolicy removed in 1.25, ...)
+// are named in internal/profile.
 package k8sversion
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -68,9 +71,12 @@ func short(digits string) string {
 	return fmt.Sprintf("%s… (%d digits)", digits[:32], len(digits))
 }
 
-// AtLeast reports whether v is at least major.minor.
-func (v Version) AtLeast(major, minor int) bool {
-	return v.Major > major || (v.Major == major && v.Minor >= minor)
+// Compare returns -1, 0 or +1 as v is older than, the same as, or newer than w.
+func (v Version) Compare(w Version) int {
+	return cmp.Or(cmp.Compare(v.Major, w.Major), cmp.Compare(v.Minor, w.Minor))
 }
+
+// AtLeast reports whether v is w or newer.
+func (v Version) AtLeast(w Version) bool { return v.Compare(w) >= 0 }
 
 func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }

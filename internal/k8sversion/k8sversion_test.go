@@ -19,9 +19,31 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) accepted", bad)
 		}
 	}
-	v, _ := Parse("1.25")
-	if !v.AtLeast(1, 25) || v.AtLeast(1, 26) {
-		t.Error("AtLeast")
+}
+
+func TestCompare(t *testing.T) {
+	v125 := Version{Major: 1, Minor: 25}
+	for _, tc := range []struct {
+		v       string
+		cmp     int
+		atLeast bool
+	}{
+		{"1.25", 0, true}, {"v1.25.9-eks-1", 0, true}, {"1.26", 1, true}, {"1.100", 1, true}, {"2.0", 1, true},
+		{"1.24", -1, false}, {"1.3", -1, false}, {"0.99", -1, false},
+	} {
+		v, err := Parse(tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := v.Compare(v125); got != tc.cmp {
+			t.Errorf("%s.Compare(1.25) = %d, want %d", tc.v, got, tc.cmp)
+		}
+		if got := v125.Compare(v); got != -tc.cmp {
+			t.Errorf("1.25.Compare(%s) = %d, want %d", tc.v, got, -tc.cmp)
+		}
+		if got := v.AtLeast(v125); got != tc.atLeast {
+			t.Errorf("%s.AtLeast(1.25) = %v", tc.v, got)
+		}
 	}
 }
 

@@ -70,9 +70,6 @@ var baselineCapabilities = []string{
 	"NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
 }
 
-// BaselineCapabilities returns the capabilities Pod Security Standards baseline allows.
-func BaselineCapabilities() []string { return slices.Clone(baselineCapabilities) }
-
 // linuxCapabilities are the Linux capability names Kubernetes accepts (without CAP_).
 var linuxCapabilities = []string{
 	"AUDIT_CONTROL", "AUDIT_READ", "AUDIT_WRITE", "BLOCK_SUSPEND", "BPF", "CHECKPOINT_RESTORE",
@@ -83,9 +80,6 @@ var linuxCapabilities = []string{
 	"SYS_PACCT", "SYS_PTRACE", "SYS_RAWIO", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG",
 	"WAKE_ALARM",
 }
-
-// Capabilities lists the Linux capability names Kubernetes accepts, without "CAP_".
-func Capabilities() []string { return slices.Clone(linuxCapabilities) }
 
 // NormalizeCapability upper-cases a capability and strips a "CAP_" prefix. "*" and "ALL"
 // are kept. Unknown names are an error.
@@ -222,9 +216,4 @@ func (p Profile) HostPathAllowed(hostPath string) (HostPath, bool) {
 func (p Profile) CapabilityAllowed(c string) bool {
 	n := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(c)), "CAP_")
 	return slices.Contains(p.AllowedCapabilities, "*") || slices.Contains(p.AllowedCapabilities, n)
-}
-
-// VolumeAllowed reports whether volume type v (PodSecurityPolicy name) is allowed.
-func (p Profile) VolumeAllowed(v string) bool {
-	return slices.Contains(p.Volumes, "*") || slices.Contains(p.Volumes, v)
 }

@@ -93,7 +93,7 @@ func TestPrivilegedAllowsWildcards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !p.VolumeAllowed("hostPath") || !p.CapabilityAllowed("SYS_ADMIN") || len(p.AllowedHostPaths) != 2 {
+	if !volumeAllowed(p, "hostPath") || !p.CapabilityAllowed("SYS_ADMIN") || len(p.AllowedHostPaths) != 2 {
 		t.Errorf("privileged %+v", p)
 	}
 }

@@ -145,8 +145,20 @@ type Options struct {
 
 // ErrFargatePrivileged is returned for the privileged level on Fargate.
 var ErrFargatePrivileged = errors.New("the privileged profile cannot run on EKS Fargate: " +
-	"Fargate refuses privileged containers, hostNetwork, hostPort and added capabilities; " +
-	"use profile \"restricted\" or \"baseline\" for Fargate, and keep privileged agents on EC2 nodes in kube-system")
+	"Fargate refuses " + fargatePodRefusals() + "; " +
+	"use profile \"restricted\" or \"baseline\" for Fargate, and keep privileged agents on EC2 nodes in " + SystemNamespace)
+
+// fargatePodRefusals lists what Fargate refuses in a pod's fields, for messages:
+// "privileged containers, hostNetwork, hostPort and added capabilities".
+func fargatePodRefusals() string {
+	var fields []string
+	for _, r := range FargateRefusals() {
+		if r != FargateDaemonSet {
+			fields = append(fields, string(r))
+		}
+	}
+	return strings.Join(fields[:len(fields)-1], ", ") + " and " + fields[len(fields)-1]
+}
 
 // ErrFargateCapabilities is returned when capabilities are added on Fargate.
 var ErrFargateCapabilities = errors.New("EKS Fargate only lets containers drop capabilities, never add them: " +
@@ -283,22 +295,9 @@ func New(level Level, opts Options) (Profile, error) {
 		p.AppArmor = AnnotationProfiles{Allowed: slices.Clone(opts.AppArmor.Allowed), Default: opts.AppArmor.Default}
 	}
 	if opts.Fargate {
-		p.Fargate = true
-		p.Privileged = false
-		p.HostNetwork = false
-		p.HostPorts = nil
-		p.AllowedCapabilities = nil
+		p = p.forFargate()
 	}
 	return p, nil
-}
-
-// MustNew is New for levels and options known to be valid (tests, built-in defaults).
-func MustNew(level Level, opts Options) Profile {
-	p, err := New(level, opts)
-	if err != nil {
-		panic(err)
-	}
-	return p
 }
 
 func defaults(level Level) (Profile, error) {

@@ -129,6 +129,15 @@ func withSource(msg, from string) string {
 	return msg + " (" + from + ")"
 }
 
+// fargate is a fargate attribute as set, else whether the cluster's Fargate profiles take
+// namespace ns (false without an eks block).
+func (f *clusterFacts) fargate(v types.Bool, ns string, diags *diag.Diagnostics) types.Bool {
+	if !v.IsNull() {
+		return v
+	}
+	return types.BoolValue(f.usable("fargate", diags) && fargateFor(ns, f, "fargate", diags))
+}
+
 // fargateFor says whether pods of namespace ns run on Fargate, by the cluster's Fargate
 // profiles: a selector that matches the namespace and needs no labels selects every pod
 // of it. Selectors that match the namespace but need labels select only some pods: the
@@ -153,14 +162,4 @@ func fargateFor(ns string, f *clusterFacts, attr string, diags *diag.Diagnostics
 				f.What, strings.Join(partial, ", "), ns, attr, attr))
 	}
 	return false
-}
-
-// versionAtLeast parses a version attribute; ok is false when it does not parse (the
-// attribute's validator reports that).
-func versionAtLeast(v string, major, minor int) (atLeast, ok bool) {
-	parsed, err := k8sversion.Parse(v)
-	if err != nil {
-		return false, false
-	}
-	return parsed.AtLeast(major, minor), true
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -64,18 +64,6 @@ func (d *limitRangeDataSource) Configure(_ context.Context, req datasource.Confi
 
 func (d *limitRangeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_limit_range"
-}
-
-// quantityMap is a map attribute of resource name → quantity.
-func quantityMap(description, namePattern, nameWhat string) schema.MapAttribute {
-	return schema.MapAttribute{
-		Optional: true, ElementType: types.StringType, MarkdownDescription: description,
-		Validators: []validator.Map{
-			noNullValues(),
-			mapvalidator.KeysAre(resourceName(namePattern, nameWhat)),
-			mapvalidator.ValueStringsAre(quantity()),
-		},
-	}
 }
 
 func (d *limitRangeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -147,19 +135,50 @@ func (d *limitRangeDataSource) ConfigValidators(context.Context) []datasource.Co
 	}
 }
 
+// limitRangeFields: the renderer's fields are this data source's attributes.
+var limitRangeFields = fieldTable{
+	{from: f("name"), to: f("name")},
+	{from: f("namespace"), to: f("namespace")},
+	{from: f("container"), to: f("container")},
+	{from: f("pod"), to: f("pod")},
+	{from: f("persistent_volume_claim"), to: f("persistent_volume_claim")},
+	{from: f("fargate"), to: f("fargate")},
+	{from: f("labels"), to: f("labels")},
+	{from: f("annotations"), to: f("annotations")},
+}
+
 func (d *limitRangeDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m limitRangeModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"manifest": types.DynamicUnknown(), "fargate": types.BoolUnknown(), "fargate_pod_size": types.ObjectUnknown(fargateSizeType.AttrTypes),
-	}), &resp.Diagnostics) {
+	}), &m) {
 		return
 	}
-	var m limitRangeModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	spec, meta := m.spec(&resp.Diagnostics)
+	m.Fargate = d.facts.fargate(m.Fargate, spec.Namespace, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	spec.Fargate = m.Fargate.ValueBool()
+	res, err := render.LimitRange(spec, meta)
+	limitRangeFields.report(res.Decisions, err, "Invalid LimitRange", &resp.Diagnostics)
+	if err != nil {
+		return
+	}
+	out, err := encodeOutputs(res.Objects()...)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the LimitRange", err.Error())
+		return
+	}
+	m.FargatePodSize = fargateSizeValue(res.FargatePodSize, &resp.Diagnostics)
+	m.ID, m.Manifest, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// spec is the renderer's input from the configuration.
+func (m limitRangeModel) spec(diags *diag.Diagnostics) (render.LimitRangeSpec, render.Meta) {
 	q := func(v types.Map, block, name string) map[string]string {
-		return mapStrings(v, path.Root(block).AtName(name), &resp.Diagnostics)
+		return mapStrings(v, path.Root(block).AtName(name), diags)
 	}
 	spec := render.LimitRangeSpec{Name: m.Name.ValueString(), Namespace: m.Namespace.ValueString()}
 	if c := m.Container; c != nil {
@@ -175,35 +194,5 @@ func (d *limitRangeDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if p := m.PersistentVolumeClaim; p != nil {
 		spec.PVC = &render.MinMax{Min: q(p.Min, "persistent_volume_claim", "min"), Max: q(p.Max, "persistent_volume_claim", "max")}
 	}
-	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	lr, err := render.LimitRange(spec, meta)
-	if err != nil {
-		fieldDiagnostics(err, "Invalid LimitRange", &resp.Diagnostics)
-		return
-	}
-	out, err := encodeOutputs(lr)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the LimitRange", err.Error())
-		return
-	}
-	if m.Fargate.IsNull() {
-		onFargate := d.facts.usable("fargate", &resp.Diagnostics) && fargateFor(spec.Namespace, d.facts, "fargate", &resp.Diagnostics)
-		m.Fargate = types.BoolValue(onFargate)
-	}
-	m.FargatePodSize = types.ObjectNull(fargateSizeType.AttrTypes)
-	if m.Fargate.ValueBool() {
-		m.FargatePodSize = fargatePodSize(lr, defaultsPaths{
-			DefaultRequest: path.Root("container").AtName("default_request"),
-			Default:        path.Root("container").AtName("default"),
-			Fargate:        path.Root("fargate"),
-		}, &resp.Diagnostics)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.ID, m.Manifest, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return spec, metaFrom(m.Labels, m.Annotations, diags)
 }

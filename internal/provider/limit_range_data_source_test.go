@@ -217,6 +217,8 @@ data "ekspodsec_limit_range" "l" {
 
 // TestLimitRangeFargateWaste: the waste warning's threshold (see fargate.go), on the
 // attribute the requests come from.
+// TestLimitRangeFargateWaste: the renderer's Fargate size and warnings, on this data
+// source's attributes.
 func TestLimitRangeFargateWaste(t *testing.T) {
 	container := func(m map[string]map[string]string) tftypes.Value {
 		typ := tftypes.Object{AttributeTypes: map[string]tftypes.Type{}}
@@ -246,12 +248,9 @@ func TestLimitRangeFargateWaste(t *testing.T) {
 		size         string
 		path, detail string // the warning, or none
 	}{
+		// the sizes and the thresholds are render's (render/fargate_test.go): here, that they
+		// reach fargate_pod_size and the attributes
 		"small defaults sit at the floor": {req("100m", "128Mi"), "0.25 vCPU / 0.5 GB", "", ""},
-		"rounding below twice":            {req("600m", "1Gi"), "1 vCPU / 2 GB", "", ""},
-		"memory the tier forces": {req("1", "512Mi"), "1 vCPU / 2 GB", "container.default_request",
-			"is billed as 1 vCPU / 2 GB: it needs 768 MiB (512 MiB requested + 256 MiB Fargate adds) of the 2048 MiB billed. Requests up to 1 vCPU and 1792Mi cost the same."},
-		"overhead pushes the tier": {req("250m", "2Gi"), "0.5 vCPU / 3 GB", "container.default_request",
-			"the pod requests 0.25 vCPU of the 0.5 billed; Fargate's 256 MiB pushes it from 0.25 vCPU to 0.5 vCPU. Requests up to 0.5 vCPU and 2816Mi cost the same. A default memory request of at most 1792Mi keeps it at 0.25 vCPU."},
 		"defaults as requests": {map[string]map[string]string{"default": {"cpu": "2", "memory": "256Mi"}}, "2 vCPU / 4 GB", "container.default",
 			"it needs 512 MiB"},
 		"no memory default": {req("250m", ""), "0.25 vCPU / 0.5 GB", "fargate", "no default memory request"},

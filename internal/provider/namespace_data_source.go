@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -16,8 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
@@ -66,36 +64,6 @@ type namespaceModel struct {
 	FargatePodSize    types.Object  `tfsdk:"fargate_pod_size"`
 }
 
-// The namespace's defaults.
-func namespaceDefaults() (limit, request, hard map[string]string) {
-	return map[string]string{"cpu": "500m", "memory": "256Mi"},
-		map[string]string{"cpu": "100m", "memory": "128Mi"},
-		map[string]string{"requests.cpu": "4", "requests.memory": "8Gi", "limits.cpu": "8", "limits.memory": "16Gi", "pods": "50"}
-}
-
-const (
-	defaultLimitRangeName = "defaults"
-	defaultQuotaName      = "compute"
-)
-
-// hclObject renders a map as an HCL object literal, for descriptions and messages.
-func hclObject(m map[string]string) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		key := k
-		if strings.ContainsAny(k, "./") {
-			key = fmt.Sprintf("%q", k)
-		}
-		parts = append(parts, fmt.Sprintf("%s = %q", key, m[k]))
-	}
-	return "{ " + strings.Join(parts, ", ") + " }"
-}
-
 func (d *namespaceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_namespace"
 }
@@ -106,7 +74,7 @@ func (d *namespaceDataSource) Configure(_ context.Context, req datasource.Config
 
 func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	const compute = "compute resource name (cpu, memory, ephemeral-storage, hugepages-<size> or an extended resource such as nvidia.com/gpu)"
-	limit, request, hard := namespaceDefaults()
+	defaults := profile.DefaultNamespace()
 	containerMap := func(description string, computed bool) schema.MapAttribute {
 		description += " Keys are resource names (`cpu`, `memory`, …), values Kubernetes quantities"
 		if computed {
@@ -120,7 +88,7 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		MarkdownDescription: "Renders everything a hardened namespace needs, in one call: the Namespace with Pod Security " +
 			"Admission labels (`enforce` from `profile`, default `restricted`), a LimitRange that gives containers default " +
 			"requests and limits, a ResourceQuota on requests and limits of CPU and memory (so every pod must declare them) " +
-			"and, for clusters older than 1.25 with `psp_policy_name`, the RBAC that lets the namespace's service accounts " +
+			"and, for clusters older than " + profile.PSPRemovedIn().String() + " with `psp_policy_name`, the RBAC that lets the namespace's service accounts " +
 			"use that PodSecurityPolicy. Apply `manifests_by_kind.namespace` first and the rest after it (`depends_on`).",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
@@ -136,25 +104,25 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 					"cluster's version (`kubernetes_version` `1.31` pins `v1.31`), else `latest`.",
 				Validators: []validator.String{psaVersion()},
 			},
-			"kubernetes_version": psaKubernetesVersionAttribute(" With `psp_policy_name`, 1.25 or later is an error (PodSecurityPolicy " +
-				"is gone), and below 1.23 the labels are rendered (version `latest`) with a warning that only the PodSecurityPolicy protects the namespace."),
+			"kubernetes_version": psaKubernetesVersionAttribute(" With `psp_policy_name`, " + profile.PSPRemovedIn().String() + " or later is an error (PodSecurityPolicy " +
+				"is gone), and below " + profile.PSAMinimum().String() + " the labels are rendered (version `latest`) with a warning that only the PodSecurityPolicy protects the namespace."),
 			"limit_range_name": schema.StringAttribute{
-				Optional: true, Computed: true, MarkdownDescription: "The LimitRange's name. Defaults to `" + defaultLimitRangeName + "`.",
+				Optional: true, Computed: true, MarkdownDescription: "The LimitRange's name. Defaults to `" + defaults.LimitRangeName + "`.",
 				Validators: []validator.String{dnsSubdomain()},
 			},
-			"container_default":                 containerMap("The limit set on a container that declares none. Defaults to `"+hclObject(limit)+"`.", true),
-			"container_default_request":         containerMap("The request set on a container that declares none. Defaults to `"+hclObject(request)+"`.", true),
+			"container_default":                 containerMap("The limit set on a container that declares none. Defaults to `"+render.FormatValue(defaults.ContainerDefault)+"`.", true),
+			"container_default_request":         containerMap("The request set on a container that declares none. Defaults to `"+render.FormatValue(defaults.ContainerDefaultRequest)+"`.", true),
 			"container_min":                     containerMap("The least a container may request. Default: none.", false),
 			"container_max":                     containerMap("The most a container may ask as a limit. Default: none.", false),
 			"container_max_limit_request_ratio": containerMap("The largest limit/request ratio allowed (at least 1). Default: none.", false),
 			"quota_name": schema.StringAttribute{
-				Optional: true, Computed: true, MarkdownDescription: "The ResourceQuota's name. Defaults to `" + defaultQuotaName + "`.",
+				Optional: true, Computed: true, MarkdownDescription: "The ResourceQuota's name. Defaults to `" + defaults.QuotaName + "`.",
 				Validators: []validator.String{dnsSubdomain()},
 			},
 			"quota_hard": schema.MapAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "The ResourceQuota's hard limits, resource name → quantity (as `ekspodsec_resource_quota`'s `hard`). " +
-					"Defaults to `" + hclObject(hard) + "`; a map you give replaces it, and one without all of requests/limits " +
+					"Defaults to `" + render.FormatValue(defaults.QuotaHard) + "`; a map you give replaces it, and one without all of requests/limits " +
 					"of cpu/memory is a warning.",
 				Validators: []validator.Map{
 					noNullValues(),
@@ -165,7 +133,7 @@ func (d *namespaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 			"psp_policy_name": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "For clusters older than 1.25: the PodSecurityPolicy the namespace's service accounts may use. " +
+				MarkdownDescription: "For clusters older than " + profile.PSPRemovedIn().String() + ": the PodSecurityPolicy the namespace's service accounts may use. " +
 					"Renders a ClusterRole `psp:<policy>:<namespace>` with `use` on exactly that policy (one per namespace, so " +
 					"several namespaces can share a policy without managing the same object) and a RoleBinding in the namespace. " +
 					"Unset: no RBAC.",
@@ -224,31 +192,62 @@ func (d *namespaceDataSource) ValidateConfig(ctx context.Context, req datasource
 	}
 }
 
-// checkNamespaceVersion refuses a PodSecurityPolicy on 1.25 or later, and a cluster
-// without any pod security mechanism (below 1.23, no policy). It returns whether Pod
-// Security Admission works on the version. A version that does not parse is the
-// validator's to report.
-func checkNamespaceVersion(v string, psp bool, from string, diags *diag.Diagnostics) (psaWorks bool) {
-	parsed, err := k8sversion.Parse(v)
-	if err != nil {
-		return true
-	}
-	if psp && parsed.AtLeast(1, 25) {
-		diags.AddAttributeError(path.Root("psp_policy_name"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
-			withSource(render.PSPRemovedMessage(parsed.String())+" Drop psp_policy_name: the namespace's Pod Security Admission labels take its place.", from))
-	}
-	if _, err := admission.PSAVersion(v); err != nil {
-		if !psp {
-			diags.AddAttributeError(path.Root("kubernetes_version"), "Pod Security Admission needs Kubernetes 1.23",
-				withSource(err.Error(), from)+". On this cluster only a PodSecurityPolicy protects the namespace: set psp_policy_name.")
+// namespaceVersionDiagnostics are checkNamespaceVersion's, and warnings for a
+// PodSecurityPolicy whose cluster has no Pod Security Admission yet, or is not known.
+func namespaceVersionDiagnostics(m namespaceModel, from string, diags *diag.Diagnostics) {
+	psp := !m.PSPPolicyName.IsNull()
+	switch {
+	case !m.KubernetesVersion.IsNull():
+		if !checkNamespaceVersion(m.KubernetesVersion.ValueString(), psp, from, diags) && psp {
+			diags.AddAttributeWarning(path.Root("kubernetes_version"), "Pod Security Admission labels have no effect yet",
+				withSource(fmt.Sprintf("Kubernetes %s has no Pod Security Admission (%s or later): the labels are rendered for after an upgrade "+
+					"(version latest), and until then only the PodSecurityPolicy %q protects the namespace.",
+					m.KubernetesVersion.ValueString(), profile.PSAMinimum(), m.PSPPolicyName.ValueString()), from))
 		}
-		return false
+	case psp:
+		removed := profile.PSPRemovedIn()
+		diags.AddAttributeWarning(path.Root("psp_policy_name"), fmt.Sprintf("PodSecurityPolicy needs a cluster older than Kubernetes %s", removed),
+			fmt.Sprintf("kubernetes_version is not set. PodSecurityPolicy was removed in Kubernetes %s: set kubernetes_version for a legacy cluster, or drop psp_policy_name.", removed))
 	}
-	return true
+}
+
+// namespaceFields maps the renderer's fields onto this data source's attributes: the
+// LimitRange's container.<x> is container_<x> and its name limit_range_name, the quota's
+// hard is quota_hard and its name quota_name, the RBAC's policy is psp_policy_name and
+// its binding the namespace's own (name, service_accounts).
+var namespaceFields = fieldTable{
+	{from: f("profile"), to: f("profile"), computed: true},
+	{from: f("audit"), to: f("audit"), computed: true},
+	{from: f("warn"), to: f("warn"), computed: true},
+	{from: f("pod_security_version"), to: f("pod_security_version"), computed: true},
+	{from: f("kubernetes_version"), to: f("kubernetes_version")},
+	{from: f("limit_range", "name"), to: f("limit_range_name"), computed: true},
+	{from: f("limit_range", "namespace"), to: f("name")},
+	{from: f("limit_range", "container"), to: f("container_default")}, // the block as a whole
+	{from: f("limit_range", "container", "default"), to: f("container_default"), computed: true},
+	{from: f("limit_range", "container", "default_request"), to: f("container_default_request"), computed: true},
+	{from: f("limit_range", "container", "min"), to: f("container_min")},
+	{from: f("limit_range", "container", "max"), to: f("container_max")},
+	{from: f("limit_range", "container", "max_limit_request_ratio"), to: f("container_max_limit_request_ratio")},
+	{from: f("limit_range", "fargate"), to: f("fargate")},
+	{from: f("limit_range", "labels"), to: f("labels")},
+	{from: f("limit_range", "annotations"), to: f("annotations")},
+	{from: f("resource_quota", "name"), to: f("quota_name"), computed: true},
+	{from: f("resource_quota", "namespace"), to: f("name")},
+	{from: f("resource_quota", "hard"), to: f("quota_hard"), computed: true},
+	{from: f("resource_quota", "labels"), to: f("labels")},
+	{from: f("resource_quota", "annotations"), to: f("annotations")},
+	{from: f("rbac", "policy_name"), to: f("psp_policy_name")},
+	{from: f("rbac", "role_name"), to: f("psp_policy_name")}, // psp:<policy>:<namespace>
+	{from: f("rbac", "binding", anyIndex, "namespace"), to: f("name")},
+	{from: f("rbac", "binding", anyIndex, "service_accounts"), to: f("service_accounts")},
+	{from: f("rbac", "labels"), to: f("labels")},
+	{from: f("rbac", "annotations"), to: f("annotations")},
 }
 
 func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m namespaceModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"manifests": types.DynamicUnknown(), "manifests_by_kind": types.DynamicUnknown(), "pod_security_labels": types.MapUnknown(types.StringType),
 		"profile": types.StringUnknown(), "audit": types.StringUnknown(), "warn": types.StringUnknown(),
 		"pod_security_version": types.StringUnknown(), "kubernetes_version": types.StringUnknown(),
@@ -256,206 +255,101 @@ func (d *namespaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 		"container_default_request": types.MapUnknown(types.StringType), "quota_name": types.StringUnknown(),
 		"quota_hard": types.MapUnknown(types.StringType), "fargate": types.BoolUnknown(),
 		"fargate_pod_size": types.ObjectUnknown(fargateSizeType.AttrTypes),
-	}), &resp.Diagnostics) {
+	}), &m) {
 		return
 	}
-	var m namespaceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ns := m.Name.ValueString()
-	psp := !m.PSPPolicyName.IsNull()
-
-	// Versions: the cluster's, Pod Security Admission's, and whether a PSP may exist.
 	var from string
 	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
-	labelVersion := "latest"
-	if !m.KubernetesVersion.IsNull() {
-		if checkNamespaceVersion(m.KubernetesVersion.ValueString(), psp, from, &resp.Diagnostics) {
-			if v, err := admission.PSAVersion(m.KubernetesVersion.ValueString()); err == nil {
-				labelVersion = v
-			}
-		} else if psp {
-			resp.Diagnostics.AddAttributeWarning(path.Root("kubernetes_version"), "Pod Security Admission labels have no effect yet",
-				withSource(fmt.Sprintf("Kubernetes %s has no Pod Security Admission (1.23 or later): the labels are rendered for after an upgrade "+
-					"(version latest), and until then only the PodSecurityPolicy %q protects the namespace.", m.KubernetesVersion.ValueString(), m.PSPPolicyName.ValueString()), from))
-		}
-	} else if psp {
-		resp.Diagnostics.AddAttributeWarning(path.Root("psp_policy_name"), "PodSecurityPolicy needs a cluster older than Kubernetes 1.25",
-			"kubernetes_version is not set. PodSecurityPolicy was removed in Kubernetes 1.25: set kubernetes_version for a legacy cluster, or drop psp_policy_name.")
-	}
-	if !m.PodSecurityVersion.IsNull() {
-		labelVersion = m.PodSecurityVersion.ValueString()
-	}
+	namespaceVersionDiagnostics(m, from, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	lv := resolveLevels(m.Profile, types.StringNull(), m.Audit, m.Warn)
-	psaLabels := admission.PSALabels(admission.PSAOptions{Enforce: lv.enforce, Audit: lv.audit, Warn: lv.warn, Version: labelVersion})
-	privilegedWarning(lv.enforce, ns, path.Root("profile"), &resp.Diagnostics)
-
-	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
-	q := func(v types.Map, name string, def map[string]string) map[string]string {
-		if v.IsNull() {
-			return def
-		}
-		return mapStrings(v, path.Root(name), &resp.Diagnostics)
-	}
-	defLimit, defRequest, defHard := namespaceDefaults()
-	lrName := m.LimitRangeName.ValueString()
-	if m.LimitRangeName.IsNull() {
-		lrName = defaultLimitRangeName
-	}
-	quotaName := m.QuotaName.ValueString()
-	if m.QuotaName.IsNull() {
-		quotaName = defaultQuotaName
-	}
-	limits := &render.ContainerLimits{
-		Default: q(m.ContainerDefault, "container_default", defLimit), DefaultRequest: q(m.ContainerDefaultRequest, "container_default_request", defRequest),
-		Min: q(m.ContainerMin, "container_min", nil), Max: q(m.ContainerMax, "container_max", nil),
-		MaxLimitRequestRatio: q(m.ContainerMaxLimitRequestRatio, "container_max_limit_request_ratio", nil),
-	}
-	hard := q(m.QuotaHard, "quota_hard", defHard)
-	serviceAccounts := listStrings(m.ServiceAccounts, path.Root("service_accounts"), &resp.Diagnostics)
+	spec := m.spec(&resp.Diagnostics)
+	m.Fargate = d.facts.fargate(m.Fargate, spec.Name, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	// The objects.
-	defaulted := map[string]string{}
-	if m.ContainerDefault.IsNull() {
-		defaulted["container_default"] = hclObject(defLimit)
-	}
-	if m.ContainerDefaultRequest.IsNull() {
-		defaulted["container_default_request"] = hclObject(defRequest)
-	}
-	nsObj := admission.Namespace(ns, psaLabels, meta.Labels, meta.Annotations)
-	lr, err := render.LimitRange(render.LimitRangeSpec{Name: lrName, Namespace: ns, Container: limits}, meta)
+	spec.Fargate = m.Fargate.ValueBool()
+	res, err := render.HardenedNamespace(spec)
+	namespaceFields.report(res.Decisions, err, "Cannot render the namespace", &resp.Diagnostics)
 	if err != nil {
-		namespaceFieldDiagnostics(err, "Invalid LimitRange", defaulted, &resp.Diagnostics)
+		return
 	}
-	quota, warnings, err := render.ResourceQuota(render.QuotaSpec{Name: quotaName, Namespace: ns, Hard: hard}, meta)
-	if err != nil {
-		namespaceFieldDiagnostics(err, "Invalid ResourceQuota", nil, &resp.Diagnostics)
-	}
-	for _, w := range warnings {
-		resp.Diagnostics.AddAttributeWarning(path.Root("quota_hard"), "Pods are not forced to declare requests and limits", w)
-	}
-	objs := []any{nsObj, lr, quota}
-	kinds := []string{"namespace", "limit_range", "resource_quota"}
-	if psp {
-		policy := m.PSPPolicyName.ValueString()
-		cr, rbs, err := render.PolicyRBAC(policy, render.RoleName(policy)+":"+ns,
-			[]render.Binding{{Namespace: ns, ServiceAccounts: serviceAccounts}}, meta)
-		if err != nil {
-			namespaceFieldDiagnostics(err, "Cannot grant use of the policy", nil, &resp.Diagnostics)
-		} else {
-			objs = append(objs, cr, rbs[0])
-			kinds = append(kinds, "cluster_role", "role_binding")
-		}
-	}
+	m.outputs(ctx, res, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	// Fargate.
-	if m.Fargate.IsNull() {
-		m.Fargate = types.BoolValue(d.facts.usable("fargate", &resp.Diagnostics) && fargateFor(ns, d.facts, "fargate", &resp.Diagnostics))
-	}
-	m.FargatePodSize = types.ObjectNull(fargateSizeType.AttrTypes)
-	if m.Fargate.ValueBool() {
-		m.FargatePodSize = fargatePodSize(lr, defaultsPaths{
-			DefaultRequest: path.Root("container_default_request"), Default: path.Root("container_default"), Fargate: path.Root("fargate"),
-		}, &resp.Diagnostics)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	out, err := encodeOutputs(objs...)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the namespace's objects", err.Error())
-		return
-	}
-	byKind := make(map[string]map[string]any, len(kinds))
-	for i, k := range kinds {
-		byKind[k] = out.Maps[i]
-	}
-	byKindValue, err := render.ManifestsByKey(byKind)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the namespace's objects", err.Error())
-		return
-	}
-	var diags diag.Diagnostics
-	m.PodSecurityLabels, diags = types.MapValueFrom(ctx, types.StringType, psaLabels)
-	resp.Diagnostics.Append(diags...)
-	m.ContainerDefault, diags = types.MapValueFrom(ctx, types.StringType, limits.Default)
-	resp.Diagnostics.Append(diags...)
-	m.ContainerDefaultRequest, diags = types.MapValueFrom(ctx, types.StringType, limits.DefaultRequest)
-	resp.Diagnostics.Append(diags...)
-	m.QuotaHard, diags = types.MapValueFrom(ctx, types.StringType, hard)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.Profile, m.Audit, m.Warn = types.StringValue(string(lv.enforce)), types.StringValue(string(lv.audit)), types.StringValue(string(lv.warn))
-	m.PodSecurityVersion = types.StringValue(labelVersion)
-	m.LimitRangeName, m.QuotaName = types.StringValue(lrName), types.StringValue(quotaName)
-	m.ID, m.Manifests, m.ManifestsByKind, m.YAML, m.JSON = out.ID, out.Manifest, byKindValue, out.YAML, out.JSON
+	namespaceFields.fillDefaults(ctx, res.Decisions, &m, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// namespaceFieldDiagnostics reports the renderers' field errors at this data source's
-// attributes: the LimitRange's container.<x> is container_<x>, its name limit_range_name;
-// the quota's hard is quota_hard, its name quota_name; the RBAC's binding is the
-// namespace's own (service_accounts, psp_policy_name); a namespace is name. A defaulted
-// attribute's error says what its default is.
-func namespaceFieldDiagnostics(err error, summary string, defaulted map[string]string, diags *diag.Diagnostics) {
-	err = remapFieldErrors(err, func(p []any) []any {
-		first, _ := p[0].(string)
-		second, _ := at(p, 1).(string)
-		switch {
-		case first == "container" && second != "":
-			return append([]any{"container_" + second}, p[2:]...)
-		case first == "hard":
-			return append([]any{"quota_hard"}, p[1:]...)
-		case first == "binding" && at(p, 2) == "service_accounts":
-			return append([]any{"service_accounts"}, p[3:]...)
-		case first == "binding" || first == "namespace":
-			return []any{"name"}
-		case first == "policy_name":
-			return []any{"psp_policy_name"}
-		case first == "name" && summary == "Invalid LimitRange":
-			return []any{"limit_range_name"}
-		case first == "name" && summary == "Invalid ResourceQuota":
-			return []any{"quota_name"}
-		}
-		return p
-	})
-	fes, ok := err.(render.FieldErrors)
-	if !ok {
-		diags.AddError(summary, err.Error())
-		return
+// spec is the renderer's input from the configuration: what is null takes the renderer's
+// default.
+func (m namespaceModel) spec(diags *diag.Diagnostics) render.NamespaceSpec {
+	q := func(v types.Map, name string) map[string]string { return mapStrings(v, path.Root(name), diags) }
+	return render.NamespaceSpec{
+		Name:    m.Name.ValueString(),
+		Profile: levelOf(m.Profile), Audit: levelOf(m.Audit), Warn: levelOf(m.Warn),
+		PodSecurityVersion: m.PodSecurityVersion.ValueString(), KubernetesVersion: m.KubernetesVersion.ValueString(),
+		LimitRangeName: m.LimitRangeName.ValueString(),
+		Container: render.ContainerLimits{
+			Default: q(m.ContainerDefault, "container_default"), DefaultRequest: q(m.ContainerDefaultRequest, "container_default_request"),
+			Min: q(m.ContainerMin, "container_min"), Max: q(m.ContainerMax, "container_max"),
+			MaxLimitRequestRatio: q(m.ContainerMaxLimitRequestRatio, "container_max_limit_request_ratio"),
+		},
+		QuotaName: m.QuotaName.ValueString(), QuotaHard: q(m.QuotaHard, "quota_hard"),
+		PSPPolicy: m.PSPPolicyName.ValueString(), ServiceAccounts: listStrings(m.ServiceAccounts, path.Root("service_accounts"), diags),
+		Meta: metaFrom(m.Labels, m.Annotations, diags),
 	}
-	var notes []string
-	for _, name := range []string{"container_default", "container_default_request"} {
-		if defaulted[name] != "" {
-			notes = append(notes, fmt.Sprintf("%s is not set: its default is %s", name, defaulted[name]))
-		}
-	}
-	for i := range fes {
-		if len(notes) > 0 {
-			fes[i].Msg += " (" + strings.Join(notes, "; ") + ")"
-		}
-	}
-	fieldDiagnostics(fes, summary, diags)
 }
 
-// at is p[i], or nil past its end.
-func at(p []any, i int) any {
-	if i < len(p) {
-		return p[i]
+// outputs fills the rendered outputs: the manifests (also keyed by kind), YAML, JSON, the
+// labels and the Fargate size.
+func (m *namespaceModel) outputs(ctx context.Context, res render.NamespaceResult, diags *diag.Diagnostics) {
+	named := res.Objects()
+	objs := make([]any, len(named))
+	for i, n := range named {
+		objs[i] = n.Object
 	}
-	return nil
+	out, err := encodeOutputs(objs...)
+	if err != nil {
+		diags.AddError("Cannot encode the namespace's objects", err.Error())
+		return
+	}
+	byKind := make(map[string]map[string]any, len(named))
+	for i, n := range named {
+		byKind[n.Key] = out.Maps[i]
+	}
+	if m.ManifestsByKind, err = manifestsByKeyValue(byKind); err != nil {
+		diags.AddError("Cannot encode the namespace's objects", err.Error())
+		return
+	}
+	var d diag.Diagnostics
+	m.PodSecurityLabels, d = types.MapValueFrom(ctx, types.StringType, res.PodSecurityLabels)
+	diags.Append(d...)
+	m.FargatePodSize = fargateSizeValue(res.FargatePodSize, diags)
+	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+}
+
+// checkNamespaceVersion refuses a PodSecurityPolicy on profile.PSPRemovedIn or later, and
+// a cluster without any pod security mechanism (no Pod Security Admission, no policy). It
+// returns whether Pod Security Admission works on the version. A version that does not
+// parse is the validator's to report.
+func checkNamespaceVersion(v string, psp bool, from string, diags *diag.Diagnostics) (psaWorks bool) {
+	parsed, err := k8sversion.Parse(v)
+	if err != nil {
+		return true
+	}
+	if psp && parsed.AtLeast(profile.PSPRemovedIn()) {
+		diags.AddAttributeError(path.Root("psp_policy_name"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
+			withSource(render.PSPRemovedMessage(parsed.String())+" Drop psp_policy_name: the namespace's Pod Security Admission labels take its place.", from))
+	}
+	if _, err := render.PodSecurityVersionFor(v); err != nil {
+		if !psp {
+			diags.AddAttributeError(path.Root("kubernetes_version"), psaNeedsSummary(),
+				withSource(err.Error(), from)+". On this cluster only a PodSecurityPolicy protects the namespace: set psp_policy_name.")
+		}
+		return false
+	}
+	return true
 }

@@ -5,11 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"sort"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -18,9 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
 var (
@@ -64,29 +59,10 @@ func (d *podSecurityAdmissionDataSource) Configure(_ context.Context, req dataso
 	d.facts = factsFrom(req, resp)
 }
 
-// levelAttribute is a Pod Security Standards level attribute.
-func levelAttribute(description string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Optional: true, Computed: true, MarkdownDescription: description,
-		Validators: []validator.String{stringvalidator.OneOf(profile.Levels()...)},
-	}
-}
-
-// psaKubernetesVersionAttribute is kubernetes_version for data sources that render PSA labels.
-func psaKubernetesVersionAttribute(extra string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Optional: true, Computed: true,
-		MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.31`). Pod Security Admission needs 1.23 or later " +
-			"(GA in 1.25): an older version is an error. Defaults to the cluster's version when the provider has an `eks` " +
-			"block; otherwise unset." + extra,
-		Validators: []validator.String{kubernetesVersion()},
-	}
-}
-
 func (d *podSecurityAdmissionDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders the Pod Security Admission labels of a namespace, PodSecurityPolicy's built-in successor " +
-			"(Kubernetes 1.23+, GA in 1.25): `pod-security.kubernetes.io/<mode>` and `<mode>-version` for the modes `enforce` " +
+			"(Kubernetes " + profile.PSAMinimum().String() + "+, GA in " + profile.PSAStable().String() + "): `pod-security.kubernetes.io/<mode>` and `<mode>-version` for the modes `enforce` " +
 			"(refuse violating pods), `audit` (record them) and `warn` (warn the client). Merge `labels` into a " +
 			"`kubernetes_namespace_v1`'s `metadata.labels`, or give `namespace` to get the whole Namespace for " +
 			"`kubernetes_manifest`. The version is pinned to the cluster's minor version when known, so a cluster upgrade " +
@@ -144,17 +120,16 @@ func (d *podSecurityAdmissionDataSource) ValidateConfig(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !m.KubernetesVersion.IsNull() && !m.KubernetesVersion.IsUnknown() {
-		if _, err := k8sversion.Parse(m.KubernetesVersion.ValueString()); err == nil { // a parse error is the validator's
-			if _, err := admission.PSAVersion(m.KubernetesVersion.ValueString()); err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "Pod Security Admission needs Kubernetes 1.23", err.Error())
-			}
-		}
+	if err := noPSA(m.KubernetesVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), psaNeedsSummary(), err.Error())
 	}
 	refusePSALabels(ctx, m.NamespaceLabels, "namespace_labels", &resp.Diagnostics)
 	if m.Namespace.IsNull() {
-		for name, v := range map[string]types.Map{"namespace_labels": m.NamespaceLabels, "namespace_annotations": m.NamespaceAnnotations} {
-			if !v.IsNull() {
+		for _, a := range []struct {
+			name string
+			v    types.Map
+		}{{"namespace_labels", m.NamespaceLabels}, {"namespace_annotations", m.NamespaceAnnotations}} {
+			if name, v := a.name, a.v; !v.IsNull() {
 				resp.Diagnostics.AddAttributeError(path.Root(name), "Namespace attribute without a namespace",
 					name+" is set but namespace is not: these go on the rendered Namespace, so set namespace too (or merge them yourself next to labels).")
 			}
@@ -162,145 +137,88 @@ func (d *podSecurityAdmissionDataSource) ValidateConfig(ctx context.Context, req
 	}
 }
 
-// refusePSALabels refuses user labels under pod-security.kubernetes.io/: the levels own them.
-func refusePSALabels(ctx context.Context, labels types.Map, attrName string, diags *diag.Diagnostics) {
-	if labels.IsNull() || labels.IsUnknown() {
-		return
-	}
-	keys := make([]string, 0, len(labels.Elements()))
-	for k := range labels.Elements() {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if strings.HasPrefix(k, admission.LabelPrefix) {
-			diags.AddAttributeError(path.Root(attrName).AtMapKey(k), "Pod Security Admission label set by hand",
-				fmt.Sprintf("%s[%q]: %s labels come from the levels (profile, enforce, audit, warn) and their version: set those instead", attrName, k, admission.LabelPrefix+"*"))
-		}
-	}
-}
-
-// psaLevels resolves the three modes: each mode's own attribute, else profile, else (audit
-// and warn) enforce, else restricted.
-type psaLevels struct {
-	profile, enforce, audit, warn profile.Level
-}
-
-func resolveLevels(prof, enforce, audit, warn types.String) psaLevels {
-	lv := func(v types.String) profile.Level {
-		if v.IsNull() || v.IsUnknown() {
-			return ""
-		}
-		return profile.Level(v.ValueString())
-	}
-	out := psaLevels{profile: lv(prof), enforce: lv(enforce), audit: lv(audit), warn: lv(warn)}
-	if out.enforce == "" {
-		out.enforce = out.profile
-	}
-	if out.enforce == "" {
-		out.enforce = profile.Restricted
-	}
-	for _, m := range []*profile.Level{&out.audit, &out.warn} {
-		if *m == "" {
-			*m = out.profile
-		}
-		if *m == "" {
-			*m = out.enforce
-		}
-	}
-	if out.profile == "" && enforce.IsNull() && audit.IsNull() && warn.IsNull() {
-		out.profile = profile.Restricted
-	}
-	return out
-}
-
-// psaVersionFor resolves the version label value. from says where a
-// defaulted kubernetes_version came from. It reports errors on kubernetes_version.
-func psaVersionFor(version, kubernetesVersion types.String, from string, diags *diag.Diagnostics) string {
-	v, err := admission.PSAVersion(kubernetesVersion.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("kubernetes_version"), "Pod Security Admission needs Kubernetes 1.23", withSource(err.Error(), from))
-		return ""
-	}
-	if !version.IsNull() {
-		return version.ValueString()
-	}
-	return v
-}
-
-// privilegedWarning: enforce privileged outside kube-system is what EPS107 flags.
-func privilegedWarning(enforce profile.Level, namespace string, at path.Path, diags *diag.Diagnostics) {
-	if enforce == profile.Privileged && namespace != "kube-system" {
-		ns := "the namespace"
-		if namespace != "" {
-			ns = fmt.Sprintf("namespace %q", namespace)
-		}
-		diags.AddAttributeWarning(at, "Pod Security Admission enforces nothing",
-			fmt.Sprintf("enforce = privileged lets any pod into %s, including privileged ones and ones that mount the host "+
-				"(plan-check reports it as EPS107 outside kube-system). Enforce baseline or restricted, and keep agents that "+
-				"need privileges in kube-system.", ns))
-	}
+// podSecurityAdmissionFields maps the renderer's fields onto this data source's
+// attributes: the Namespace's labels and annotations are namespace_labels and
+// namespace_annotations.
+var podSecurityAdmissionFields = fieldTable{
+	{from: f("profile"), to: f("profile"), computed: true},
+	{from: f("enforce"), to: f("enforce"), computed: true},
+	{from: f("audit"), to: f("audit"), computed: true},
+	{from: f("warn"), to: f("warn"), computed: true},
+	{from: f("version"), to: f("version"), computed: true},
+	{from: f("kubernetes_version"), to: f("kubernetes_version")},
+	{from: f("labels"), to: f("namespace_labels")},
+	{from: f("annotations"), to: f("namespace_annotations")},
 }
 
 func (d *podSecurityAdmissionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, map[string]attr.Value{
+	var m podSecurityAdmissionModel
+	if !readConfig(ctx, req, resp, map[string]attr.Value{
 		"id": types.StringUnknown(), "labels": types.MapUnknown(types.StringType), "manifest": types.DynamicUnknown(),
 		"yaml": types.StringUnknown(), "json": types.StringUnknown(), "profile": types.StringUnknown(), "enforce": types.StringUnknown(),
 		"audit": types.StringUnknown(), "warn": types.StringUnknown(), "version": types.StringUnknown(), "kubernetes_version": types.StringUnknown(),
-	}, &resp.Diagnostics) {
-		return
-	}
-	var m podSecurityAdmissionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	}, &m) {
 		return
 	}
 	var from string
 	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
-	version := psaVersionFor(m.Version, m.KubernetesVersion, from, &resp.Diagnostics)
+	if err := noPSA(m.KubernetesVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), psaNeedsSummary(), withSource(err.Error(), from))
+	}
+	spec := m.spec(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	lv := resolveLevels(m.Profile, m.Enforce, m.Audit, m.Warn)
-	labels := admission.PSALabels(admission.PSAOptions{Enforce: lv.enforce, Audit: lv.audit, Warn: lv.warn, Version: version})
-	at := path.Root("enforce")
-	if m.Enforce.IsNull() {
-		at = path.Root("profile")
+	res, err := render.PodSecurity(spec)
+	podSecurityAdmissionFields.report(res.Decisions, err, "Cannot render the Pod Security Admission labels", &resp.Diagnostics)
+	if err != nil {
+		return
 	}
-	privilegedWarning(lv.enforce, m.Namespace.ValueString(), at, &resp.Diagnostics)
-
-	labelsValue, diags := types.MapValueFrom(ctx, types.StringType, labels)
+	if m.ID, m.Manifest, m.YAML, m.JSON, err = podSecurityOutputs(res); err != nil {
+		resp.Diagnostics.AddError("Cannot encode the Namespace", err.Error())
+		return
+	}
+	var diags diag.Diagnostics
+	m.Labels, diags = types.MapValueFrom(ctx, types.StringType, res.Labels)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	sumInput, err := json.Marshal(labels) // map keys are sorted: stable
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the labels", err.Error())
-		return
+	podSecurityAdmissionFields.fillDefaults(ctx, res.Decisions, &m, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// spec is the renderer's input from the configuration.
+func (m podSecurityAdmissionModel) spec(diags *diag.Diagnostics) render.PodSecuritySpec {
+	spec := render.PodSecuritySpec{
+		Profile: levelOf(m.Profile), Enforce: levelOf(m.Enforce), Audit: levelOf(m.Audit), Warn: levelOf(m.Warn),
+		Version: m.Version.ValueString(), KubernetesVersion: m.KubernetesVersion.ValueString(), Namespace: m.Namespace.ValueString(),
 	}
-	m.Manifest, m.YAML, m.JSON = types.DynamicNull(), types.StringNull(), types.StringNull()
 	if !m.Namespace.IsNull() {
-		extra := mapStrings(m.NamespaceLabels, path.Root("namespace_labels"), &resp.Diagnostics)
-		annotations := mapStrings(m.NamespaceAnnotations, path.Root("namespace_annotations"), &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
+		spec.Meta = render.Meta{
+			Labels:      mapStrings(m.NamespaceLabels, path.Root("namespace_labels"), diags),
+			Annotations: mapStrings(m.NamespaceAnnotations, path.Root("namespace_annotations"), diags),
 		}
-		out, err := encodeOutputs(admission.Namespace(m.Namespace.ValueString(), labels, extra, annotations))
+	}
+	return spec
+}
+
+// podSecurityOutputs are the id (SHA-256 of the labels, and of the Namespace's YAML when
+// there is one) and the Namespace's manifest, YAML and JSON (null without one).
+func podSecurityOutputs(res render.PodSecurityResult) (types.String, types.Dynamic, types.String, types.String, error) {
+	manifest, y, j := types.DynamicNull(), types.StringNull(), types.StringNull()
+	sumInput, err := json.Marshal(res.Labels) // map keys are sorted: stable
+	if err != nil {
+		return types.StringNull(), manifest, y, j, err
+	}
+	if objs := res.Objects(); len(objs) > 0 {
+		out, err := encodeOutputs(objs...)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot encode the Namespace", err.Error())
-			return
+			return types.StringNull(), manifest, y, j, err
 		}
-		m.Manifest, m.YAML, m.JSON = out.Manifest, out.YAML, out.JSON
+		manifest, y, j = out.Manifest, out.YAML, out.JSON
 		sumInput = append(sumInput, out.YAML.ValueString()...)
 	}
 	sum := sha256.Sum256(sumInput)
-	m.ID = types.StringValue(hex.EncodeToString(sum[:]))
-	m.Labels = labelsValue
-	if lv.profile != "" {
-		m.Profile = types.StringValue(string(lv.profile))
-	}
-	m.Enforce, m.Audit, m.Warn = types.StringValue(string(lv.enforce)), types.StringValue(string(lv.audit)), types.StringValue(string(lv.warn))
-	m.Version = types.StringValue(version)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return types.StringValue(hex.EncodeToString(sum[:])), manifest, y, j, nil
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -66,7 +65,7 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 		MarkdownDescription: "Renders a PodSecurityPolicy (`policy/v1beta1`) from a hardening profile of the EKS best-practices " +
 			"pod security guide. `restricted` is the guide's restricted policy field for field; `baseline` is the Pod " +
 			"Security Standards baseline; `privileged` is what EKS's `eks.privileged` allows, for kube-system agents " +
-			"(VPC CNI, kube-proxy). PodSecurityPolicy was removed in Kubernetes 1.25: for newer clusters use " +
+			"(VPC CNI, kube-proxy). PodSecurityPolicy was removed in Kubernetes " + profile.PSPRemovedIn().String() + ": for newer clusters use " +
 			"`ekspodsec_pod_security_admission` and `ekspodsec_validating_admission_policy`. Pair the policy with " +
 			"`ekspodsec_pod_security_policy_rbac` to grant its use.",
 		Attributes: map[string]schema.Attribute{
@@ -87,8 +86,8 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 			},
 			"kubernetes_version": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.24`). PodSecurityPolicy was removed in 1.25, " +
-					"so 1.25 or later is an error. Defaults to the cluster's version when the provider has an `eks` block; " +
+				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.24`). PodSecurityPolicy was removed in " + profile.PSPRemovedIn().String() + ", " +
+					"so " + profile.PSPRemovedIn().String() + " or later is an error. Defaults to the cluster's version when the provider has an `eks` block; " +
 					"otherwise, when unset, the policy is rendered with a warning.",
 				Validators: []validator.String{kubernetesVersion()},
 			},
@@ -100,10 +99,7 @@ func (d *podSecurityPolicyDataSource) Schema(_ context.Context, _ datasource.Sch
 					"policy cannot keep pods from the socket under an allowed prefix.",
 				Validators: []validator.List{noNullElements()},
 				NestedObject: schema.NestedAttributeObject{Validators: []validator.Object{requiredAttributes("path_prefix")}, Attributes: map[string]schema.Attribute{
-					"path_prefix": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`. Required in each element.",
-						Validators: []validator.String{hostPathPrefix()},
-					},
+					"path_prefix": pathPrefixAttribute(),
 					"read_only": schema.BoolAttribute{
 						Optional: true, Computed: true,
 						MarkdownDescription: "Whether mounts under the prefix must be read-only. Defaults to `true`, as the guide asks.",
@@ -155,11 +151,9 @@ func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req da
 	if fargate.ValueBool() && !caps.IsNull() && !caps.IsUnknown() && len(caps.Elements()) > 0 {
 		resp.Diagnostics.AddAttributeError(path.Root("allowed_capabilities"), "Added capabilities on Fargate", profile.ErrFargateCapabilities.Error())
 	}
-	if !version.IsNull() && !version.IsUnknown() {
-		if parsed, err := k8sversion.Parse(version.ValueString()); err == nil && parsed.AtLeast(1, 25) {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
-				render.PSPRemovedMessage(parsed.String()))
-		}
+	if parsed, removed := pspRemoved(version); removed {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+parsed.String(),
+			render.PSPRemovedMessage(parsed.String()))
 	}
 	if level.IsUnknown() {
 		return // the level's refusals wait for the level (Read, once it is known)
@@ -175,128 +169,115 @@ func (d *podSecurityPolicyDataSource) ValidateConfig(ctx context.Context, req da
 	levelRefusals(l, caps, volumes, hostPaths, &resp.Diagnostics)
 }
 
-// levelRefusals reports, on each element, what the profile level refuses of the options:
-// every capability, hostPath or every volume, the whole host or a runtime socket (the
-// profile's own decisions, shared with the render CLI). Names that are wrong whatever the
-// level are the attribute validators' to report. Unknown elements wait for Read.
-func levelRefusals(level profile.Level, caps, volumes, hostPaths types.List, diags *diag.Diagnostics) {
-	for i, c := range caps.Elements() {
-		if s, ok := c.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			if _, err := profile.AllowedCapability(level, s.ValueString()); errors.Is(err, profile.ErrEveryCapability) {
-				at := path.Root("allowed_capabilities").AtListIndex(i)
-				diags.AddAttributeError(at, "Every capability allowed", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
-			}
-		}
-	}
-	for i, v := range volumes.Elements() {
-		if s, ok := v.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			_, err := profile.AdditionalVolume(level, s.ValueString())
-			at := path.Root("additional_volumes").AtListIndex(i)
-			switch {
-			case errors.Is(err, profile.ErrHostPathVolume):
-				diags.AddAttributeError(at, "hostPath allowed wholesale", fmt.Sprintf("%s: %s: list the host paths pods may mount in allowed_host_paths.", at, err))
-			case errors.Is(err, profile.ErrEveryVolume):
-				diags.AddAttributeError(at, "Every volume type allowed", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
-			}
-		}
-	}
-	for i, hp := range hostPaths.Elements() {
-		o, ok := hp.(types.Object)
-		if !ok || o.IsNull() || o.IsUnknown() {
-			continue
-		}
-		if s, ok := o.Attributes()["path_prefix"].(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-			if _, err := profile.AllowedHostPath(level, s.ValueString()); errors.Is(err, profile.ErrWholeHost) || errors.Is(err, profile.ErrRuntimeSocket) {
-				at := path.Root("allowed_host_paths").AtListIndex(i).AtName("path_prefix")
-				diags.AddAttributeError(at, "Host path prefix refused", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
-			}
-		}
-	}
+// podSecurityPolicyFields: the renderer's fields are this data source's attributes.
+var podSecurityPolicyFields = fieldTable{
+	{from: f("name"), to: f("name"), computed: true},
+	{from: f("labels"), to: f("labels")},
+	{from: f("annotations"), to: f("annotations")},
 }
 
 func (d *podSecurityPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m podSecurityPolicyModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"manifest": types.DynamicUnknown(), "name": types.StringUnknown(), "profile": types.StringUnknown(),
 		"kubernetes_version": types.StringUnknown(),
-	}), &resp.Diagnostics) {
+	}), &m) {
 		return
 	}
-	var m podSecurityPolicyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	p, meta := m.spec(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	m.KubernetesVersion = d.clusterVersion(m.KubernetesVersion, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	res, err := render.PodSecurityPolicy(p, m.Name.ValueString(), meta)
+	podSecurityPolicyFields.report(res.Decisions, err, "Cannot render the policy", &resp.Diagnostics)
+	if err != nil {
+		return
+	}
+	out, err := encodeOutputs(res.Objects()...)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the policy", err.Error())
+		return
+	}
+	m.Profile = types.StringValue(string(p.Level))
+	m.ID, m.Manifest, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+	podSecurityPolicyFields.fillDefaults(ctx, res.Decisions, &m, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// spec is the renderer's input from the configuration: the profile (its options refused
+// on their attributes) and the metadata. allowed_host_paths gets its read_only defaults.
+func (m *podSecurityPolicyModel) spec(diags *diag.Diagnostics) (profile.Profile, render.Meta) {
 	level := profile.Restricted
 	if !m.Profile.IsNull() {
 		l, err := profile.ParseLevel(m.Profile.ValueString())
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("profile"), "Invalid profile", err.Error())
-			return
+			diags.AddAttributeError(path.Root("profile"), "Invalid profile", err.Error())
+			return profile.Profile{}, render.Meta{}
 		}
 		level = l
 	}
 	opts := profile.Options{
 		Fargate:             m.Fargate.ValueBool(),
-		AllowedCapabilities: listStrings(m.AllowedCapabilities, path.Root("allowed_capabilities"), &resp.Diagnostics),
-		AdditionalVolumes:   listStrings(m.AdditionalVolumes, path.Root("additional_volumes"), &resp.Diagnostics),
+		AllowedCapabilities: listStrings(m.AllowedCapabilities, path.Root("allowed_capabilities"), diags),
+		AdditionalVolumes:   listStrings(m.AdditionalVolumes, path.Root("additional_volumes"), diags),
 	}
 	if !m.ReadOnlyRootFilesystem.IsNull() {
 		v := m.ReadOnlyRootFilesystem.ValueBool()
 		opts.ReadOnlyRootFilesystem = &v
 	}
 	var hostPaths []attr.Value
-	for _, hp := range listObjects(m.AllowedHostPaths, path.Root("allowed_host_paths"), &resp.Diagnostics) {
-		prefix, ro := hp.String("path_prefix", true, &resp.Diagnostics), hp.Bool("read_only", true)
+	for _, hp := range listObjects(m.AllowedHostPaths, path.Root("allowed_host_paths"), diags) {
+		prefix, ro := hp.String("path_prefix", true, diags), hp.Bool("read_only", true)
 		opts.AllowedHostPaths = append(opts.AllowedHostPaths, profile.HostPath{PathPrefix: prefix, ReadOnly: ro})
-		obj, diags := types.ObjectValue(hostPathType.AttrTypes, map[string]attr.Value{"path_prefix": types.StringValue(prefix), "read_only": types.BoolValue(ro)})
-		resp.Diagnostics.Append(diags...)
+		obj, d := types.ObjectValue(hostPathType.AttrTypes, map[string]attr.Value{"path_prefix": types.StringValue(prefix), "read_only": types.BoolValue(ro)})
+		diags.Append(d...)
 		hostPaths = append(hostPaths, obj)
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return profile.Profile{}, render.Meta{}
 	}
 	if !m.AllowedHostPaths.IsNull() {
-		var diags diag.Diagnostics
-		m.AllowedHostPaths, diags = types.ListValue(hostPathType, hostPaths) // read_only filled in
-		resp.Diagnostics.Append(diags...)
+		var d diag.Diagnostics
+		m.AllowedHostPaths, d = types.ListValue(hostPathType, hostPaths) // read_only filled in
+		diags.Append(d...)
 	}
 	p, err := profile.New(level, opts)
 	if err != nil {
 		at := optionPath(err, path.Root("profile"))
-		resp.Diagnostics.AddAttributeError(at, "Impossible profile", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
-		return
+		diags.AddAttributeError(at, "Impossible profile", fmt.Sprintf("%s: %s (profile %s).", at, err, level))
+		return profile.Profile{}, render.Meta{}
 	}
-	var from string
-	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
-	if from != "" {
-		if atLeast, ok := versionAtLeast(m.KubernetesVersion.ValueString(), 1, 25); ok && atLeast {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+m.KubernetesVersion.ValueString(),
-				withSource(render.PSPRemovedMessage(m.KubernetesVersion.ValueString()), from))
-		}
+	return p, metaFrom(m.Labels, m.Annotations, diags)
+}
+
+// clusterVersion defaults kubernetes_version from the cluster, refuses a cluster where
+// PodSecurityPolicy is gone (a version the user set is ValidateConfig's to refuse), and
+// warns when the version is not known at all.
+func (d *podSecurityPolicyDataSource) clusterVersion(v types.String, diags *diag.Diagnostics) types.String {
+	v, from := defaultVersion(v, d.facts, diags)
+	if _, removed := pspRemoved(v); removed && from != "" {
+		diags.AddAttributeError(path.Root("kubernetes_version"), "PodSecurityPolicy does not exist in Kubernetes "+v.ValueString(),
+			withSource(render.PSPRemovedMessage(v.ValueString()), from))
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	if v.IsNull() && !diags.HasError() {
+		removed := profile.PSPRemovedIn()
+		diags.AddWarning(fmt.Sprintf("PodSecurityPolicy needs a cluster older than Kubernetes %s", removed),
+			fmt.Sprintf("kubernetes_version is not set. PodSecurityPolicy was removed in Kubernetes %s; every EKS version AWS supports today is newer. "+
+				"Set kubernetes_version for a legacy cluster, or use ekspodsec_pod_security_admission and ekspodsec_validating_admission_policy.", removed))
 	}
-	if m.KubernetesVersion.IsNull() {
-		resp.Diagnostics.AddWarning("PodSecurityPolicy needs a cluster older than Kubernetes 1.25",
-			"kubernetes_version is not set. PodSecurityPolicy was removed in Kubernetes 1.25; every EKS version AWS supports today is newer. "+
-				"Set kubernetes_version for a legacy cluster, or use ekspodsec_pod_security_admission and ekspodsec_validating_admission_policy.")
+	return v
+}
+
+// pspRemoved parses a known kubernetes_version and reports whether PodSecurityPolicy is
+// gone there (false for a null, unknown or unparsable version: the validator reports that).
+func pspRemoved(v types.String) (k8sversion.Version, bool) {
+	if v.IsNull() || v.IsUnknown() {
+		return k8sversion.Version{}, false
 	}
-	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	obj, err := render.PodSecurityPolicy(p, m.Name.ValueString(), meta)
-	if err != nil {
-		fieldDiagnostics(err, "Cannot render the policy", &resp.Diagnostics)
-		return
-	}
-	out, err := encodeOutputs(obj)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the policy", err.Error())
-		return
-	}
-	m.Name, m.Profile = types.StringValue(obj.Name), types.StringValue(string(level))
-	m.ID, m.Manifest, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	parsed, err := k8sversion.Parse(v.ValueString())
+	return parsed, err == nil && parsed.AtLeast(profile.PSPRemovedIn())
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -109,61 +110,64 @@ func (d *podSecurityPolicyRBACDataSource) Schema(_ context.Context, _ datasource
 	}
 }
 
+// podSecurityPolicyRBACFields: the renderer's fields are this data source's attributes.
+var podSecurityPolicyRBACFields = fieldTable{
+	{from: f("policy_name"), to: f("policy_name")},
+	{from: f("role_name"), to: f("role_name"), computed: true},
+	{from: f("binding"), to: f("binding")},
+	{from: f("labels"), to: f("labels")},
+	{from: f("annotations"), to: f("annotations")},
+}
+
 func (d *podSecurityPolicyRBACDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m podSecurityPolicyRBACModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"manifests": types.DynamicUnknown(), "cluster_role": types.DynamicUnknown(), "role_bindings": types.DynamicUnknown(),
 		"role_name": types.StringUnknown(),
-	}), &resp.Diagnostics) {
+	}), &m) {
 		return
 	}
-	var m podSecurityPolicyRBACModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	bindings, meta := m.spec(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	res, err := render.PolicyRBAC(m.PolicyName.ValueString(), m.RoleName.ValueString(), bindings, meta)
+	podSecurityPolicyRBACFields.report(res.Decisions, err, "Cannot grant use of the policy", &resp.Diagnostics)
+	if err != nil {
+		return
+	}
+	out, err := encodeOutputs(res.Objects()...)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot encode the RBAC", err.Error())
+		return
+	}
+	byNamespace := make(map[string]map[string]any, len(res.RoleBindings))
+	for i, rb := range res.RoleBindings {
+		byNamespace[rb.Namespace] = out.Maps[i+1]
+	}
+	if m.ClusterRole, err = manifestValue(out.Maps[0]); err != nil {
+		resp.Diagnostics.AddError("Cannot encode the ClusterRole", err.Error())
+		return
+	}
+	if m.RoleBindings, err = manifestsByKeyValue(byNamespace); err != nil {
+		resp.Diagnostics.AddError("Cannot encode the RoleBindings", err.Error())
+		return
+	}
+	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+	podSecurityPolicyRBACFields.fillDefaults(ctx, res.Decisions, &m, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// spec is the renderer's input from the configuration.
+func (m podSecurityPolicyRBACModel) spec(diags *diag.Diagnostics) ([]render.Binding, render.Meta) {
 	bindings := make([]render.Binding, 0, len(m.Bindings))
 	for i, b := range m.Bindings {
 		at := path.Root("binding").AtListIndex(i)
 		bindings = append(bindings, render.Binding{
 			Namespace:       b.Namespace.ValueString(),
-			ServiceAccounts: listStrings(b.ServiceAccounts, at.AtName("service_accounts"), &resp.Diagnostics),
-			Groups:          listStrings(b.Groups, at.AtName("groups"), &resp.Diagnostics),
+			ServiceAccounts: listStrings(b.ServiceAccounts, at.AtName("service_accounts"), diags),
+			Groups:          listStrings(b.Groups, at.AtName("groups"), diags),
 		})
 	}
-	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	cr, rbs, err := render.PolicyRBAC(m.PolicyName.ValueString(), m.RoleName.ValueString(), bindings, meta)
-	if err != nil {
-		fieldDiagnostics(err, "Cannot grant use of the policy", &resp.Diagnostics)
-		return
-	}
-	objs := []any{cr}
-	for _, rb := range rbs {
-		objs = append(objs, rb)
-	}
-	out, err := encodeOutputs(objs...)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the RBAC", err.Error())
-		return
-	}
-	byNamespace := make(map[string]map[string]any, len(rbs))
-	for i, rb := range rbs {
-		byNamespace[rb.Namespace] = out.Maps[i+1]
-	}
-	role, err := render.Manifest(out.Maps[0])
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the ClusterRole", err.Error())
-		return
-	}
-	bindingsValue, err := render.ManifestsByKey(byNamespace)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the RoleBindings", err.Error())
-		return
-	}
-	m.RoleName = types.StringValue(cr.Name)
-	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
-	m.ClusterRole, m.RoleBindings = role, bindingsValue
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return bindings, metaFrom(m.Labels, m.Annotations, diags)
 }

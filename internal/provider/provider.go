@@ -7,11 +7,11 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -19,7 +19,6 @@ import (
 
 var (
 	_ provider.Provider                   = (*ekspodsecProvider)(nil)
-	_ provider.ProviderWithFunctions      = (*ekspodsecProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*ekspodsecProvider)(nil)
 )
 
@@ -90,13 +89,23 @@ var (
 func (p *ekspodsecProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
 	var m providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.EKS == nil {
-		return
+	if !resp.Diagnostics.HasError() {
+		m.hasClusterName(&resp.Diagnostics)
+	}
+}
+
+// hasClusterName reports whether there is an eks block with a cluster_name: an eks block
+// without one is an error.
+func (m providerModel) hasClusterName(diags *diag.Diagnostics) bool {
+	if m.EKS == nil {
+		return false
 	}
 	if m.EKS.ClusterName.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("eks").AtName("cluster_name"), "Missing EKS cluster name",
+		diags.AddAttributeError(path.Root("eks").AtName("cluster_name"), "Missing EKS cluster name",
 			"The eks block reads one cluster: set cluster_name (and region, unless the AWS configuration has it), or remove the block.")
+		return false
 	}
+	return true
 }
 
 // Configure reads the eks block's cluster once (no block: no AWS call) and hands the facts
@@ -104,12 +113,7 @@ func (p *ekspodsecProvider) ValidateConfig(ctx context.Context, req provider.Val
 func (p *ekspodsecProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var m providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || m.EKS == nil {
-		return
-	}
-	if m.EKS.ClusterName.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("eks").AtName("cluster_name"), "Missing EKS cluster name",
-			"The eks block reads one cluster: set cluster_name, or remove the block.")
+	if resp.Diagnostics.HasError() || !m.hasClusterName(&resp.Diagnostics) {
 		return
 	}
 	facts := readClusterFacts(ctx, m.EKS, &resp.Diagnostics)
@@ -132,8 +136,4 @@ func (p *ekspodsecProvider) DataSources(_ context.Context) []func() datasource.D
 		NewValidatingAdmissionPolicyDataSource,
 		NewNamespaceDataSource,
 	}
-}
-
-func (p *ekspodsecProvider) Functions(_ context.Context) []func() function.Function {
-	return nil
 }

@@ -29,10 +29,31 @@ func TestProviderSchemaValid(t *testing.T) {
 		if s.Block.Description == "" {
 			t.Errorf("%s has no description", name)
 		}
-		for _, a := range s.Block.Attributes {
+		described(t, name, s.Block)
+	}
+	described(t, "provider", resp.Provider.Block)
+}
+
+// described checks that every attribute and block of a schema block, nested ones
+// included, has a description.
+func described(t *testing.T, at string, b *tfprotov6.SchemaBlock) {
+	t.Helper()
+	var attrs func(string, []*tfprotov6.SchemaAttribute)
+	attrs = func(at string, as []*tfprotov6.SchemaAttribute) {
+		for _, a := range as {
 			if a.Description == "" {
-				t.Errorf("%s.%s has no description", name, a.Name)
+				t.Errorf("%s.%s has no description", at, a.Name)
+			}
+			if a.NestedType != nil {
+				attrs(at+"."+a.Name, a.NestedType.Attributes)
 			}
 		}
+	}
+	attrs(at, b.Attributes)
+	for _, nb := range b.BlockTypes {
+		if nb.Block.Description == "" {
+			t.Errorf("%s.%s (block) has no description", at, nb.TypeName)
+		}
+		described(t, at+"."+nb.TypeName, nb.Block)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -120,45 +121,54 @@ func (d *resourceQuotaDataSource) Schema(_ context.Context, _ datasource.SchemaR
 	}
 }
 
+// resourceQuotaFields: the renderer's fields are this data source's attributes.
+var resourceQuotaFields = fieldTable{
+	{from: f("name"), to: f("name")},
+	{from: f("namespace"), to: f("namespace")},
+	{from: f("hard"), to: f("hard")},
+	{from: f("scopes"), to: f("scopes")},
+	{from: f("scope_selector"), to: f("scope_selector")},
+	{from: f("labels"), to: f("labels")},
+	{from: f("annotations"), to: f("annotations")},
+}
+
 func (d *resourceQuotaDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{"manifest": types.DynamicUnknown()}), &resp.Diagnostics) {
-		return
-	}
 	var m resourceQuotaModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{"manifest": types.DynamicUnknown()}), &m) {
+		return
+	}
+	spec, meta := m.spec(&resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	spec := render.QuotaSpec{
-		Name: m.Name.ValueString(), Namespace: m.Namespace.ValueString(),
-		Hard:   mapStrings(m.Hard, path.Root("hard"), &resp.Diagnostics),
-		Scopes: listStrings(m.Scopes, path.Root("scopes"), &resp.Diagnostics),
-	}
-	if m.ScopeSelector != nil {
-		for i, e := range m.ScopeSelector.MatchExpressions {
-			spec.ScopeSelector = append(spec.ScopeSelector, render.ScopeExpression{
-				ScopeName: e.ScopeName.ValueString(), Operator: e.Operator.ValueString(),
-				Values: listStrings(e.Values, path.Root("scope_selector").AtName("match_expression").AtListIndex(i).AtName("values"), &resp.Diagnostics),
-			})
-		}
-	}
-	meta := metaFrom(m.Labels, m.Annotations, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	quota, warnings, err := render.ResourceQuota(spec, meta)
+	res, err := render.ResourceQuota(spec, meta)
+	resourceQuotaFields.report(res.Decisions, err, "Invalid ResourceQuota", &resp.Diagnostics)
 	if err != nil {
-		fieldDiagnostics(err, "Invalid ResourceQuota", &resp.Diagnostics)
 		return
 	}
-	for _, w := range warnings {
-		resp.Diagnostics.AddAttributeWarning(path.Root("hard"), "Pods are not forced to declare requests and limits", w)
-	}
-	out, err := encodeOutputs(quota)
+	out, err := encodeOutputs(res.Objects()...)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot encode the ResourceQuota", err.Error())
 		return
 	}
 	m.ID, m.Manifest, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// spec is the renderer's input from the configuration.
+func (m resourceQuotaModel) spec(diags *diag.Diagnostics) (render.QuotaSpec, render.Meta) {
+	spec := render.QuotaSpec{
+		Name: m.Name.ValueString(), Namespace: m.Namespace.ValueString(),
+		Hard:   mapStrings(m.Hard, path.Root("hard"), diags),
+		Scopes: listStrings(m.Scopes, path.Root("scopes"), diags),
+	}
+	if m.ScopeSelector != nil {
+		for i, e := range m.ScopeSelector.MatchExpressions {
+			spec.ScopeSelector = append(spec.ScopeSelector, render.ScopeExpression{
+				ScopeName: e.ScopeName.ValueString(), Operator: e.Operator.ValueString(),
+				Values: listStrings(e.Values, path.Root("scope_selector").AtName("match_expression").AtListIndex(i).AtName("values"), diags),
+			})
+		}
+	}
+	return spec, metaFrom(m.Labels, m.Annotations, diags)
 }

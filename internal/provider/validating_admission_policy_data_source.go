@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
@@ -87,7 +88,7 @@ func validationActions() []string { return []string{"Deny", "Warn", "Audit"} }
 
 func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Renders a ValidatingAdmissionPolicy and its binding (`admissionregistration.k8s.io/v1`, Kubernetes 1.30+) " +
+		MarkdownDescription: "Renders a ValidatingAdmissionPolicy and its binding (`admissionregistration.k8s.io/v1`, Kubernetes " + profile.VAPMinimum().String() + "+) " +
 			"whose CEL validations enforce the ekspodsec rules Pod Security Admission does not cover: hostPath only under " +
 			"allowed prefixes and read-only (EPS005–EPS007), no container runtime socket (EPS008), no Docker-in-Docker " +
 			"image (EPS009), requests and limits on pods (EPS014, EPS015), what Fargate refuses on pods its profiles select " +
@@ -118,7 +119,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			},
 			"exempt_namespaces": schema.ListAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Namespaces never checked. Defaults to `[\"kube-system\"]`, where EKS's own agents (aws-node, " +
+				MarkdownDescription: "Namespaces never checked. Defaults to `" + render.FormatValue(profile.ExemptNamespaces()) + "`, where EKS's own agents (aws-node, " +
 					"kube-proxy) need host access; `[]` exempts nothing, with a warning.",
 				Validators: stringListValidators(true, dnsLabel()),
 			},
@@ -130,10 +131,7 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 					"runtime socket (`/run`, `/var/run`, `/run/containerd`, …) are refused, as for a restricted PodSecurityPolicy.",
 				Validators: []validator.List{noNullElements()},
 				NestedObject: schema.NestedAttributeObject{Validators: []validator.Object{requiredAttributes("path_prefix")}, Attributes: map[string]schema.Attribute{
-					"path_prefix": schema.StringAttribute{
-						Optional: true, MarkdownDescription: "An absolute path prefix, e.g. `/var/log`. Required in each element.",
-						Validators: []validator.String{hostPathPrefix()},
-					},
+					"path_prefix": pathPrefixAttribute(),
 				}},
 			},
 			"fargate_selectors": schema.ListNestedAttribute{
@@ -163,13 +161,13 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			"allowed_capabilities": schema.ListAttribute{
 				Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "With `pod_security_standards`: the Linux capabilities containers may add (EPS012; upper case, " +
-					"without `CAP_`). Defaults to `[\"NET_BIND_SERVICE\"]`. `ALL` and `*` are refused.",
+					"without `CAP_`). Defaults to `" + render.FormatValue(profile.DefaultAllowedCapabilities()) + "`. `ALL` and `*` are refused.",
 				Validators: stringListValidators(true, capabilityName()),
 			},
 			"kubernetes_version": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.31`). ValidatingAdmissionPolicy is served as " +
-					"`admissionregistration.k8s.io/v1` from 1.30: an older version is an error. Defaults to the cluster's version " +
+					"`admissionregistration.k8s.io/v1` from " + profile.VAPMinimum().String() + ": an older version is an error. Defaults to the cluster's version " +
 					"when the provider has an `eks` block; otherwise unset.",
 				Validators: []validator.String{kubernetesVersion()},
 			},
@@ -195,25 +193,14 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 	}
 }
 
-// vapVersionError is the error for a cluster too old for ValidatingAdmissionPolicy v1, or
-// nil. A version that does not parse is the validator's to report.
-func vapVersionError(v string) error {
-	if _, err := k8sversion.Parse(v); err != nil {
-		return nil
-	}
-	return admission.CheckVersion(v)
-}
-
 func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var m validatingAdmissionPolicyModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !m.KubernetesVersion.IsNull() && !m.KubernetesVersion.IsUnknown() {
-		if err := vapVersionError(m.KubernetesVersion.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+admission.MinimumVersion, err.Error())
-		}
+	if err := vapVersionError(m.KubernetesVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), vapNeedsSummary(), err.Error())
 	}
 	if !m.ValidationActions.IsNull() && !m.ValidationActions.IsUnknown() {
 		actions := knownStrings(m.ValidationActions)
@@ -235,9 +222,9 @@ func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context
 
 // clusterFargateSelectors are every selector of every Fargate profile, sorted and without
 // duplicates, so the output does not depend on the order the API lists them in.
-func clusterFargateSelectors(profiles []eks.FargateProfile) []admission.FargateSelector {
+func clusterFargateSelectors(profiles []eks.FargateProfile) []eks.Selector {
 	seen := map[string]bool{}
-	var out []admission.FargateSelector
+	var out []eks.Selector
 	for _, p := range profiles {
 		for _, s := range p.Selectors {
 			if seen[s.String()] {
@@ -251,7 +238,7 @@ func clusterFargateSelectors(profiles []eks.FargateProfile) []admission.FargateS
 					labels[k] = v
 				}
 			}
-			out = append(out, admission.FargateSelector{Namespace: s.Namespace, Labels: labels})
+			out = append(out, eks.Selector{Namespace: s.Namespace, Labels: labels})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -261,7 +248,7 @@ func clusterFargateSelectors(profiles []eks.FargateProfile) []admission.FargateS
 }
 
 // fargateSelectorsValue is the fargate_selectors list of selectors.
-func fargateSelectorsValue(ctx context.Context, sels []admission.FargateSelector, diags *diag.Diagnostics) types.List {
+func fargateSelectorsValue(ctx context.Context, sels []eks.Selector, diags *diag.Diagnostics) types.List {
 	elems := make([]attr.Value, 0, len(sels))
 	for _, s := range sels {
 		labels := types.MapNull(types.StringType)
@@ -280,40 +267,51 @@ func fargateSelectorsValue(ctx context.Context, sels []admission.FargateSelector
 }
 
 func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if deferUnknown(ctx, req.Config, &resp.State, unknownOutputs(map[string]attr.Value{
+	var m validatingAdmissionPolicyModel
+	if !readConfig(ctx, req, resp, unknownOutputs(map[string]attr.Value{
 		"policy": types.DynamicUnknown(), "binding": types.DynamicUnknown(), "manifests": types.DynamicUnknown(),
 		"rules": types.ListUnknown(types.StringType), "name": types.StringUnknown(), "validation_actions": types.ListUnknown(types.StringType),
 		"exempt_namespaces": types.ListUnknown(types.StringType), "fargate_selectors": types.ListUnknown(fargateSelectorType),
 		"kubernetes_version": types.StringUnknown(),
-	}), &resp.Diagnostics) {
-		return
-	}
-	var m validatingAdmissionPolicyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
+	}), &m) {
 		return
 	}
 	var from string
 	m.KubernetesVersion, from = defaultVersion(m.KubernetesVersion, d.facts, &resp.Diagnostics)
-	if !m.KubernetesVersion.IsNull() {
-		if err := vapVersionError(m.KubernetesVersion.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "ValidatingAdmissionPolicy needs Kubernetes "+admission.MinimumVersion, withSource(err.Error(), from))
-		}
+	if err := vapVersionError(m.KubernetesVersion); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), vapNeedsSummary(), withSource(err.Error(), from))
 	}
+	opts := m.spec(d.facts, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	policy, binding := admission.Policy(opts)
+	m.outputs(ctx, opts, policy, binding, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// spec is the policy's options from the configuration (and the cluster's Fargate
+// profiles): capabilities normalized, host paths cleaned, what the restricted profile
+// refuses refused on its attribute, exempt_namespaces defaulted.
+func (m validatingAdmissionPolicyModel) spec(facts *clusterFacts, diags *diag.Diagnostics) admission.VAPOptions {
 	opts := admission.VAPOptions{
 		Name:                 m.Name.ValueString(),
 		PodSecurityStandards: m.PodSecurityStandards.ValueBool(),
-		ValidationActions:    listStrings(m.ValidationActions, path.Root("validation_actions"), &resp.Diagnostics),
-		NamespaceSelector:    mapStrings(m.NamespaceSelector, path.Root("namespace_selector"), &resp.Diagnostics),
-		Labels:               mapStrings(m.Labels, path.Root("labels"), &resp.Diagnostics),
+		ValidationActions:    listStrings(m.ValidationActions, path.Root("validation_actions"), diags),
+		NamespaceSelector:    mapStrings(m.NamespaceSelector, path.Root("namespace_selector"), diags),
+		Labels:               mapStrings(m.Labels, path.Root("labels"), diags),
+		ExemptNamespaces:     profile.ExemptNamespaces(),
 	}
-	if caps := listStrings(m.AllowedCapabilities, path.Root("allowed_capabilities"), &resp.Diagnostics); !m.AllowedCapabilities.IsNull() {
+	if caps := listStrings(m.AllowedCapabilities, path.Root("allowed_capabilities"), diags); !m.AllowedCapabilities.IsNull() {
 		opts.AllowedCapabilities = make([]string, 0, len(caps))
 		for i, c := range caps {
 			n, err := profile.AllowedCapability(profile.Restricted, c)
 			if err != nil {
 				at := path.Root("allowed_capabilities").AtListIndex(i)
-				resp.Diagnostics.AddAttributeError(at, "Invalid capability", fmt.Sprintf("%s: %s.", at, err))
+				diags.AddAttributeError(at, "Invalid capability", fmt.Sprintf("%s: %s.", at, err))
 				continue
 			}
 			opts.AllowedCapabilities = append(opts.AllowedCapabilities, n)
@@ -323,49 +321,50 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 	}
 	if !m.ExemptNamespaces.IsNull() {
 		// [] is meaningful (exempt nothing): keep it non-nil
-		opts.ExemptNamespaces = append([]string{}, listStrings(m.ExemptNamespaces, path.Root("exempt_namespaces"), &resp.Diagnostics)...)
-		if !slices.Contains(opts.ExemptNamespaces, "kube-system") {
-			resp.Diagnostics.AddAttributeWarning(path.Root("exempt_namespaces"), "kube-system is checked",
-				"exempt_namespaces does not list kube-system: EKS's own agents there (aws-node mounts hostPath and runs privileged, "+
-					"kube-proxy uses hostNetwork) would be refused on their next update unless namespace_selector leaves kube-system out.")
+		opts.ExemptNamespaces = append([]string{}, listStrings(m.ExemptNamespaces, path.Root("exempt_namespaces"), diags)...)
+		if !slices.Contains(opts.ExemptNamespaces, profile.SystemNamespace) {
+			diags.AddAttributeWarning(path.Root("exempt_namespaces"), profile.SystemNamespace+" is checked",
+				fmt.Sprintf("exempt_namespaces does not list %[1]s: EKS's own agents there (aws-node mounts hostPath and runs privileged, "+
+					"kube-proxy uses hostNetwork) would be refused on their next update unless namespace_selector leaves %[1]s out.", profile.SystemNamespace))
 		}
 	}
-	for _, hp := range listObjects(m.AllowedHostPaths, path.Root("allowed_host_paths"), &resp.Diagnostics) {
-		prefix := hp.String("path_prefix", true, &resp.Diagnostics)
+	for _, hp := range listObjects(m.AllowedHostPaths, path.Root("allowed_host_paths"), diags) {
+		prefix := hp.String("path_prefix", true, diags)
 		clean, err := profile.AllowedHostPath(profile.Restricted, prefix)
 		if err != nil {
 			at := hp.Path.AtName("path_prefix")
-			resp.Diagnostics.AddAttributeError(at, "Invalid host path prefix", fmt.Sprintf("%s: %s.", at, err))
+			diags.AddAttributeError(at, "Invalid host path prefix", fmt.Sprintf("%s: %s.", at, err))
 			continue
 		}
 		opts.AllowedHostPaths = append(opts.AllowedHostPaths, profile.HostPath{PathPrefix: clean, ReadOnly: true})
 	}
 	if m.FargateSelectors.IsNull() {
-		if d.facts.usable("fargate_selectors", &resp.Diagnostics) {
-			opts.Fargate = clusterFargateSelectors(d.facts.Profiles)
+		if facts.usable("fargate_selectors", diags) {
+			opts.Fargate = clusterFargateSelectors(facts.Profiles)
 		}
 	} else {
-		for _, s := range listObjects(m.FargateSelectors, path.Root("fargate_selectors"), &resp.Diagnostics) {
-			opts.Fargate = append(opts.Fargate, admission.FargateSelector{Namespace: s.String("namespace", true, &resp.Diagnostics), Labels: s.Map("labels", &resp.Diagnostics)})
+		for _, s := range listObjects(m.FargateSelectors, path.Root("fargate_selectors"), diags) {
+			opts.Fargate = append(opts.Fargate, eks.Selector{Namespace: s.String("namespace", true, diags), Labels: s.Map("labels", diags)})
 		}
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	policy, binding := admission.Policy(opts)
+	return opts
+}
+
+// outputs fills the rendered outputs and the computed attributes (the rules enforced,
+// the validation actions, and what defaulted).
+func (m *validatingAdmissionPolicyModel) outputs(ctx context.Context, opts admission.VAPOptions,
+	policy *admissionv1.ValidatingAdmissionPolicy, binding *admissionv1.ValidatingAdmissionPolicyBinding, diags *diag.Diagnostics) {
 	out, err := encodeOutputs(policy, binding)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the policy", err.Error())
+		diags.AddError("Cannot encode the policy", err.Error())
 		return
 	}
-	policyValue, err := render.Manifest(out.Maps[0])
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the ValidatingAdmissionPolicy", err.Error())
+	if m.Policy, err = manifestValue(out.Maps[0]); err != nil {
+		diags.AddError("Cannot encode the ValidatingAdmissionPolicy", err.Error())
 		return
 	}
-	bindingValue, err := render.Manifest(out.Maps[1])
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot encode the ValidatingAdmissionPolicyBinding", err.Error())
+	if m.Binding, err = manifestValue(out.Maps[1]); err != nil {
+		diags.AddError("Cannot encode the ValidatingAdmissionPolicyBinding", err.Error())
 		return
 	}
 	var rules []string
@@ -373,22 +372,35 @@ func (d *validatingAdmissionPolicyDataSource) Read(ctx context.Context, req data
 		rules = append(rules, v.Rule)
 	}
 	sort.Strings(rules)
-	rulesValue, diags := types.ListValueFrom(ctx, types.StringType, rules)
-	resp.Diagnostics.Append(diags...)
-	actions, diags := types.ListValueFrom(ctx, types.StringType, binding.Spec.ValidationActions)
-	resp.Diagnostics.Append(diags...)
+	var d diag.Diagnostics
+	m.Rules, d = types.ListValueFrom(ctx, types.StringType, rules)
+	diags.Append(d...)
+	m.ValidationActions, d = types.ListValueFrom(ctx, types.StringType, binding.Spec.ValidationActions)
+	diags.Append(d...)
 	if m.ExemptNamespaces.IsNull() {
-		exempt := binding.Spec.MatchResources.NamespaceSelector.MatchExpressions[0].Values
-		m.ExemptNamespaces, diags = types.ListValueFrom(ctx, types.StringType, exempt)
-		resp.Diagnostics.Append(diags...)
+		m.ExemptNamespaces, d = types.ListValueFrom(ctx, types.StringType, opts.ExemptNamespaces)
+		diags.Append(d...)
 	}
 	if m.FargateSelectors.IsNull() {
-		m.FargateSelectors = fargateSelectorsValue(ctx, opts.Fargate, &resp.Diagnostics)
+		m.FargateSelectors = fargateSelectorsValue(ctx, opts.Fargate, diags)
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	m.Name = types.StringValue(policy.Name)
+	m.ID, m.Manifests, m.YAML, m.JSON = out.ID, out.Manifest, out.YAML, out.JSON
+}
+
+// vapVersionError is the error for a cluster too old for ValidatingAdmissionPolicy v1, or
+// nil (also for a null, unknown or unparsable version: the validator reports the last).
+func vapVersionError(v types.String) error {
+	if v.IsNull() || v.IsUnknown() {
+		return nil
 	}
-	m.Name, m.ValidationActions, m.Rules = types.StringValue(policy.Name), actions, rulesValue
-	m.ID, m.Policy, m.Binding, m.Manifests, m.YAML, m.JSON = out.ID, policyValue, bindingValue, out.Manifest, out.YAML, out.JSON
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if _, err := k8sversion.Parse(v.ValueString()); err != nil {
+		return nil
+	}
+	return admission.CheckVersion(v.ValueString())
+}
+
+// vapNeedsSummary titles the refusal of a cluster too old for the policy.
+func vapNeedsSummary() string {
+	return "ValidatingAdmissionPolicy needs Kubernetes " + profile.VAPMinimum().String()
 }

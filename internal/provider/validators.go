@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	apipath "k8s.io/apimachinery/pkg/api/validation/path"
 	"k8s.io/apimachinery/pkg/util/validation"
 	psaapi "k8s.io/pod-security-admission/api"
 
@@ -119,7 +118,7 @@ func rbacName() validator.String {
 		if s == "" {
 			return fmt.Errorf("the name must not be empty")
 		}
-		if errs := apipath.IsValidPathSegmentName(s); len(errs) > 0 {
+		if errs := render.RBACNameProblems(s); len(errs) > 0 {
 			return fmt.Errorf("%s: %s", profile.Quote(s), strings.Join(errs, "; "))
 		}
 		return nil

@@ -7,12 +7,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -50,9 +48,9 @@ func encodeOutputs(objs ...any) (outputs, error) {
 	}
 	var m types.Dynamic
 	if len(maps) == 1 {
-		m, err = render.Manifest(maps[0])
+		m, err = manifestValue(maps[0])
 	} else {
-		m, err = render.Manifests(maps...)
+		m, err = manifestsValue(maps...)
 	}
 	if err != nil {
 		return outputs{}, err
@@ -65,44 +63,6 @@ func encodeOutputs(objs ...any) (outputs, error) {
 		Maps:     maps,
 		Manifest: m,
 	}, nil
-}
-
-// fieldDiagnostics turns the renderers' field errors into attribute-pathed diagnostics;
-// any other error becomes a diagnostic without a path.
-func fieldDiagnostics(err error, summary string, diags *diag.Diagnostics) {
-	fes, ok := err.(render.FieldErrors)
-	if !ok {
-		diags.AddError(summary, err.Error())
-		return
-	}
-	for _, fe := range fes {
-		if len(fe.Path) == 0 {
-			diags.AddError(summary, fe.Msg)
-			continue
-		}
-		diags.AddAttributeError(attributePath(fe.Path), summary, fe.Error())
-	}
-}
-
-// attributePath turns a renderer's field path (names, list indexes, map keys) into a
-// Terraform attribute path.
-func attributePath(segs []any) path.Path {
-	var p path.Path
-	for i, seg := range segs {
-		switch v := seg.(type) {
-		case string:
-			if i == 0 {
-				p = path.Root(v)
-			} else {
-				p = p.AtName(v)
-			}
-		case int:
-			p = p.AtListIndex(v)
-		case render.MapKey:
-			p = p.AtMapKey(string(v))
-		}
-	}
-	return p
 }
 
 // deferUnknown handles a configuration that is not fully known yet (it depends on
@@ -128,6 +88,17 @@ func deferUnknown(ctx context.Context, config tfsdk.Config, state *tfsdk.State, 
 	return true
 }
 
+// readConfig reads a data source's configuration into m, and reports whether Read goes
+// on: not when the configuration is not fully known yet (deferUnknown: the computed
+// attributes stay unknown), nor when it cannot be read (the error is reported).
+func readConfig[M any](ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse, computed map[string]attr.Value, m *M) bool {
+	if deferUnknown(ctx, req.Config, &resp.State, computed, &resp.Diagnostics) {
+		return false
+	}
+	resp.Diagnostics.Append(req.Config.Get(ctx, m)...)
+	return !resp.Diagnostics.HasError()
+}
+
 // unknownOutputs are the outputs every data source has, unknown.
 func unknownOutputs(extra map[string]attr.Value) map[string]attr.Value {
 	out := map[string]attr.Value{
@@ -142,53 +113,6 @@ func unknownOutputs(extra map[string]attr.Value) map[string]attr.Value {
 }
 
 // Common attributes.
-
-func idAttribute() schema.StringAttribute {
-	return schema.StringAttribute{Computed: true, MarkdownDescription: "SHA-256 of `yaml`: changes exactly when the rendered manifests change."}
-}
-
-func yamlAttribute(several bool) schema.StringAttribute {
-	d := "The rendered object as YAML, for `kubectl_manifest.yaml_body` or a file."
-	if several {
-		d = "The rendered objects as multi-document YAML (`---` between documents), for `kubectl apply -f` or a file; split it with `kubectl_file_documents` for `kubectl_manifest`."
-	}
-	return schema.StringAttribute{Computed: true, MarkdownDescription: d}
-}
-
-func jsonAttribute(several bool) schema.StringAttribute {
-	d := "The rendered object as indented JSON."
-	if several {
-		d = "The rendered objects as an indented JSON array."
-	}
-	return schema.StringAttribute{Computed: true, MarkdownDescription: d}
-}
-
-func manifestAttribute(what string) schema.DynamicAttribute {
-	return schema.DynamicAttribute{Computed: true,
-		MarkdownDescription: "The " + what + " as an object, ready for `kubernetes_manifest`'s `manifest` argument."}
-}
-
-func labelsAttribute() schema.MapAttribute {
-	return schema.MapAttribute{Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Labels added to every rendered object.",
-		Validators:          labelValidators()}
-}
-
-func annotationsAttribute() schema.MapAttribute {
-	return schema.MapAttribute{Optional: true, ElementType: types.StringType,
-		MarkdownDescription: "Annotations added to every rendered object. Annotations the policy itself sets (seccomp and AppArmor profiles) cannot be changed.",
-		Validators:          annotationValidators()}
-}
-
-// labelValidators check a map of labels as the API server does; annotationValidators
-// the keys of a map of annotations.
-func labelValidators() []validator.Map {
-	return []validator.Map{noNullValues(), mapvalidator.KeysAre(labelKey()), mapvalidator.ValueStringsAre(labelValue())}
-}
-
-func annotationValidators() []validator.Map {
-	return []validator.Map{noNullValues(), mapvalidator.KeysAre(labelKey())}
-}
 
 // Reading collections out of a configuration. Read sees a configuration that is fully
 // known (deferUnknown returns first otherwise) and validated (null elements are refused by
@@ -329,22 +253,4 @@ func optionPath(err error, fallback path.Path) path.Path {
 		}
 	}
 	return at
-}
-
-// remapFieldErrors rewrites the renderers' field paths into a data source's own attribute
-// names: rename gets each path and returns the new one. Errors without field paths are
-// returned as they are.
-func remapFieldErrors(err error, rename func([]any) []any) error {
-	fes, ok := err.(render.FieldErrors)
-	if !ok {
-		return err
-	}
-	out := make(render.FieldErrors, 0, len(fes))
-	for _, fe := range fes {
-		if len(fe.Path) > 0 {
-			fe.Path = rename(fe.Path)
-		}
-		out = append(out, fe)
-	}
-	return out
 }

@@ -2,17 +2,10 @@ package render
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math/big"
-	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"sigs.k8s.io/yaml"
 )
 
@@ -92,101 +85,4 @@ func All(objs ...any) ([]map[string]any, error) {
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-// TerraformValue turns a generic value (from Generic) into the Terraform value of the
-// same shape: objects stay objects (so a kubernetes_manifest's `manifest` takes them),
-// lists become tuples (their elements may differ in shape), numbers stay exact.
-func TerraformValue(v any) (attr.Value, error) {
-	switch t := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		attrTypes := make(map[string]attr.Type, len(t))
-		attrs := make(map[string]attr.Value, len(t))
-		for _, k := range keys {
-			c, err := TerraformValue(t[k])
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
-			}
-			attrTypes[k] = c.Type(context.Background())
-			attrs[k] = c
-		}
-		obj, diags := types.ObjectValue(attrTypes, attrs)
-		return obj, diagsError(diags)
-	case []any:
-		elemTypes := make([]attr.Type, 0, len(t))
-		elems := make([]attr.Value, 0, len(t))
-		for i, e := range t {
-			c, err := TerraformValue(e)
-			if err != nil {
-				return nil, fmt.Errorf("[%d]: %w", i, err)
-			}
-			elemTypes = append(elemTypes, c.Type(context.Background()))
-			elems = append(elems, c)
-		}
-		tuple, diags := types.TupleValue(elemTypes, elems)
-		return tuple, diagsError(diags)
-	case string:
-		return types.StringValue(t), nil
-	case bool:
-		return types.BoolValue(t), nil
-	case json.Number:
-		f, ok := new(big.Float).SetPrec(512).SetString(string(t))
-		if !ok {
-			return nil, fmt.Errorf("number %q cannot be read", string(t))
-		}
-		return types.NumberValue(f), nil
-	}
-	return nil, fmt.Errorf("value %v of type %T has no Terraform equivalent", v, v)
-}
-
-// Manifest is one object as a Terraform dynamic value (an object).
-func Manifest(obj map[string]any) (types.Dynamic, error) {
-	v, err := TerraformValue(obj)
-	if err != nil {
-		return types.DynamicNull(), err
-	}
-	return types.DynamicValue(v), nil
-}
-
-// Manifests is several objects as a Terraform dynamic value (a tuple of objects).
-func Manifests(objs ...map[string]any) (types.Dynamic, error) {
-	list := make([]any, 0, len(objs))
-	for _, o := range objs {
-		list = append(list, o)
-	}
-	v, err := TerraformValue(list)
-	if err != nil {
-		return types.DynamicNull(), err
-	}
-	return types.DynamicValue(v), nil
-}
-
-// ManifestsByKey is several objects as a Terraform dynamic value: an object whose
-// attributes are the given keys (for for_each over kubernetes_manifest resources).
-func ManifestsByKey(objs map[string]map[string]any) (types.Dynamic, error) {
-	m := make(map[string]any, len(objs))
-	for k, o := range objs {
-		m[k] = o
-	}
-	v, err := TerraformValue(m)
-	if err != nil {
-		return types.DynamicNull(), err
-	}
-	return types.DynamicValue(v), nil
-}
-
-func diagsError(d diag.Diagnostics) error {
-	if !d.HasError() {
-		return nil
-	}
-	var msgs []string
-	for _, e := range d.Errors() {
-		msgs = append(msgs, e.Summary()+": "+e.Detail())
-	}
-	return errors.New(strings.Join(msgs, "; "))
 }

@@ -1,6 +1,8 @@
 // Package render turns the hardening profile into Kubernetes objects (typed k8s.io/api
 // objects, and the local PodSecurityPolicy type) and encodes them deterministically as
-// YAML, JSON and Terraform values. One file per object family.
+// generic maps, YAML and JSON. One file per object family. It knows nothing of Terraform:
+// its errors name fields in its own vocabulary (FieldError paths), which the provider maps
+// onto attribute paths and the CLI onto flags, and the provider builds Terraform values.
 package render
 
 import (

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/validation/path"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
@@ -24,13 +24,19 @@ func checkNamespace(errs *FieldErrors, at []any, ns string) {
 	}
 }
 
-// checkRBACName adds an error when name cannot name an RBAC object (any path segment).
-func checkRBACName(errs *FieldErrors, at []any, what, name string) {
-	msgs := path.IsValidPathSegmentName(name)
+// RBACNameProblems says why name cannot name an RBAC object (a ClusterRole, a
+// RoleBinding: any non-empty path segment, so "psp:restricted" is fine), or returns nil.
+func RBACNameProblems(name string) []string {
+	msgs := content.IsPathSegmentName(name)
 	if name == "" {
 		msgs = append(msgs, "must not be empty")
 	}
-	if len(msgs) > 0 {
+	return msgs
+}
+
+// checkRBACName adds an error when name cannot name an RBAC object.
+func checkRBACName(errs *FieldErrors, at []any, what, name string) {
+	if msgs := RBACNameProblems(name); len(msgs) > 0 {
 		*errs = append(*errs, FieldError{Path: at, Msg: fmt.Sprintf("%s %s is not a valid name: %s", what, profile.Quote(name), strings.Join(msgs, "; "))})
 	}
 }

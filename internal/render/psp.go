@@ -10,15 +10,27 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
+// PSPResult is a rendered PodSecurityPolicy.
+type PSPResult struct {
+	Policy *psp.PodSecurityPolicy
+	// Decisions: the name, when none is given, is the profile's.
+	Decisions
+}
+
+// Objects are the rendered objects, in output order.
+func (r PSPResult) Objects() []any { return []any{r.Policy} }
+
 // PodSecurityPolicy renders the policy of a profile. For the restricted level it is the
 // EKS guide's restricted policy, field for field (the guide's YAML has indentation
 // mistakes; this renders what it means).
 //
-// Errors are FieldErrors on "name" and "annotations".
-func PodSecurityPolicy(p profile.Profile, name string, m Meta) (*psp.PodSecurityPolicy, error) {
+// Errors are FieldErrors on "name", "labels" and "annotations".
+func PodSecurityPolicy(p profile.Profile, name string, m Meta) (PSPResult, error) {
 	var errs FieldErrors
+	var res PSPResult
 	if name == "" {
 		name = p.Name
+		res.Defaults = append(res.Defaults, Default{Path: []any{"name"}, Value: name})
 	}
 	checkSubdomain(&errs, []any{"name"}, "name", name)
 	own := map[string]string{}
@@ -37,7 +49,7 @@ func PodSecurityPolicy(p profile.Profile, name string, m Meta) (*psp.PodSecurity
 	om, err := objectMeta(name, "", m, own)
 	errs.add(err)
 	if len(errs) > 0 {
-		return nil, errs
+		return PSPResult{}, errs.titled("Cannot render the policy")
 	}
 	escalation := p.AllowPrivilegeEscalation
 	spec := psp.PodSecurityPolicySpec{
@@ -61,11 +73,12 @@ func PodSecurityPolicy(p profile.Profile, name string, m Meta) (*psp.PodSecurity
 	for _, hp := range p.AllowedHostPaths {
 		spec.AllowedHostPaths = append(spec.AllowedHostPaths, psp.AllowedHostPath{PathPrefix: hp.PathPrefix, ReadOnly: hp.ReadOnly})
 	}
-	return &psp.PodSecurityPolicy{
+	res.Policy = &psp.PodSecurityPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: psp.APIVersion, Kind: psp.Kind},
 		ObjectMeta: om,
 		Spec:       spec,
-	}, nil
+	}
+	return res, nil
 }
 
 func ranges(in []profile.IDRange) []psp.IDRange {
@@ -76,9 +89,10 @@ func ranges(in []profile.IDRange) []psp.IDRange {
 	return out
 }
 
-// PSPRemovedMessage explains why a PodSecurityPolicy cannot go to a cluster of 1.25 or later.
+// PSPRemovedMessage explains why a PodSecurityPolicy cannot go to a cluster of
+// profile.PSPRemovedIn or later.
 func PSPRemovedMessage(version string) string {
-	return fmt.Sprintf("PodSecurityPolicy was removed in Kubernetes 1.25 and this cluster runs %s: the API server would refuse it. "+
+	return fmt.Sprintf("PodSecurityPolicy was removed in Kubernetes %s and this cluster runs %s: the API server would refuse it. "+
 		"Its successors are Pod Security Admission (namespace labels; data source ekspodsec_pod_security_admission) and "+
-		"ValidatingAdmissionPolicy (CEL; ekspodsec_validating_admission_policy) for what PSA does not cover.", version)
+		"ValidatingAdmissionPolicy (CEL; ekspodsec_validating_admission_policy) for what PSA does not cover.", profile.PSPRemovedIn(), version)
 }

@@ -51,19 +51,31 @@ func QuotaScopes() []string {
 	return []string{"BestEffort", "CrossNamespacePodAffinity", "NotBestEffort", "NotTerminating", "PriorityClass", "Terminating", "VolumeAttributesClass"}
 }
 
-// ResourceQuota renders a ResourceQuota and returns warnings: per the guide, a quota on
+// QuotaResult is a rendered ResourceQuota.
+type QuotaResult struct {
+	Quota *corev1.ResourceQuota
+	// Decisions: a warning on hard when it lacks requests or limits of CPU or memory.
+	Decisions
+}
+
+// Objects are the rendered objects, in output order.
+func (r QuotaResult) Objects() []any { return []any{r.Quota} }
+
+// ResourceQuota renders a ResourceQuota, with a warning: per the guide, a quota on
 // requests and limits of CPU and memory forces every pod to declare them, so a quota
-// without them is said to be weaker.
-func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error) {
+// without them is said to be weaker. Errors are FieldErrors on name, namespace, hard[key],
+// scopes[i], scope_selector.match_expression[i].scope_name / .operator / .values, labels
+// and annotations.
+func ResourceQuota(s QuotaSpec, m Meta) (QuotaResult, error) {
 	var errs FieldErrors
 	hard := quantities([]any{"hard"}, s.Hard, quotaResourceRE, "quota", &errs)
 	if len(s.Hard) == 0 {
-		errs = append(errs, FieldError{[]any{"hard"}, "a ResourceQuota needs at least one hard limit, e.g. requests.cpu"})
+		errs = append(errs, FieldError{Path: []any{"hard"}, Msg: "a ResourceQuota needs at least one hard limit, e.g. requests.cpu"})
 	}
 	var scopes []corev1.ResourceQuotaScope
 	for i, sc := range s.Scopes {
 		if !slices.Contains(QuotaScopes(), sc) {
-			errs = append(errs, FieldError{[]any{"scopes", i}, fmt.Sprintf("%s is not a quota scope: want one of %s", profile.Quote(sc), strings.Join(QuotaScopes(), ", "))})
+			errs = append(errs, FieldError{Path: []any{"scopes", i}, Msg: fmt.Sprintf("%s is not a quota scope: want one of %s", profile.Quote(sc), strings.Join(QuotaScopes(), ", "))})
 		}
 		scopes = append(scopes, corev1.ResourceQuotaScope(sc))
 	}
@@ -72,19 +84,19 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 		sel = &corev1.ScopeSelector{}
 		for i, e := range s.ScopeSelector {
 			if !slices.Contains(QuotaScopes(), e.ScopeName) {
-				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "scope_name"}, fmt.Sprintf("%s is not a quota scope", profile.Quote(e.ScopeName))})
+				errs = append(errs, FieldError{Path: []any{"scope_selector", "match_expression", i, "scope_name"}, Msg: fmt.Sprintf("%s is not a quota scope", profile.Quote(e.ScopeName))})
 			}
 			switch e.Operator {
 			case "In", "NotIn":
 				if len(e.Values) == 0 {
-					errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "values"}, "operator " + e.Operator + " needs values"})
+					errs = append(errs, FieldError{Path: []any{"scope_selector", "match_expression", i, "values"}, Msg: "operator " + e.Operator + " needs values"})
 				}
 			case "Exists", "DoesNotExist":
 				if len(e.Values) > 0 {
-					errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "values"}, "operator " + e.Operator + " takes no values"})
+					errs = append(errs, FieldError{Path: []any{"scope_selector", "match_expression", i, "values"}, Msg: "operator " + e.Operator + " takes no values"})
 				}
 			default:
-				errs = append(errs, FieldError{[]any{"scope_selector", "match_expression", i, "operator"}, fmt.Sprintf("%s is not an operator: want In, NotIn, Exists or DoesNotExist", profile.Quote(e.Operator))})
+				errs = append(errs, FieldError{Path: []any{"scope_selector", "match_expression", i, "operator"}, Msg: fmt.Sprintf("%s is not an operator: want In, NotIn, Exists or DoesNotExist", profile.Quote(e.Operator))})
 			}
 			vals := append([]string(nil), e.Values...)
 			sort.Strings(vals)
@@ -98,9 +110,9 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 	om, err := objectMeta(s.Name, s.Namespace, m, nil)
 	errs.add(err)
 	if len(errs) > 0 {
-		return nil, nil, errs
+		return QuotaResult{}, errs.titled("Invalid ResourceQuota")
 	}
-	var warnings []string
+	var res QuotaResult
 	var missing []string
 	for _, need := range []struct{ key, alias string }{{"requests.cpu", "cpu"}, {"requests.memory", "memory"}, {"limits.cpu", ""}, {"limits.memory", ""}} {
 		if _, ok := hard[corev1.ResourceName(need.key)]; ok {
@@ -112,12 +124,14 @@ func ResourceQuota(s QuotaSpec, m Meta) (*corev1.ResourceQuota, []string, error)
 		missing = append(missing, need.key)
 	}
 	if len(missing) > 0 {
-		warnings = append(warnings, fmt.Sprintf("hard has no %s: a quota on requests and limits of CPU and memory makes every pod "+
-			"in the namespace declare them (the guide's advice), and caps what the namespace can take", strings.Join(missing, ", ")))
+		res.Warnings = append(res.Warnings, Warning{Path: []any{"hard"}, Summary: "Pods are not forced to declare requests and limits",
+			Msg: fmt.Sprintf("hard has no %s: a quota on requests and limits of CPU and memory makes every pod "+
+				"in the namespace declare them (the guide's advice), and caps what the namespace can take", strings.Join(missing, ", "))})
 	}
-	return &corev1.ResourceQuota{
+	res.Quota = &corev1.ResourceQuota{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ResourceQuota"},
 		ObjectMeta: om,
 		Spec:       corev1.ResourceQuotaSpec{Hard: hard, Scopes: scopes, ScopeSelector: sel},
-	}, warnings, nil
+	}
+	return res, nil
 }

@@ -59,16 +59,39 @@ func GroupNameProblem(g string) string {
 // RoleName is the ClusterRole name used when none is given: psp:<policy>.
 func RoleName(policy string) string { return "psp:" + policy }
 
+// RBACResult is the RBAC that grants use of one PodSecurityPolicy.
+type RBACResult struct {
+	ClusterRole *rbacv1.ClusterRole
+	// RoleBindings are sorted by namespace.
+	RoleBindings []*rbacv1.RoleBinding
+	// Decisions: the role's name, when none is given, is RoleName(policy); a binding
+	// with neither service accounts nor groups grants the namespace's service accounts.
+	Decisions
+}
+
+// Objects are the rendered objects, in output order: the ClusterRole, then the
+// RoleBindings.
+func (r RBACResult) Objects() []any {
+	out := []any{r.ClusterRole}
+	for _, rb := range r.RoleBindings {
+		out = append(out, rb)
+	}
+	return out
+}
+
 // PolicyRBAC renders the ClusterRole that allows `use` of exactly one PodSecurityPolicy,
 // and one RoleBinding per namespace (never a ClusterRoleBinding), sorted by namespace. A
 // binding with neither service accounts nor groups grants the namespace's own service
 // accounts (group system:serviceaccounts:<namespace>). Errors are FieldErrors whose paths
-// are policy_name, role_name and binding[i].namespace / .service_accounts[j] / .groups[j].
-func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.ClusterRole, []*rbacv1.RoleBinding, error) {
+// are policy_name, role_name, labels, annotations and binding[i].namespace /
+// .service_accounts[j] / .groups[j].
+func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (RBACResult, error) {
 	var errs FieldErrors
+	var res RBACResult
 	checkSubdomain(&errs, []any{"policy_name"}, "policy_name", policy)
 	if role == "" {
 		role = RoleName(policy)
+		res.Defaults = append(res.Defaults, Default{Path: []any{"role_name"}, Value: role})
 	} else {
 		checkRBACName(&errs, []any{"role_name"}, "role_name", role)
 	}
@@ -105,7 +128,9 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 			subjects = append(subjects, rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: g})
 		}
 		if len(subjects) == 0 {
-			subjects = []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "system:serviceaccounts:" + b.Namespace}}
+			group := "system:serviceaccounts:" + b.Namespace
+			subjects = []rbacv1.Subject{{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: group}}
+			res.Defaults = append(res.Defaults, Default{Path: []any{"binding", i, "groups"}, Value: []string{group}})
 		}
 		rbs = append(rbs, &rbacv1.RoleBinding{
 			TypeMeta:   metav1.TypeMeta{APIVersion: rbacv1.SchemeGroupVersion.String(), Kind: "RoleBinding"},
@@ -117,7 +142,7 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 	om, err := objectMeta(role, "", m, nil)
 	errs.add(err)
 	if len(errs) > 0 {
-		return nil, nil, errs
+		return RBACResult{}, errs.titled("Cannot grant use of the policy")
 	}
 	for _, rb := range rbs {
 		ns := rb.Namespace
@@ -133,7 +158,8 @@ func PolicyRBAC(policy, role string, bindings []Binding, m Meta) (*rbacv1.Cluste
 		}},
 	}
 	sort.Slice(rbs, func(i, j int) bool { return rbs[i].Namespace < rbs[j].Namespace })
-	return cr, rbs, nil
+	res.ClusterRole, res.RoleBindings = cr, rbs
+	return res, nil
 }
 
 // sortedUnique returns a sorted copy of list without duplicates.

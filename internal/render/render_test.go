@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -57,11 +56,11 @@ func golden(t *testing.T, name, got string) {
 
 func render(t *testing.T, p profile.Profile, name string) map[string]any {
 	t.Helper()
-	obj, err := PodSecurityPolicy(p, name, Meta{})
+	res, err := PodSecurityPolicy(p, name, Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Generic(obj)
+	m, err := Generic(res.Policy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +70,7 @@ func render(t *testing.T, p profile.Profile, name string) map[string]any {
 // TestRestrictedPSPIsTheGuides: the restricted profile renders the guide's restricted
 // policy field for field (golden YAML), and it decodes strictly into the PSP type.
 func TestRestrictedPSPIsTheGuides(t *testing.T) {
-	m := render(t, profile.MustNew(profile.Restricted, profile.Options{}), "")
+	m := render(t, mustProfile(t, profile.Restricted, profile.Options{}), "")
 	y, err := YAML(m)
 	if err != nil {
 		t.Fatal(err)
@@ -106,8 +105,23 @@ func TestRestrictedPSPIsTheGuides(t *testing.T) {
 	}
 }
 
+// TestPSPName: the name defaults to the profile's, and says so.
+func TestPSPName(t *testing.T) {
+	res, err := PodSecurityPolicy(mustProfile(t, profile.Baseline, profile.Options{}), "", Meta{})
+	if err != nil || res.Policy.Name != "baseline" || len(res.Defaults) != 1 || res.Defaults[0].String() != `name is not set: its default is "baseline"` {
+		t.Errorf("%+v %v", res, err)
+	}
+	res, err = PodSecurityPolicy(mustProfile(t, profile.Baseline, profile.Options{}), "mine", Meta{})
+	if err != nil || res.Policy.Name != "mine" || len(res.Defaults) != 0 || len(res.Objects()) != 1 {
+		t.Errorf("%+v %v", res, err)
+	}
+	if _, err := PodSecurityPolicy(mustRestricted(t), "Bad Name", Meta{}); err == nil || err.(FieldErrors)[0].Summary != "Cannot render the policy" {
+		t.Errorf("%v", err)
+	}
+}
+
 func TestPSPProfiles(t *testing.T) {
-	priv := render(t, profile.MustNew(profile.Privileged, profile.Options{}), "")
+	priv := render(t, mustProfile(t, profile.Privileged, profile.Options{}), "")
 	var p psp.PodSecurityPolicy
 	strictDecode(t, priv, &p)
 	if !p.Spec.Privileged || !p.Spec.HostNetwork || p.Spec.RunAsUser.Rule != "RunAsAny" || p.Spec.Volumes[0] != "*" || p.Spec.AllowedCapabilities[0] != "*" {
@@ -116,14 +130,14 @@ func TestPSPProfiles(t *testing.T) {
 	y, _ := YAML(priv)
 	golden(t, "psp-privileged.yaml", y)
 
-	far := render(t, profile.MustNew(profile.Baseline, profile.Options{Fargate: true}), "baseline-fargate")
+	far := render(t, mustProfile(t, profile.Baseline, profile.Options{Fargate: true}), "baseline-fargate")
 	var f psp.PodSecurityPolicy
 	strictDecode(t, far, &f)
 	if f.Spec.Privileged || f.Spec.HostNetwork || len(f.Spec.HostPorts) != 0 || len(f.Spec.AllowedCapabilities) != 0 || f.Name != "baseline-fargate" {
 		t.Errorf("Fargate baseline: %+v", f.Spec)
 	}
 
-	hp := render(t, profile.MustNew(profile.Restricted, profile.Options{
+	hp := render(t, mustProfile(t, profile.Restricted, profile.Options{
 		AllowedHostPaths: []profile.HostPath{{PathPrefix: "/var/log/", ReadOnly: true}}, AdditionalVolumes: []string{"csi"},
 	}), "")
 	var h psp.PodSecurityPolicy
@@ -135,11 +149,11 @@ func TestPSPProfiles(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	p := profile.MustNew(profile.Baseline, profile.Options{AllowedCapabilities: []string{"NET_ADMIN", "SYS_TIME"}})
+	p := mustProfile(t, profile.Baseline, profile.Options{AllowedCapabilities: []string{"NET_ADMIN", "SYS_TIME"}})
 	first := ""
 	for i := 0; i < 20; i++ {
-		obj, _ := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"b": "2", "a": "1", "c": "3"}, Annotations: map[string]string{"z": "1", "y": "2"}})
-		m, _ := Generic(obj)
+		res, _ := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"b": "2", "a": "1", "c": "3"}, Annotations: map[string]string{"z": "1", "y": "2"}})
+		m, _ := Generic(res.Policy)
 		y, _ := YAML(m)
 		j, _ := JSON(m)
 		if i == 0 {
@@ -151,14 +165,14 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestRBAC(t *testing.T) {
-	cr, rbs, err := PolicyRBAC("restricted", "", []Binding{
+	res, err := PolicyRBAC("restricted", "", []Binding{
 		{Namespace: "team-b", ServiceAccounts: []string{"web", "api"}},
 		{Namespace: "team-a"},
 	}, Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, _ := All(cr, rbs[0], rbs[1])
+	objs, _ := All(res.Objects()...)
 	var c rbacv1.ClusterRole
 	strictDecode(t, objs[0], &c)
 	if c.Name != "psp:restricted" || len(c.Rules) != 1 || c.Rules[0].ResourceNames[0] != "restricted" || c.Rules[0].Verbs[0] != "use" ||
@@ -176,8 +190,13 @@ func TestRBAC(t *testing.T) {
 	}
 	y, _ := YAML(objs...)
 	golden(t, "rbac.yaml", y)
+	// the role's name and team-a's subjects are defaults
+	if d := res.Defaults; len(d) != 2 || d[0].String() != `role_name is not set: its default is "psp:restricted"` ||
+		d[1].String() != `binding[1].groups is not set: its default is ["system:serviceaccounts:team-a"]` {
+		t.Errorf("defaults %v", d)
+	}
 	for _, g := range []string{"system:authenticated", "system:unauthenticated", "system:anonymous", "system:serviceaccounts"} {
-		_, _, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"ops", g}}}, Meta{})
+		_, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"ops", g}}}, Meta{})
 		var fe FieldErrors
 		if !errors.As(err, &fe) || len(fe) != 1 || fmt.Sprint(fe[0].Path) != "[binding 0 groups 1]" ||
 			!strings.Contains(fe[0].Msg, "eks:podsecuritypolicy:authenticated") || !strings.Contains(fe[0].Msg, g) {
@@ -185,28 +204,28 @@ func TestRBAC(t *testing.T) {
 		}
 	}
 	// a namespace's own service accounts group, and ordinary groups, are fine
-	if _, rbs, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"system:serviceaccounts:x", "ops"}}}, Meta{}); err != nil ||
-		len(rbs[0].Subjects) != 2 || rbs[0].Subjects[0].Name != "ops" {
-		t.Errorf("allowed groups: %v %+v", err, rbs)
+	if res, err := PolicyRBAC("p", "", []Binding{{Namespace: "x", Groups: []string{"system:serviceaccounts:x", "ops"}}}, Meta{}); err != nil ||
+		len(res.RoleBindings[0].Subjects) != 2 || res.RoleBindings[0].Subjects[0].Name != "ops" {
+		t.Errorf("allowed groups: %v %+v", err, res)
 	}
-	_, _, err = PolicyRBAC("p", "", []Binding{{Namespace: "a"}, {Namespace: "a"}, {Namespace: "Bad_NS"}}, Meta{})
+	_, err = PolicyRBAC("p", "", []Binding{{Namespace: "a"}, {Namespace: "a"}, {Namespace: "Bad_NS"}}, Meta{})
 	if err == nil || !strings.Contains(err.Error(), `binding[1].namespace: namespace "a" already has binding 0`) ||
 		!strings.Contains(err.Error(), `binding[2].namespace: namespace "Bad_NS" is not a valid namespace name`) {
 		t.Errorf("duplicate/invalid namespaces: %v", err)
 	}
-	if _, _, err := PolicyRBAC("p", "", nil, Meta{}); err == nil || !strings.Contains(err.Error(), "binding: at least one binding") {
+	if _, err := PolicyRBAC("p", "", nil, Meta{}); err == nil || !strings.Contains(err.Error(), "binding: at least one binding") {
 		t.Errorf("no binding: %v", err)
 	}
 }
 
 func TestAnnotationsAndLabels(t *testing.T) {
-	p := profile.MustNew(profile.Restricted, profile.Options{})
-	obj, err := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"owner": "sre",
+	p := mustProfile(t, profile.Restricted, profile.Options{})
+	res, err := PodSecurityPolicy(p, "", Meta{Labels: map[string]string{"team": "a"}, Annotations: map[string]string{"owner": "sre",
 		psp.SeccompDefaultProfileAnnotation: "runtime/default"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if obj.Labels["team"] != "a" || obj.Annotations["owner"] != "sre" || len(obj.Annotations) != 5 {
+	if obj := res.Policy; obj.Labels["team"] != "a" || obj.Annotations["owner"] != "sre" || len(obj.Annotations) != 5 {
 		t.Errorf("metadata %+v", obj.ObjectMeta)
 	}
 	_, err = PodSecurityPolicy(p, "Not A Name", Meta{Annotations: map[string]string{psp.SeccompDefaultProfileAnnotation: "unconfined"}})
@@ -217,50 +236,6 @@ func TestAnnotationsAndLabels(t *testing.T) {
 	if fmt.Sprint(fe[0].Path) != "[name]" || fmt.Sprint(fe[1].Path) != "[annotations "+psp.SeccompDefaultProfileAnnotation+"]" ||
 		!strings.Contains(fe[1].Msg, `cannot be changed to "unconfined"`) {
 		t.Errorf("errors %v", fe)
-	}
-}
-
-// TestTerraformValue: the dynamic value carries the object's shape and exact values.
-func TestTerraformValue(t *testing.T) {
-	m := render(t, profile.MustNew(profile.Restricted, profile.Options{}), "")
-	v, err := Manifest(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, ok := v.UnderlyingValue().(types.Object)
-	if !ok {
-		t.Fatalf("manifest is %T, want an object", v.UnderlyingValue())
-	}
-	spec := obj.Attributes()["spec"].(types.Object).Attributes()
-	if spec["privileged"].(types.Bool).ValueBool() || spec["runAsUser"].(types.Object).Attributes()["rule"].(types.String).ValueString() != "MustRunAsNonRoot" {
-		t.Errorf("spec %v", spec)
-	}
-	maxID := spec["fsGroup"].(types.Object).Attributes()["ranges"].(types.Tuple).Elements()[0].(types.Object).Attributes()["max"].(types.Number).ValueBigFloat()
-	if i, acc := maxID.Int64(); i != 65535 || acc != 0 {
-		t.Errorf("fsGroup max %v", maxID)
-	}
-	vols := spec["volumes"].(types.Tuple).Elements()
-	if len(vols) != 6 || vols[5].(types.String).ValueString() != "persistentVolumeClaim" {
-		t.Errorf("volumes %v", vols)
-	}
-	cr, rbs, _ := PolicyRBAC("restricted", "", []Binding{{Namespace: "a"}, {Namespace: "b", ServiceAccounts: []string{"x"}}}, Meta{})
-	objs, _ := All(cr, rbs[0], rbs[1])
-	many, err := Manifests(objs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tup, ok := many.UnderlyingValue().(types.Tuple); !ok || len(tup.Elements()) != 3 {
-		t.Errorf("manifests %v", many)
-	}
-	byNS, err := ManifestsByKey(map[string]map[string]any{"a": objs[1], "b": objs[2]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if o, ok := byNS.UnderlyingValue().(types.Object); !ok || len(o.Attributes()) != 2 {
-		t.Errorf("by key %v", byNS)
-	}
-	if _, err := TerraformValue(map[string]any{"f": 1.5}); err == nil {
-		t.Error("a float64 (not from Generic) was accepted")
 	}
 }
 
@@ -277,7 +252,7 @@ func TestLimitRange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _ := Generic(lr)
+	m, _ := Generic(lr.LimitRange)
 	var typed corev1.LimitRange
 	strictDecode(t, m, &typed)
 	if typed.Spec.Limits[0].Default.Cpu().String() != "500m" {
@@ -304,23 +279,23 @@ func TestLimitRange(t *testing.T) {
 }
 
 func TestResourceQuota(t *testing.T) {
-	q, warnings, err := ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps",
+	q, err := ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps",
 		Hard:          map[string]string{"requests.cpu": "8", "requests.memory": "16Gi", "limits.cpu": "16", "limits.memory": "32Gi", "pods": "50", "count/deployments.apps": "10", "gp3.storageclass.storage.k8s.io/requests.storage": "500Gi", "requests.nvidia.com/gpu": "4"},
 		ScopeSelector: []ScopeExpression{{ScopeName: "PriorityClass", Operator: "In", Values: []string{"high", "default"}}},
 	}, Meta{})
-	if err != nil || len(warnings) != 0 {
-		t.Fatalf("%v %v", err, warnings)
+	if err != nil || len(q.Warnings) != 0 {
+		t.Fatalf("%v %v", err, q.Warnings)
 	}
-	m, _ := Generic(q)
+	m, _ := Generic(q.Quota)
 	var typed corev1.ResourceQuota
 	strictDecode(t, m, &typed)
 	y, _ := YAML(m)
 	golden(t, "quota.yaml", y)
-	_, warnings, _ = ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps", Hard: map[string]string{"pods": "10", "cpu": "4"}}, Meta{})
-	if len(warnings) != 1 || !strings.Contains(warnings[0], "requests.memory, limits.cpu, limits.memory") {
-		t.Errorf("warnings %v", warnings)
+	q, _ = ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps", Hard: map[string]string{"pods": "10", "cpu": "4"}}, Meta{})
+	if w := q.Warnings; len(w) != 1 || !strings.Contains(w[0].Msg, "requests.memory, limits.cpu, limits.memory") || fmt.Sprint(w[0].Path) != "[hard]" {
+		t.Errorf("warnings %v", w)
 	}
-	_, _, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps", Hard: map[string]string{"cpus": "4", "pods": "ten"}, Scopes: []string{"Forever"}}, Meta{})
+	_, err = ResourceQuota(QuotaSpec{Name: "q", Namespace: "apps", Hard: map[string]string{"cpus": "4", "pods": "ten"}, Scopes: []string{"Forever"}}, Meta{})
 	if err == nil || !strings.Contains(err.Error(), `hard["cpus"]`) || !strings.Contains(err.Error(), `hard["pods"]: "ten"`) || !strings.Contains(err.Error(), "scopes[0]") {
 		t.Errorf("errors %v", err)
 	}

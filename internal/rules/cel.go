@@ -92,7 +92,7 @@ func hostPathPrefixes(o CELOptions) []string {
 // NET_BIND_SERVICE, unless the options say otherwise).
 func celCapabilities(o CELOptions) []string {
 	if o.AllowedCapabilities == nil {
-		return []string{"NET_BIND_SERVICE"}
+		return profile.DefaultAllowedCapabilities()
 	}
 	return o.AllowedCapabilities
 }

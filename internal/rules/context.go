@@ -197,7 +197,7 @@ func (c *Context) PSPEra() bool {
 		return len(c.PSPs) > 0
 	}
 	for _, v := range c.Versions {
-		if !v.AtLeast(1, 25) {
+		if !v.AtLeast(profile.PSPRemovedIn()) {
 			return true
 		}
 	}
@@ -213,7 +213,7 @@ func (c *Context) PSPGone() bool {
 		return false
 	}
 	for _, v := range c.Versions {
-		if !v.AtLeast(1, 25) {
+		if !v.AtLeast(profile.PSPRemovedIn()) {
 			return false
 		}
 	}

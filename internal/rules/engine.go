@@ -35,7 +35,7 @@ type Engine struct {
 func New(opts Options) (*Engine, error) {
 	caps := opts.AllowedCapabilities
 	if caps == nil {
-		caps = []string{"NET_BIND_SERVICE"}
+		caps = profile.DefaultAllowedCapabilities()
 	}
 	p, err := profile.New(profile.Restricted, profile.Options{
 		AllowedHostPaths:    opts.AllowedHostPaths,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 const psaEnforceLabel = "pod-security.kubernetes.io/enforce"
@@ -26,7 +27,7 @@ func init() {
 			path := `metadata.labels["` + psaEnforceLabel + `"]`
 			level, has := labels[psaEnforceLabel]
 			switch {
-			case has && level == "privileged" && ns.Name != "kube-system":
+			case has && level == "privileged" && ns.Name != profile.SystemNamespace:
 				return []Result{fail(path, "", fmt.Sprintf("Namespace %s enforces the privileged Pod Security Standard: nothing stops a privileged pod there.", nsDisplay(in, ns)))}
 			case has:
 				return nil

@@ -5,9 +5,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 )
 
 func init() {
@@ -29,9 +30,10 @@ func init() {
 			var removed, kept, unknownV []string
 			for _, c := range in.Ctx.Clusters {
 				name := c.DisplayName()
-				newer, ok := eks.MinorAtLeast(c.Version, 25)
+				v, err := k8sversion.Parse(c.Version)
+				newer := err == nil && v.AtLeast(profile.PSPRemovedIn())
 				switch {
-				case !ok:
+				case c.Version == "" || err != nil:
 					unknownV = append(unknownV, name)
 				case newer:
 					removed = append(removed, fmt.Sprintf("%s (%s)", name, c.DisplayVersion()))

@@ -29,6 +29,7 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/glob"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/hcldepth"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/inputfile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
@@ -352,7 +353,7 @@ func (s *Settings) Apply(fs []finding.Finding, now time.Time) []string {
 		matched := 0
 		for i := range fs {
 			f := &fs[i]
-			if f.RuleID != w.Rule || f.Status == finding.Waived || !Glob(w.Address, f.Address) {
+			if f.RuleID != w.Rule || f.Status == finding.Waived || !glob.Match(w.Address, f.Address) {
 				continue
 			}
 			matched++
@@ -371,31 +372,4 @@ func (s *Settings) Apply(fs []finding.Finding, now time.Time) []string {
 		}
 	}
 	return notes
-}
-
-// Glob matches a Terraform address against a pattern where * is any run of characters
-// (dots and brackets included) and ? is one character; everything else is literal.
-func Glob(pattern, s string) bool {
-	// Iterative wildcard matching with backtracking on the last *.
-	p, i, star, mark := 0, 0, -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }

@@ -142,27 +142,6 @@ waiver {
 	}
 }
 
-func TestGlob(t *testing.T) {
-	for _, c := range []struct {
-		p, s string
-		ok   bool
-	}{
-		{"*", "anything", true},
-		{"module.logging.*", `module.logging.kubernetes_daemon_set_v1.x["a.b"]`, true},
-		{"module.logging.*", "module.loggingx.y", false},
-		{"kubernetes_pod_v1.x[?]", "kubernetes_pod_v1.x[0]", true},
-		{`kubernetes_pod_v1.x["a"]`, `kubernetes_pod_v1.x["a"]`, true},
-		{"*.fluent", "module.a.kubernetes_daemon_set_v1.fluent", true},
-		{"*.fluent", "module.a.kubernetes_daemon_set_v1.fluentd", false},
-		{"a*b*c", "aXbYc", true},
-		{"a*b*c", "aXbY", false},
-	} {
-		if got := Glob(c.p, c.s); got != c.ok {
-			t.Errorf("Glob(%q, %q) = %v", c.p, c.s, got)
-		}
-	}
-}
-
 func TestKubernetesVersion(t *testing.T) {
 	s, err := Parse([]byte(`kubernetes_version = "v1.24.3"`), "x.hcl")
 	if err != nil || s.KubernetesVersion != "1.24" {
