@@ -113,7 +113,7 @@ func exceptionsOf(ws []*Workload) Exceptions {
 			ports[k] = append(ports[k], NeededBy{Workload: id, Field: p.Field})
 		}
 		for _, p := range w.Needs.Privileged {
-			e.Privileged = append(e.Privileged, NeededBy{Workload: id, Field: p.Field, Value: p.Value})
+			e.Privileged = append(e.Privileged, NeededBy{Workload: id, Field: p.Field, Value: "container " + p.Value})
 		}
 	}
 	// The prefix set: shortest first, a path is covered by a kept prefix above it that

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/safetext"
 )
 
@@ -207,7 +208,10 @@ func (r *reportWriter) group(n *Namespace, g *Group) {
 	}
 	for _, rl := range g.Relaxed {
 		for i, b := range rl.NeededBy {
-			w := "relaxed " + rl.Message
+			w := "relaxed " + rl.Rule
+			if def, ok := rules.Lookup(rl.Rule); ok {
+				w += " (" + def.Title + ")"
+			}
 			if i > 0 {
 				w = ""
 			}
