@@ -265,7 +265,11 @@ func Advise(ctx context.Context, in *Input, opts Options) (*Advice, error) {
 		ev.judge(w)
 		w.failing = failingPaths(eng.Judge(rctx, o))
 		if o.Unknown("metadata.namespace") {
-			anywhere = append(anywhere, fmt.Sprintf("%s (%s): its namespace is not known until apply: it may run here", w.Kind+" "+w.Name, w.Origin))
+			name := w.Name
+			if name == "" {
+				name = "(name not known until apply)"
+			}
+			anywhere = append(anywhere, fmt.Sprintf("%s %s (%s): its namespace is not known until apply: it may run here", w.Kind, name, w.Origin))
 			continue
 		}
 		n := nsOf(w.Namespace)
@@ -297,7 +301,7 @@ func Advise(ctx context.Context, in *Input, opts Options) (*Advice, error) {
 	if err := a.migrate(ctx, in.Objects, wanted); err != nil {
 		return nil, err
 	}
-	if len(a.Namespaces) == 0 && len(a.Migrations) == 0 {
+	if len(a.Namespaces) == 0 && len(a.Migrations) == 0 && len(anywhere) == 0 {
 		a.Notes = append(a.Notes, "the input has no workloads and no PodSecurityPolicies to advise on")
 	}
 	return a, nil
