@@ -144,7 +144,7 @@ func kubeconfigError(o LiveOptions, err error) error {
 		return fmt.Errorf("%s: no cluster configured: give --kubeconfig FILE (and --context NAME)", where)
 	}
 	msg := err.Error()
-	if o.Context != "" && strings.Contains(msg, "context was not found") {
+	if o.Context != "" && (strings.Contains(msg, "context was not found") || strings.Contains(msg, "does not exist")) {
 		return fmt.Errorf("%s has no context %q", where, o.Context)
 	}
 	return fmt.Errorf("%s: %s", where, msg)

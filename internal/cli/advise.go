@@ -71,7 +71,7 @@ func adviseFlagSet(fl *adviseFlags) *flag.FlagSet {
 	fs.Var(&fl.namespaces, "namespace", "advise only this namespace (repeatable; with a cluster, read only it)")
 	fs.StringVar(&fl.kubeconfig, "kubeconfig", "", "read a live cluster with this kubeconfig (\"\": client-go's loading rules)")
 	fs.StringVar(&fl.context, "context", "", "the kubeconfig context of the live cluster (default: its current context)")
-	fs.Var(&fl.maxInput, "max-input-size", "largest input read, all files together, e.g. 2GiB (default "+inputfile.FormatSize(inputfile.DefaultMaxSize)+")")
+	fs.Var(&fl.maxInput, "max-input-size", "largest input read, all files together, e.g. 2GiB")
 	return fs
 }
 
