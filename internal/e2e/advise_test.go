@@ -408,7 +408,7 @@ func waitForPolicies(t *testing.T, c *cluster, a *advise.Advice) {
 			d := map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "policy-probe", "namespace": n.Name},
 				"spec": map[string]any{"selector": map[string]any{"matchLabels": map[string]any{"p": "p"}}, "template": map[string]any{
 					"metadata": map[string]any{"labels": map[string]any{"p": "p"}},
-					"spec": map[string]any{"serviceAccountName": sa, "containers": []any{map[string]any{"name": "p", "image": "docker:27-dind", "securityContext": sc}}}}}}
+					"spec":     map[string]any{"serviceAccountName": sa, "containers": []any{map[string]any{"name": "p", "image": "docker:27-dind", "securityContext": sc}}}}}}
 			deadline := time.Now().Add(30 * time.Second)
 			for {
 				out, err := c.kubectl(toYAMLDoc(t, d), "create", "--dry-run=server", "-f", "-")
