@@ -118,10 +118,11 @@ func (a *Advice) legacyPolicy(namespace string, g *Group, only string) error {
 		}
 	}
 	l.Profile = level
+	// Host path prefixes restrict hostPath volumes at every level, privileged included.
+	for _, hp := range e.HostPaths {
+		l.AllowedHostPaths = append(l.AllowedHostPaths, profile.HostPath{PathPrefix: hp.PathPrefix, ReadOnly: hp.ReadOnly})
+	}
 	if level != Privileged {
-		for _, hp := range e.HostPaths {
-			l.AllowedHostPaths = append(l.AllowedHostPaths, profile.HostPath{PathPrefix: hp.PathPrefix, ReadOnly: hp.ReadOnly})
-		}
 		base, _ := profile.New(profile.Level(level), profile.Options{})
 		for _, c := range e.Capabilities {
 			n, err := profile.AllowedCapability(profile.Level(level), c.Value)

@@ -119,7 +119,11 @@ func (r *reportWriter) namespace(a *Advice, n *Namespace) {
 			cur = append(cur, strings.TrimPrefix(k, "pod-security.kubernetes.io/")+"="+v)
 		}
 		sort.Strings(cur)
-		r.printf("  today: %s (%s)\n", strings.Join(cur, ", "), n.CreatedBy)
+		if n.CreatedBy != "" {
+			r.printf("  today: %s (%s)\n", strings.Join(cur, ", "), n.CreatedBy)
+		} else {
+			r.printf("  today: %s\n", strings.Join(cur, ", "))
+		}
 	}
 	for _, why := range n.NotDecidable {
 		r.printf("  not decidable yet: %s\n", why)

@@ -705,3 +705,40 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: reader}]
 		t.Errorf("no RBAC on deployments: exit %d %q", code, errs)
 	}
 }
+
+// TestAdviseLegacyTerraform: before 1.25 the advice is PodSecurityPolicies and their RBAC;
+// the HCL through the real Terraform CLI gives exactly the manifests of --format yaml (no
+// API server of this harness serves PodSecurityPolicy).
+func TestAdviseLegacyTerraform(t *testing.T) {
+	requireE2E(t)
+	in, err := advise.FromManifests(context.Background(), []string{workloadsFile}, 1<<20, readFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := advise.Advise(context.Background(), in, advise.Options{KubernetesVersion: "1.24"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromTF := map[string]map[string]any{}
+	for _, m := range terraformManifests(t, writeAdvice(t, a, func(b *bytes.Buffer, a *advise.Advice) error { return advise.WriteHCL(b, a) })) {
+		fromTF[objectKey(m)] = m
+	}
+	kinds := map[string]int{}
+	for _, m := range yamlDocs(t, string(writeAdvice(t, a, func(b *bytes.Buffer, a *advise.Advice) error { return advise.WriteYAML(b, a) }))) {
+		kinds[m["kind"].(string)]++
+		y := normalized(t, m)
+		if !reflect.DeepEqual(fromTF[objectKey(m)], y) {
+			tb, _ := json.MarshalIndent(fromTF[objectKey(m)], "", " ")
+			yb, _ := json.MarshalIndent(y, "", " ")
+			t.Errorf("%s: the HCL applies\n%s\nbut --format yaml is\n%s", objectKey(m), tb, yb)
+		}
+		delete(fromTF, objectKey(m))
+	}
+	for k := range fromTF {
+		t.Errorf("%s: applied by the HCL, not in --format yaml", k)
+	}
+	if kinds["PodSecurityPolicy"] < 8 || kinds["PodSecurityPolicy"] != kinds["ClusterRole"] || kinds["ClusterRole"] != kinds["RoleBinding"] {
+		t.Errorf("kinds %v", kinds)
+	}
+	t.Logf("legacy: %v", kinds)
+}
