@@ -426,6 +426,17 @@ spec:
   serviceAccountName: reader
   containers: [{name: a, image: a, volumeMounts: [{name: v, mountPath: /v, readOnly: true}]}]
   volumes: [{name: v, hostPath: {path: "(sensitive)`+secret+`"}}]
+`, `
+apiVersion: v1
+kind: Pod
+metadata: {name: q, namespace: web}
+spec:
+  serviceAccountName: other
+  containers:
+  - name: "(sensitive)s3cr3t-name"
+    image: a
+    ports: [{containerPort: 31337, hostPort: "(sensitive)31337"}]
+    securityContext: {privileged: true, capabilities: {add: ["(sensitive)SYS_S3CR3T"]}}
 `), Options{KubernetesVersion: "1.31"})
 	n := namespaceOf(t, a, "web")
 	if len(n.NotWritable) == 0 || n.Labels != nil {
@@ -439,7 +450,7 @@ spec:
 		if err := w(&b, a); err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(b.String(), "s3cr3t") {
+		if strings.Contains(b.String(), "s3cr3t") || strings.Contains(b.String(), "S3CR3T") || strings.Contains(b.String(), "31337") {
 			t.Errorf("%s prints the sensitive value", name)
 		}
 	}

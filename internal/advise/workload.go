@@ -348,6 +348,7 @@ func (w *Workload) needsOf(spec *corev1.PodSpec, specPath string) Needs {
 			field := p(fmt.Sprintf("%s.ports[%d].hostPort", c.path, j))
 			if w.obj.Sensitive(field) || w.obj.Sensitive(p(fmt.Sprintf("%s.ports[%d].containerPort", c.path, j))) {
 				w.addSensitive(field)
+				continue // judged (the level), never printed
 			}
 			proto := string(port.Protocol)
 			if proto == "" {
