@@ -368,10 +368,18 @@ func (a *Advice) adviseNamespace(ctx context.Context, n *Namespace, knownSAs map
 		used[w.ServiceAccount] = true
 	}
 	groups := map[string]*Group{}
+	// A service account gets a group when one of its workloads needs more than restricted;
+	// then every workload of it is judged by its policy.
+	grouped := map[string]bool{}
+	for _, w := range n.Workloads {
+		if w.Level != Restricted && w.ServiceAccount != "default" {
+			grouped[w.ServiceAccount] = true
+		}
+	}
 	var rest []*Workload
 	for _, w := range n.Workloads {
 		switch {
-		case w.Level == Restricted:
+		case w.Level == Restricted && !grouped[w.ServiceAccount]:
 			rest = append(rest, w)
 		case w.ServiceAccount == "default":
 			name := dnsLabel(w.Name)

@@ -2,6 +2,7 @@ package advise
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -595,3 +596,36 @@ func TestMechanismByVersion(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// TestServiceAccountGroupHoldsAllItsWorkloads: when one workload of a service account needs
+// more, every workload of that service account is judged by (and admitted by) its policy.
+func TestServiceAccountGroupHoldsAllItsWorkloads(t *testing.T) {
+	compliant := `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: %s, namespace: ops}
+spec:
+  template:
+    spec:
+      serviceAccountName: ops
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+      - name: a
+        image: a
+        securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]%s}}
+        resources: {requests: {cpu: 10m, memory: 10Mi}, limits: {cpu: 10m, memory: 10Mi}}
+`
+	a := mustAdvise(t, yamlInput(t, fmt.Sprintf(compliant, "plain", ""), fmt.Sprintf(compliant, "raw", ", add: [NET_RAW]"), fmt.Sprintf(strings.Replace(compliant, "serviceAccountName: ops", "serviceAccountName: web", 1), "web", "")), Options{KubernetesVersion: "1.31"})
+	n := namespaceOf(t, a, "ops")
+	if len(n.ServiceAccounts) != 1 || !reflect.DeepEqual(n.ServiceAccounts[0].Workloads, []string{"Deployment ops/plain", "Deployment ops/raw"}) {
+		t.Fatalf("groups %+v", n.ServiceAccounts)
+	}
+	if !reflect.DeepEqual(n.Rest.Workloads, []string{"Deployment ops/web"}) {
+		t.Errorf("rest %+v", n.Rest.Workloads)
+	}
+	for id, obj := range workloadPods(t, n) {
+		if got := admit(t, a, n, obj); len(got) > 0 {
+			t.Errorf("%s refused by %v", id, got)
+		}
+	}
+}
