@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"version":    {summary: "print the version", run: runVersion},
 		"render":     {summary: "print the manifests of a hardening profile as YAML", run: runRender},
 		"plan-check": {summary: "report EKS pod-security violations in 'terraform show -json' output", run: runPlanCheck},
+		"advise":     {summary: "advise the least-privilege pod security for a plan's, manifests' or a cluster's workloads", run: runAdvise},
 	}
 }
 

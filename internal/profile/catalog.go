@@ -63,6 +63,10 @@ func VolumeTypes() []string { return slices.Clone(volumeTypes) }
 // IsVolumeType reports whether v is a volume type name (or "*").
 func IsVolumeType(v string) bool { return v == "*" || slices.Contains(volumeTypes, v) }
 
+// BaselineCapabilities are the capabilities Pod Security Standards baseline lets a
+// container add, sorted (a fresh copy).
+func BaselineCapabilities() []string { return slices.Clone(baselineCapabilities) }
+
 // baselineCapabilities are the capabilities Pod Security Standards baseline lets a
 // container add: the container runtime's default set.
 var baselineCapabilities = []string{
