@@ -61,6 +61,7 @@ func (r *Reader) TypedResourceTypes() []string {
 // written (a written block is a known list), and attributes the provider defaults
 // (allow_privilege_escalation, automount_service_account_token) count as written. ok is
 // false when resourceType is not one of TypedResourceTypes. A null value gives no JSON.
+// Errors name the attribute and what is wrong, never the value.
 func (r *Reader) ConvertTyped(resourceType string, attrs, unknown []byte) (obj TypedObject, ok bool, err error) {
 	fam, found := r.families[resourceType]
 	if !found || fam.kind == labelsKind {
@@ -83,6 +84,8 @@ func (r *Reader) ConvertTyped(resourceType string, attrs, unknown []byte) (obj T
 		return TypedObject{}, true, fmt.Errorf("the attributes of a %s are an object, not %s", resourceType, ta.describe(0))
 	}
 	f := newFields(fam.root, "")
+	// A function cannot tell which values are sensitive: errors never quote one.
+	f.markSensitive("")
 	c := converter{f: f, ta: ta, tu: tu, ts: ts, computed: fam.computed}
 	data, err := c.root(0, 0, 0, cfgBlock{}, fam.root)
 	if err != nil || data == nil {

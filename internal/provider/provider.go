@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -20,6 +21,7 @@ import (
 var (
 	_ provider.Provider                   = (*ekspodsecProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*ekspodsecProvider)(nil)
+	_ provider.ProviderWithFunctions      = (*ekspodsecProvider)(nil)
 )
 
 // ekspodsecProvider renders hardened EKS pod-security manifests.
@@ -135,5 +137,17 @@ func (p *ekspodsecProvider) DataSources(_ context.Context) []func() datasource.D
 		NewPodSecurityAdmissionDataSource,
 		NewValidatingAdmissionPolicyDataSource,
 		NewNamespaceDataSource,
+	}
+}
+
+// Functions are the provider's functions: they judge Kubernetes objects with plan-check's
+// rules inside Terraform (checks, preconditions, validations). They are pure and never
+// read the provider's configuration.
+func (p *ekspodsecProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewViolationsFunction,
+		NewPSSLevelFunction,
+		NewFargateSizeFunction,
+		NewKubernetesObjectFunction,
 	}
 }
