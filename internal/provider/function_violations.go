@@ -310,7 +310,10 @@ func violationsOptionsOf(ctx context.Context, options types.Tuple) (violationsOp
 				}
 			}
 		case "kubernetes_version":
-			opts.facts.KubernetesVersion, err = versionOption(name, v)
+			var ver string
+			if ver, err = versionOption(name, v); err == nil {
+				opts.facts.Clusters = []eks.Cluster{{Version: ver, Source: "option kubernetes_version"}}
+			}
 		default:
 			err = fmt.Errorf("there is no option %s: the options are %s", quoteName(name), strings.Join(sortedNames(violationsOptionNames), ", "))
 		}
