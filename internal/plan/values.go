@@ -88,8 +88,11 @@ func (r *Reader) ConvertTyped(resourceType string, attrs, unknown []byte) (obj T
 	f.markSensitive("")
 	c := converter{f: f, ta: ta, tu: tu, ts: ts, computed: fam.computed}
 	data, err := c.root(0, 0, 0, cfgBlock{}, fam.root)
-	if err != nil || data == nil {
-		return TypedObject{}, true, err
+	if err != nil {
+		return TypedObject{}, true, unshownError{err}
+	}
+	if data == nil {
+		return TypedObject{}, true, nil
 	}
 	obj = TypedObject{APIVersion: fam.apiVersion, Kind: fam.kind, Unknown: f.UnknownPaths()}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -105,6 +108,16 @@ func (r *Reader) ConvertTyped(resourceType string, attrs, unknown []byte) (obj T
 	}
 	return obj, true, nil
 }
+
+// unshownError is a converter error about a value whose sensitivity is not known: the
+// converter writes "(sensitive value)" in its place, which here reads "the value".
+type unshownError struct{ err error }
+
+func (e unshownError) Error() string {
+	return strings.ReplaceAll(e.err.Error(), "(sensitive value) ", "the value ")
+}
+
+func (e unshownError) Unwrap() error { return e.err }
 
 // comparePaths orders paths segment by segment, list indexes by number, so that the unknown
 // elements of one list are placed lowest index first.

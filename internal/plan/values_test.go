@@ -43,7 +43,7 @@ func TestConvertTyped(t *testing.T) {
 		t.Errorf("unknown %q, want %q", obj.Unknown, wantUnknown)
 	}
 	for _, tc := range []struct{ typ, attrs, want string }{
-		{"kubernetes_pod_v1", `{"spec":[{"container":[{"security_context":[{"run_as_user":"x"}]}]}]}`, `spec[0].container[0].security_context[0].run_as_user: (sensitive value) is not an integer`},
+		{"kubernetes_pod_v1", `{"spec":[{"container":[{"security_context":[{"run_as_user":"x"}]}]}]}`, `spec[0].container[0].security_context[0].run_as_user: the value is not an integer`},
 		{"kubernetes_pod_v1", `{"spec":"x"}`, `spec[0]: expected a block (a list of one object), not a string`},
 		{"kubernetes_pod_v1", `[]`, `are an object, not a list`},
 	} {
