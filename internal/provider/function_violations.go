@@ -92,7 +92,7 @@ func (f *violationsFunction) Definition(_ context.Context, _ function.Definition
 				"finding at or above `fail_on` is `true` instead of unknown), `allowed_host_paths` (list of host path " +
 				"prefixes EPS007 accepts, mounted read-only), `allowed_capabilities` (list of capabilities EPS012 accepts; " +
 				"default `[\"NET_BIND_SERVICE\"]`, `[]` accepts none), `kubernetes_version` (the cluster's version, e.g. " +
-				"`\"1.31\"`: PodSecurityPolicy findings only before 1.25) and `fargate`: `true` when every pod of the " +
+				"`\"1.31\"`: PodSecurityPolicy rules judge a policy before 1.25, EPS110 reports one from 1.25 on) and `fargate`: `true` when every pod of the " +
 				"objects runs on EKS Fargate, or a list of Fargate profiles that decide which do, each with a `selector` " +
 				"list of `{ namespace, labels }` (wildcards `*` and `?`) and an optional `fargate_profile_name` — an " +
 				"`aws_eks_fargate_profile` resource fits as it is (`fargate = [aws_eks_fargate_profile.apps]`). " +
