@@ -198,7 +198,7 @@ type kubernetesObject struct {
 	kind string
 }
 
-// errNotAnObject says what an object argument must be.
+// notAnObject says what an object argument must be.
 const notAnObject = "must be a Kubernetes object as kubernetes_manifest's manifest takes it (an object with apiVersion, kind, metadata, ...)"
 
 // kubernetesObjects reads an object argument: one Kubernetes object, or (many) a list or

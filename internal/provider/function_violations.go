@@ -152,10 +152,9 @@ func (f *violationsFunction) Run(ctx context.Context, req function.RunRequest, r
 
 // violationsOptions are violations' options.
 type violationsOptions struct {
-	gate      report.Gate
-	rules     rules.Options
-	facts     rules.Facts
-	unknownOK bool
+	gate  report.Gate
+	rules rules.Options
+	facts rules.Facts
 }
 
 // violations judges the objects together and returns the result's entries.
