@@ -101,3 +101,22 @@ func TestManifestObjects(t *testing.T) {
 		}
 	}
 }
+
+// FuzzConvertTyped: any attributes and marks convert or fail with an error, never panic,
+// and what converts is valid JSON with an UnknownValue at each unknown path's place.
+func FuzzConvertTyped(f *testing.F) {
+	f.Add([]byte(`{"spec":[{"template":[{"spec":[{"container":[{"name":"a","security_context":[{"capabilities":[{"add":[null,"X"]}]}]},null]}]}]}]}`),
+		[]byte(`{"spec":[{"template":[{"spec":[{"container":[{"security_context":[{"capabilities":[{"add":[true,false]}]}]},true]}]}]}]}`))
+	f.Add([]byte(`{"metadata":[{"annotations":{"a":null,"b":"x"}}]}`), []byte(`{"metadata":[{"annotations":{"a":true}}]}`))
+	f.Add([]byte(`{}`), []byte(`true`))
+	r := NewReader()
+	f.Fuzz(func(t *testing.T, attrs, unknown []byte) {
+		obj, _, err := r.ConvertTyped("kubernetes_deployment_v1", attrs, unknown)
+		if err != nil || obj.Value == nil {
+			return
+		}
+		if _, err := json.Marshal(obj.Value); err != nil {
+			t.Fatalf("value does not encode: %v", err)
+		}
+	})
+}

@@ -60,6 +60,10 @@ func (f *fargateSizeFunction) Definition(_ context.Context, _ function.Definitio
 }
 
 func (f *fargateSizeFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	guarded("fargate_size", resp, func() { f.run(ctx, req, resp) })
+}
+
+func (f *fargateSizeFunction) run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var arg types.Dynamic
 	if resp.Error = req.Arguments.Get(ctx, &arg); resp.Error != nil {
 		return

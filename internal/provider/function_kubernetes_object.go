@@ -57,6 +57,10 @@ func (f *kubernetesObjectFunction) Definition(_ context.Context, _ function.Defi
 }
 
 func (f *kubernetesObjectFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	guarded("kubernetes_object", resp, func() { f.run(ctx, req, resp) })
+}
+
+func (f *kubernetesObjectFunction) run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var resourceType string
 	var attrs types.Dynamic
 	if resp.Error = req.Arguments.Get(ctx, &resourceType, &attrs); resp.Error != nil {

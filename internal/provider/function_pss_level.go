@@ -53,6 +53,10 @@ func (f *pssLevelFunction) Definition(_ context.Context, _ function.DefinitionRe
 }
 
 func (f *pssLevelFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	guarded("pss_level", resp, func() { f.run(ctx, req, resp) })
+}
+
+func (f *pssLevelFunction) run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var arg types.Dynamic
 	var versions []string
 	if resp.Error = req.Arguments.Get(ctx, &arg, &versions); resp.Error != nil {

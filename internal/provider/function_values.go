@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/crash"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plancheck"
@@ -362,4 +363,16 @@ func workloadArgument(ctx context.Context, fn string, arg types.Dynamic) (s *obj
 		return nil, false, function.NewArgumentFuncError(0, fmt.Sprintf("object is a %s, not a workload: %s takes a Pod or an object with a pod template (Deployment, DaemonSet, StatefulSet, ReplicaSet, ReplicationController, Job, CronJob, PodTemplate)", s.Kind, fn))
 	}
 	return s, false, nil
+}
+
+// guarded runs the body of function name: a panic (a bug) becomes a function error that
+// names the function, never a crash of the provider (crash.Error never carries a value).
+func guarded(name string, resp *function.RunResponse, body func()) {
+	err := crash.Guard("provider::ekspodsec::"+name, func() error {
+		body()
+		return nil
+	})
+	if err != nil {
+		resp.Error = function.NewFuncError(err.Error())
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -74,5 +75,16 @@ func TestNumberText(t *testing.T) {
 		if got := numberText(f); got != want {
 			t.Errorf("%s: %s, want %s", in, got, want)
 		}
+	}
+}
+
+func TestGuardedPanic(t *testing.T) {
+	var resp function.RunResponse
+	guarded("violations", &resp, func() {
+		var m map[string]int
+		m["secret-value"]++ // a nil map: a runtime error
+	})
+	if resp.Error == nil || !strings.Contains(resp.Error.Error(), "internal error, please report (while reading provider::ekspodsec::violations)") || strings.Contains(resp.Error.Error(), "secret") {
+		t.Fatalf("error %v", resp.Error)
 	}
 }

@@ -103,6 +103,10 @@ func (f *violationsFunction) Definition(_ context.Context, _ function.Definition
 }
 
 func (f *violationsFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
+	guarded("violations", resp, func() { f.run(ctx, req, resp) })
+}
+
+func (f *violationsFunction) run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var arg types.Dynamic
 	var options types.Tuple
 	resp.Error = req.Arguments.Get(ctx, &arg, &options)
