@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -133,7 +132,7 @@ func (f family) workload() bool {
 type readState struct {
 	*Reader
 	// config is the plan's configuration section (nil when it has none).
-	config  *tfjson.Config
+	config  *config
 	tape    tape // the resource change being read
 	doc     tape // a kubectl_manifest document, converted from YAML
 	scratch []int32
@@ -176,7 +175,11 @@ func (r *Reader) Read(p *Plan) (*Inventory, error) {
 // context without holding them all in memory.
 func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 	inv := &Inventory{Errored: p.Errored}
-	pending := &Pending{state: &readState{Reader: r, config: p.Config}, plan: p, configs: indexConfig(p.Config)}
+	cfg, err := p.configuration()
+	if err != nil {
+		return nil, nil, err
+	}
+	pending := &Pending{state: &readState{Reader: r, config: cfg}, plan: p, configs: cfg}
 	for i := range p.changes {
 		h := &p.changes[i].h
 		if !h.willExist() {
@@ -212,7 +215,7 @@ func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 type Pending struct {
 	state   *readState
 	plan    *Plan
-	configs map[string]*tfjson.ConfigResource
+	configs *config
 	changes []int
 }
 
@@ -288,7 +291,7 @@ func (r *Reader) reads(t string) bool {
 
 // adapt reads one resource change in pass p and emits its objects of that pass; it
 // reports whether the first pass left some of them to the second.
-func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource, p pass, emit func(*Object) error, inv *Inventory) (bool, error) {
+func (r *readState) adapt(rc *Change, configs *config, p pass, emit func(*Object) error, inv *Inventory) (bool, error) {
 	base := Object{Address: rc.Address, ResourceType: rc.Type, Module: rc.Module}
 	t := rc.t
 	wholeUnknown := t.isTrue(rc.unknown)
@@ -310,9 +313,12 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 			return false, emit(&obj)
 		}
 		cfg := cfgBlock{}
-		res := configs[configKey(rc.Module, rc.Type, rc.Name)]
+		res, err := configs.lookup(rc.Module, rc.Type, rc.Name)
+		if err != nil {
+			return false, err
+		}
 		if res != nil {
-			cfg = cfgBlock{m: res.Expressions, ok: true}
+			cfg = res.exprs
 		}
 		obj, err := r.typedObject(rc, fam, cfg, res, base)
 		if err != nil || obj == nil {
@@ -354,7 +360,7 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 }
 
 // typedObject converts a resource of the kubernetes provider's typed resources.
-func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *tfjson.ConfigResource, base Object) (*Object, error) {
+func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *cfgResource, base Object) (*Object, error) {
 	f := newFields(fam.root, "")
 	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t, scratch: r.scratch[:0], computed: fam.computed,
 		source: r.source, address: rc.Address, config: r.config, module: rc.Module, res: res}
@@ -487,31 +493,6 @@ func labelsObject(src *source, f *Fields, base Object) (*Object, error) {
 	obj.Fields, obj.Typed = f, p
 	obj.APIVersion, obj.Kind, obj.Name, obj.Namespace = p.APIVersion, p.Kind, p.Name, p.Namespace
 	return &obj, nil
-}
-
-// indexConfig maps "module path|type.name" to the resource's configuration.
-func indexConfig(cfg *tfjson.Config) map[string]*tfjson.ConfigResource {
-	out := map[string]*tfjson.ConfigResource{}
-	if cfg == nil {
-		return out
-	}
-	var walk func(m *tfjson.ConfigModule, path []string)
-	walk = func(m *tfjson.ConfigModule, path []string) {
-		if m == nil {
-			return
-		}
-		for _, r := range m.Resources {
-			if r.Mode != "" && r.Mode != tfjson.ManagedResourceMode {
-				continue
-			}
-			out[strings.Join(path, ".")+"|"+r.Type+"."+r.Name] = r
-		}
-		for name, call := range m.ModuleCalls {
-			walk(call.Module, append(append([]string(nil), path...), name))
-		}
-	}
-	walk(cfg.RootModule, nil)
-	return out
 }
 
 // configKey turns a module address with instance keys (module.a[0].module.b["x"]) into

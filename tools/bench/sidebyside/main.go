@@ -38,8 +38,8 @@ func (l *list) Set(v string) error {
 }
 
 type sample struct {
-	wall time.Duration
-	rss  int64 // bytes
+	wall, cpu time.Duration // cpu: user + system
+	rss       int64         // bytes
 }
 
 func main() {
@@ -68,14 +68,14 @@ func main() {
 			}
 		}
 	}
-	fmt.Printf("| plan | size | command | wall (median of %d; min–max) | peak RSS (median) | RSS vs 2×plan+64 MB |", *rounds)
+	fmt.Printf("| plan | size | command | wall (median of %d; min–max) | CPU user+sys | peak RSS (median) | RSS vs 2×plan+64 MB |", *rounds)
 	if *base != "" {
-		fmt.Printf(" wall / %s |", *base)
+		fmt.Printf(" wall / %s | CPU / %s |", *base, *base)
 	}
 	fmt.Println()
-	fmt.Print("|---|---|---|---|---|---|")
+	fmt.Print("|---|---|---|---|---|---|---|")
 	if *base != "" {
-		fmt.Print("---|")
+		fmt.Print("---|---|")
 	}
 	fmt.Println()
 	for _, p := range plans {
@@ -86,15 +86,15 @@ func main() {
 		}
 		size := st.Size()
 		budget := 2*size + 64<<20
-		baseWall := median(samples[[2]string{p.name, *base}]).wall
+		bm := median(samples[[2]string{p.name, *base}])
 		for _, c := range cmds {
 			ss := samples[[2]string{p.name, c.name}]
 			m := median(ss)
 			lo, hi := spread(ss)
-			fmt.Printf("| %s | %.1f MB | %s | %.2f s (%.2f–%.2f) | %.0f MB (%.1f× plan) | %.0f%% |", p.name, mb(size), c.name,
-				m.wall.Seconds(), lo.Seconds(), hi.Seconds(), mb(m.rss), float64(m.rss)/float64(size), 100*float64(m.rss)/float64(budget))
+			fmt.Printf("| %s | %.1f MB | %s | %.2f s (%.2f–%.2f) | %.2f s | %.0f MB (%.1f× plan) | %.0f%% |", p.name, mb(size), c.name,
+				m.wall.Seconds(), lo.Seconds(), hi.Seconds(), m.cpu.Seconds(), mb(m.rss), float64(m.rss)/float64(size), 100*float64(m.rss)/float64(budget))
 			if *base != "" {
-				fmt.Printf(" %.2f× |", m.wall.Seconds()/baseWall.Seconds())
+				fmt.Printf(" %.2f× | %.2f× |", m.wall.Seconds()/bm.wall.Seconds(), m.cpu.Seconds()/bm.cpu.Seconds())
 			}
 			fmt.Println()
 		}
@@ -120,7 +120,8 @@ func run(cmdline, plan string) (sample, error) {
 	if !ok {
 		return sample{}, fmt.Errorf("no resource usage")
 	}
-	return sample{wall: wall, rss: ru.Maxrss * 1024}, nil
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return sample{wall: wall, cpu: cpu, rss: ru.Maxrss * 1024}, nil
 }
 
 func median(ss []sample) sample {
@@ -131,7 +132,9 @@ func median(ss []sample) sample {
 	sort.Slice(w, func(i, j int) bool { return w[i].wall < w[j].wall })
 	r := append([]sample(nil), ss...)
 	sort.Slice(r, func(i, j int) bool { return r[i].rss < r[j].rss })
-	return sample{wall: w[len(w)/2].wall, rss: r[len(r)/2].rss}
+	c := append([]sample(nil), ss...)
+	sort.Slice(c, func(i, j int) bool { return c[i].cpu < c[j].cpu })
+	return sample{wall: w[len(w)/2].wall, cpu: c[len(c)/2].cpu, rss: r[len(r)/2].rss}
 }
 
 func spread(ss []sample) (lo, hi time.Duration) {
