@@ -133,8 +133,9 @@ type readState struct {
 	*Reader
 	// config is the plan's configuration section (nil when it has none).
 	config  *config
-	tape    tape // the resource change being read
-	doc     tape // a kubectl_manifest document, converted from YAML
+	cfgTape cfgTape // the configuration of the resource being read
+	tape    tape    // the resource change being read
+	doc     tape    // a kubectl_manifest document, converted from YAML
 	scratch []int32
 }
 
@@ -313,14 +314,15 @@ func (r *readState) adapt(rc *Change, configs *config, p pass, emit func(*Object
 			return false, emit(&obj)
 		}
 		cfg := cfgBlock{}
-		res, err := configs.lookup(rc.Module, rc.Type, rc.Name)
+		res, found, err := configs.lookup(rc.Module, rc.Type, rc.Name, &r.cfgTape)
 		if err != nil {
 			return false, err
 		}
-		if res != nil {
-			cfg = res.exprs
+		var resp *resourceConfig
+		if found {
+			cfg, resp = res.exprs, &res
 		}
-		obj, err := r.typedObject(rc, fam, cfg, res, base)
+		obj, err := r.typedObject(rc, fam, cfg, resp, base)
 		if err != nil || obj == nil {
 			return false, err
 		}
@@ -360,7 +362,7 @@ func (r *readState) adapt(rc *Change, configs *config, p pass, emit func(*Object
 }
 
 // typedObject converts a resource of the kubernetes provider's typed resources.
-func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *cfgResource, base Object) (*Object, error) {
+func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *resourceConfig, base Object) (*Object, error) {
 	f := newFields(fam.root, "")
 	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t, scratch: r.scratch[:0], computed: fam.computed,
 		source: r.source, address: rc.Address, config: r.config, module: rc.Module, res: res}

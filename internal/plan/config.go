@@ -25,14 +25,16 @@ import (
 // attribute, never a silent pass; what no rule asks for (outputs, providers, provisioners,
 // the expressions of resources it does not read) is not looked at.
 
-// config is the configuration section of one plan, indexed on first use.
+// config is the configuration section of one plan, indexed on first use: its module
+// tree (module calls with their arguments and for_each, variables) and where each managed
+// resource is in the file. A resource's own configuration is indexed into a tape only when
+// a change of it is read (lookup).
 type config struct {
-	raw  []byte // the section's bytes; nil without one (absent or null)
-	base int    // its offset in the file
+	data []byte // the plan
+	at   int    // the section's value in data
 
 	once sync.Once
 	err  error
-	t    tape
 	root *cfgModule
 	// resources maps "module path|type.name" (configKey) to the managed resources.
 	resources map[string]*cfgResource
@@ -50,23 +52,35 @@ type cfgVariable struct {
 }
 
 // cfgCall is a module call: the expressions that set the module's variables, its for_each,
-// and the called module (nil when the section does not have it).
+// and the called module (nil when the section does not have it). Its expressions have a
+// tape of their own, kept: references resolve through them from any resource below.
 type cfgCall struct {
 	exprs   cfgBlock
 	forEach cfgExpr
 	module  *cfgModule
 }
 
-// cfgResource is a managed resource's configuration: its expressions (checked on first
-// use) and its for_each.
+// cfgResource is where a managed resource's configuration is in the file.
 type cfgResource struct {
-	path  string // where it is in the section, for errors
-	exprs cfgBlock
-	node  int32 // the resource object
+	path       string // where it is in the section, for errors
+	start, end int
 
 	checkOnce sync.Once
 	checkErr  error
-	forEach   cfgExpr
+}
+
+// resourceConfig is one resource's configuration as a change of it is read: its
+// expressions and its for_each, on the reader's tape.
+type resourceConfig struct {
+	exprs   cfgBlock
+	forEach cfgExpr
+}
+
+// cfgTape is a tape for resource configurations, reused from resource to resource; at is
+// the resource it holds (-1 for none).
+type cfgTape struct {
+	t  tape
+	at int
 }
 
 // cfgExpr is one expression of the section: node n of tape t, absent when not written
@@ -166,25 +180,19 @@ func (e cfgExpr) constant() (int32, bool) {
 // resources' positions. Errors name the path in the section, never a value.
 func (c *config) index() error {
 	c.once.Do(func() {
-		if c.raw == nil {
-			return
-		}
-		c.t = tape{base: c.base, maxDepth: jsonMaxDepth}
-		if err := c.t.parse(c.raw); err != nil {
-			c.err = configProblem(err)
-			return
-		}
-		t := &c.t
-		if err := wantKind(t, 0, "configuration", '{'); err != nil {
-			c.err = err
-			return
-		}
 		c.resources = map[string]*cfgResource{}
-		root := t.member(0, "root_module")
-		if t.isNull(root) {
+		if c.err = c.expect(c.at, "configuration", '{'); c.err != nil {
 			return
 		}
-		c.root, c.err = c.module(root, "root_module", nil)
+		_, c.err = c.members(c.at, "configuration", func(key string, at int) (int, error) {
+			if key != "root_module" || c.isNull(at) {
+				return 0, nil
+			}
+			var end int
+			var err error
+			c.root, end, err = c.module(at, "root_module", nil)
+			return end, err
+		})
 	})
 	if c.err != nil {
 		return fmt.Errorf("reading the plan's configuration section: %w", c.err)
@@ -192,173 +200,267 @@ func (c *config) index() error {
 	return nil
 }
 
-// configProblem names where in the section the tape failed.
-func configProblem(err error) error {
+// members calls fn for every member of the object at data[at] (checked by Parse), and
+// refuses duplicate member names: two readers could see two different configurations. fn
+// returns the offset just past the value when it read it, 0 to have it skipped; members
+// returns the offset just past the object.
+func (c *config) members(at int, path string, fn func(key string, at int) (int, error)) (int, error) {
+	var seen keySet
+	return eachMember(c.data, at, func(k []byte, at int) (int, error) {
+		if seen.add(k) {
+			return at, fmt.Errorf("%s: duplicate member %q at byte %d: two readers could see two different configurations", path, clip(string(k)), at)
+		}
+		end, err := fn(string(k), at)
+		if err != nil || end > 0 {
+			return end, err
+		}
+		return skipValue(c.data, at)
+	})
+}
+
+// expect checks that the value at data[at] is of kind k ('{' or '[').
+func (c *config) expect(at int, path string, k byte) error {
+	if got := jsonKind(c.data[at]); got != k {
+		return fmt.Errorf("%s: expected %s, not %s", path, kindName(k), kindName(got))
+	}
+	return nil
+}
+
+// isNull reports whether the value at data[at] is null.
+func (c *config) isNull(at int) bool { return c.data[at] == 'n' }
+
+// objects calls fn for every member of the object (or null) at data[at] but those
+// written null, each checked to be an object; fn returns the offset past it, as for
+// members.
+func (c *config) objects(at int, path string, fn func(name string, at int, path string) (int, error)) (int, error) {
+	if c.isNull(at) {
+		return 0, nil
+	}
+	if err := c.expect(at, path, '{'); err != nil {
+		return 0, err
+	}
+	return c.members(at, path, func(name string, at int) (int, error) {
+		if c.isNull(at) {
+			return 0, nil
+		}
+		p := path + "." + name
+		if err := c.expect(at, p, '{'); err != nil {
+			return 0, err
+		}
+		return fn(name, at, p)
+	})
+}
+
+// subtape indexes the value at data[at] into a tape of its own; end is just past it.
+func (c *config) subtape(at int) (t *tape, end int, err error) {
+	if end, err = skipValue(c.data, at); err != nil {
+		return nil, end, err
+	}
+	t = &tape{base: at, maxDepth: jsonMaxDepth}
+	if err := t.parse(c.data[at:end]); err != nil {
+		return nil, end, err
+	}
+	return t, end, nil
+}
+
+// module indexes the module at data[at]; names are the module call names from the root.
+// end is just past it.
+func (c *config) module(at int, path string, names []string) (*cfgModule, int, error) {
+	if err := c.expect(at, path, '{'); err != nil {
+		return nil, 0, err
+	}
+	m := &cfgModule{calls: map[string]*cfgCall{}, variables: map[string]cfgVariable{}}
+	prefix := strings.Join(names, ".") + "|"
+	end, err := c.members(at, path, func(key string, at int) (int, error) {
+		switch key {
+		case "variables":
+			return c.objects(at, path+".variables", func(name string, at int, path string) (int, error) {
+				v := cfgVariable{}
+				end, err := c.members(at, path, func(key string, at int) (int, error) {
+					if key != "sensitive" {
+						return 0, nil
+					}
+					switch c.data[at] {
+					case 't':
+						v.sensitive = true
+					case 'f', 'n':
+					default:
+						return 0, fmt.Errorf("%s.sensitive: expected a boolean, not %s", path, kindName(jsonKind(c.data[at])))
+					}
+					return 0, nil
+				})
+				m.variables[name] = v
+				return end, err
+			})
+		case "resources":
+			if c.isNull(at) {
+				return 0, nil
+			}
+			if err := c.expect(at, path+".resources", '['); err != nil {
+				return 0, err
+			}
+			return eachElement(c.data, at, func(i, at int) (int, error) {
+				if c.isNull(at) {
+					return skipValue(c.data, at)
+				}
+				res, key, end, err := c.resource(at, path+".resources["+strconv.Itoa(i)+"]")
+				if err == nil && res != nil {
+					c.resources[prefix+key] = res
+				}
+				return end, err
+			})
+		case "module_calls":
+			return c.objects(at, path+".module_calls", func(name string, at int, path string) (int, error) {
+				call := &cfgCall{forEach: cfgExpr{n: absent}}
+				m.calls[name] = call
+				return c.call(call, at, path, append(names[:len(names):len(names)], name))
+			})
+		}
+		return 0, nil
+	})
+	if err != nil {
+		return nil, end, err
+	}
+	return m, end, nil
+}
+
+// call reads the module call at data[at] into call; names lead to its module.
+func (c *config) call(call *cfgCall, at int, path string, names []string) (int, error) {
+	return c.members(at, path, func(key string, at int) (int, error) {
+		switch key {
+		case "expressions":
+			if c.isNull(at) {
+				return 0, nil
+			}
+			if err := c.expect(at, path+".expressions", '{'); err != nil {
+				return 0, err
+			}
+			t, end, err := c.subtape(at)
+			if err != nil {
+				return end, configProblem(err, path+".expressions")
+			}
+			call.exprs = cfgBlock{t: t, n: 0, ok: true}
+			t.each(0, func(_ int, k, e int32) bool {
+				err = checkExpression(t, e, path+".expressions."+t.key(k))
+				return err == nil
+			})
+			return end, err
+		case "for_each_expression":
+			t, end, err := c.subtape(at)
+			if err != nil {
+				return end, configProblem(err, path+".for_each_expression")
+			}
+			if err := checkExpression(t, 0, path+".for_each_expression"); err != nil {
+				return end, err
+			}
+			call.forEach = t.expression(0)
+			return end, nil
+		case "module":
+			if c.isNull(at) {
+				return 0, nil
+			}
+			var end int
+			var err error
+			call.module, end, err = c.module(at, path+".module", names)
+			return end, err
+		}
+		return 0, nil
+	})
+}
+
+// resource reads the resource at data[at]: nil for a data source; its key is "type.name";
+// end is just past it.
+func (c *config) resource(at int, path string) (res *cfgResource, key string, end int, err error) {
+	if err := c.expect(at, path, '{'); err != nil {
+		return nil, "", 0, err
+	}
+	var mode, typ, name string
+	end, err = c.members(at, path, func(key string, at int) (int, error) {
+		var dst *string
+		switch key {
+		case "mode":
+			dst = &mode
+		case "type":
+			dst = &typ
+		case "name":
+			dst = &name
+		case "expressions":
+			if c.isNull(at) {
+				return 0, nil
+			}
+			return 0, c.expect(at, path+".expressions", '{')
+		default:
+			return 0, nil
+		}
+		switch c.data[at] {
+		case 'n':
+			return 0, nil
+		case '"':
+			end, _, err := skipString(c.data, at)
+			if err != nil {
+				return end, err
+			}
+			*dst, err = stringMember(c.data[at:end])
+			return end, err
+		}
+		return 0, fmt.Errorf("%s.%s: expected a string, not %s", path, key, kindName(jsonKind(c.data[at])))
+	})
+	if err != nil {
+		return nil, "", end, err
+	}
+	if mode != "" && mode != "managed" {
+		return nil, "", end, nil
+	}
+	return &cfgResource{path: path, start: at, end: end}, typ + "." + name, end, nil
+}
+
+// configProblem names where in the section a tape failed.
+func configProblem(err error, path string) error {
 	var de *depthError
 	if errors.As(err, &de) {
-		return fmt.Errorf("%s: nested deeper than %d levels at byte %d", cfgPath(de.path), de.limit, de.offset)
+		return fmt.Errorf("%s: nested deeper than %d levels at byte %d", path, de.limit, de.offset)
 	}
 	var dup *duplicateError
 	if errors.As(err, &dup) {
-		return fmt.Errorf("%s: an object has a duplicate member name at byte %d: two readers could see two different configurations", cfgPath(dup.path), dup.offset)
+		return fmt.Errorf("%s: an object has a duplicate member name at byte %d: two readers could see two different configurations", path, dup.offset)
 	}
-	return err
-}
-
-// cfgPath renders the first levels of a tape path in the section (member names there are
-// Terraform's: module, resource and attribute names).
-func cfgPath(path []seg) string {
-	if len(path) == 0 {
-		return "configuration"
-	}
-	return "configuration." + segments(path, 6)
-}
-
-// module indexes module node n at path; names are the module call names from the root.
-func (c *config) module(n int32, path string, names []string) (*cfgModule, error) {
-	t := &c.t
-	if err := wantKind(t, n, path, '{'); err != nil {
-		return nil, err
-	}
-	m := &cfgModule{calls: map[string]*cfgCall{}, variables: map[string]cfgVariable{}}
-	if err := eachObject(t, t.member(n, "variables"), path+".variables", func(name string, v int32, at string) error {
-		s := t.member(v, "sensitive")
-		switch t.kind(s) {
-		case 0, 'n', 'f':
-		case 't':
-			m.variables[name] = cfgVariable{sensitive: true}
-			return nil
-		default:
-			return fmt.Errorf("%s.sensitive: expected a boolean, not %s", at, t.describe(s))
-		}
-		m.variables[name] = cfgVariable{}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	prefix := strings.Join(names, ".") + "|"
-	rs := t.member(n, "resources")
-	switch t.kind(rs) {
-	case 0, 'n':
-	case '[':
-		var err error
-		t.each(rs, func(i int, _, r int32) bool {
-			if t.isNull(r) {
-				return true
-			}
-			at := path + ".resources[" + strconv.Itoa(i) + "]"
-			var res *cfgResource
-			var key string
-			if res, key, err = c.resource(r, at); err != nil {
-				return false
-			}
-			if res != nil {
-				c.resources[prefix+key] = res
-			}
-			return true
-		})
-		if err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("%s.resources: expected a list, not %s", path, t.describe(rs))
-	}
-	err := eachObject(t, t.member(n, "module_calls"), path+".module_calls", func(name string, v int32, at string) error {
-		call := &cfgCall{}
-		exprs := t.member(v, "expressions")
-		if !t.isNull(exprs) {
-			if err := wantKind(t, exprs, at+".expressions", '{'); err != nil {
-				return err
-			}
-			call.exprs = cfgBlock{t: t, n: exprs, ok: true}
-			var err error
-			t.each(exprs, func(_ int, k, e int32) bool {
-				err = checkExpression(t, e, at+".expressions."+t.key(k))
-				return err == nil
-			})
-			if err != nil {
-				return err
-			}
-		}
-		fe := t.member(v, "for_each_expression")
-		if err := checkExpression(t, fe, at+".for_each_expression"); err != nil {
-			return err
-		}
-		call.forEach = t.expression(fe)
-		if mod := t.member(v, "module"); !t.isNull(mod) {
-			var err error
-			if call.module, err = c.module(mod, at+".module", append(names[:len(names):len(names)], name)); err != nil {
-				return err
-			}
-		}
-		m.calls[name] = call
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// resource reads resource node r: nil for a data source; its key is "type.name".
-func (c *config) resource(r int32, at string) (*cfgResource, string, error) {
-	t := &c.t
-	if err := wantKind(t, r, at, '{'); err != nil {
-		return nil, "", err
-	}
-	var fields [3]string
-	for i, name := range []string{"mode", "type", "name"} {
-		v := t.member(r, name)
-		switch t.kind(v) {
-		case 0, 'n':
-		case '"':
-			fields[i] = t.key(v)
-		default:
-			return nil, "", fmt.Errorf("%s.%s: expected a string, not %s", at, name, t.describe(v))
-		}
-	}
-	if mode := fields[0]; mode != "" && mode != "managed" {
-		return nil, "", nil
-	}
-	res := &cfgResource{path: at, node: r, forEach: cfgExpr{t: t, n: absent}}
-	exprs := t.member(r, "expressions")
-	if !t.isNull(exprs) {
-		if err := wantKind(t, exprs, at+".expressions", '{'); err != nil {
-			return nil, "", err
-		}
-	}
-	res.exprs = cfgBlock{t: t, n: exprs, ok: true}
-	return res, fields[1] + "." + fields[2], nil
+	return fmt.Errorf("%s: %w", path, err)
 }
 
 // lookup returns the configuration of the managed resource type.name in the module at
-// moduleAddr (instance keys are ignored: every instance shares it), its expressions
-// checked; nil when the section does not have it.
-func (c *config) lookup(moduleAddr, typ, name string) (*cfgResource, error) {
+// moduleAddr (instance keys are ignored: every instance shares it), indexed on ct and its
+// expressions checked; found is false when the section does not have it.
+func (c *config) lookup(moduleAddr, typ, name string, ct *cfgTape) (rc resourceConfig, found bool, err error) {
 	if c == nil || c.resources == nil {
-		return nil, nil
+		return rc, false, nil
 	}
 	res := c.resources[configKey(moduleAddr, typ, name)]
 	if res == nil {
-		return nil, nil
+		return rc, false, nil
 	}
+	t := &ct.t
+	if ct.at != res.start || len(t.nodes) == 0 {
+		ct.at = -1
+		t.base, t.maxDepth = res.start, jsonMaxDepth
+		if err := t.parse(c.data[res.start:res.end]); err != nil {
+			return rc, false, fmt.Errorf("reading the plan's configuration section: %w", configProblem(err, res.path))
+		}
+		ct.at = res.start
+	}
+	exprs, fe := t.member(0, "expressions"), t.member(0, "for_each_expression")
 	res.checkOnce.Do(func() {
-		t := &c.t
-		fe := t.member(res.node, "for_each_expression")
-		if err := checkExpression(t, fe, res.path+".for_each_expression"); err != nil {
-			res.checkErr = err
+		if res.checkErr = checkExpression(t, fe, res.path+".for_each_expression"); res.checkErr != nil {
 			return
 		}
-		res.forEach = t.expression(fe)
-		t.each(res.exprs.n, func(_ int, k, e int32) bool {
+		t.each(exprs, func(_ int, k, e int32) bool {
 			res.checkErr = checkExpression(t, e, res.path+".expressions."+t.key(k))
 			return res.checkErr == nil
 		})
 	})
 	if res.checkErr != nil {
-		return nil, fmt.Errorf("reading the plan's configuration section: %w", res.checkErr)
+		return rc, false, fmt.Errorf("reading the plan's configuration section: %w", res.checkErr)
 	}
-	return res, nil
+	return resourceConfig{exprs: cfgBlock{t: t, n: exprs, ok: true}, forEach: t.expression(fe)}, true, nil
 }
 
 // checkExpression accepts the shapes terraform-json reads as an expression: null, an
@@ -405,38 +507,4 @@ func checkExpression(t *tape, n int32, at string) error {
 		return err
 	}
 	return fmt.Errorf("%s: expected an expression (an object) or nested blocks (a list), not %s", at, t.describe(n))
-}
-
-// wantKind checks that node n is of kind k (an object or a list).
-func wantKind(t *tape, n int32, at string, k byte) error {
-	if t.kind(n) == k {
-		return nil
-	}
-	return fmt.Errorf("%s: expected %s, not %s", at, kindName(k), t.describe(n))
-}
-
-// eachObject calls fn with every member of object n but those written null (nothing when
-// n is missing or null).
-func eachObject(t *tape, n int32, at string, fn func(name string, v int32, at string) error) error {
-	switch t.kind(n) {
-	case 0, 'n':
-		return nil
-	case '{':
-	default:
-		return fmt.Errorf("%s: expected an object, not %s", at, t.describe(n))
-	}
-	var err error
-	t.each(n, func(_ int, k, v int32) bool {
-		if t.isNull(v) {
-			return true
-		}
-		name := t.key(k)
-		at := at + "." + name
-		if err = wantKind(t, v, at, '{'); err != nil {
-			return false
-		}
-		err = fn(name, v, at)
-		return err == nil
-	})
-	return err
 }

@@ -43,7 +43,7 @@ type converter struct {
 	// its expressions are evaluated in is built from them on first use (resolved).
 	config   *config
 	module   string
-	res      *cfgResource
+	res      *resourceConfig
 	resolved *scope
 	scoped   bool
 }

@@ -78,8 +78,8 @@ func (p *Plan) HelmReleases() ([]HelmRelease, error) {
 // writtenAttributes finds the resource's configuration and lists the attributes it
 // writes (expressions and blocks); nil when the configuration section lacks it.
 func writtenAttributes(cfg *config, module, typ, name string) (map[string]bool, error) {
-	res, err := cfg.lookup(module, typ, name)
-	if err != nil || res == nil {
+	res, found, err := cfg.lookup(module, typ, name, &cfgTape{})
+	if err != nil || !found {
 		return nil, err
 	}
 	out := map[string]bool{}

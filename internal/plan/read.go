@@ -115,7 +115,7 @@ func Parse(data []byte) (*Plan, error) {
 		}
 	}
 	if raw, ok := byKey["configuration"]; ok && string(raw) != "null" {
-		p.cfg = &config{raw: raw, base: cfgAt}
+		p.cfg = &config{data: data, at: cfgAt}
 	}
 	return p, nil
 }

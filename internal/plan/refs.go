@@ -49,7 +49,7 @@ type scope struct {
 // resourceScope is the scope of a resource's arguments: the module instance at
 // moduleAddr (module.a["x"].module.b) of the configuration. nil when the configuration
 // does not have that module.
-func resourceScope(cfg *config, moduleAddr string, res *cfgResource) *scope {
+func resourceScope(cfg *config, moduleAddr string, res *resourceConfig) *scope {
 	if cfg == nil || cfg.root == nil {
 		return nil
 	}

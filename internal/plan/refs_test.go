@@ -59,21 +59,21 @@ const refsConfig = `{
 }`
 
 func TestKnownAtPlan(t *testing.T) {
-	cfg := &config{raw: []byte(refsConfig)}
+	cfg := &config{data: []byte(refsConfig)}
 	if err := cfg.index(); err != nil {
 		t.Fatal(err)
 	}
-	resource := func(name string) *cfgResource {
-		r, err := cfg.lookup("", "kubernetes_pod_v1", name)
-		if err != nil || r == nil {
+	resource := func(name string) *resourceConfig {
+		r, found, err := cfg.lookup("", "kubernetes_pod_v1", name, &cfgTape{})
+		if err != nil || !found {
 			t.Fatalf("no resource %s: %v", name, err)
 		}
-		return r
+		return &r
 	}
 	for _, c := range []struct {
 		name   string
 		module string
-		res    *cfgResource
+		res    *resourceConfig
 		refs   []string
 		want   planTime
 	}{
