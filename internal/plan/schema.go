@@ -115,7 +115,7 @@ func seccompProfileSpec() *spec {
 }
 
 func containerSpec(k8s string) *spec {
-	return blocks(k8s, fieldSpec{
+	return blocks(k8s, containerExtras(fieldSpec{
 		"name":    attr("name"),
 		"image":   attr("image"),
 		"command": seq("command"),
@@ -147,7 +147,7 @@ func containerSpec(k8s string) *spec {
 			"sub_path_expr":     attr("subPathExpr"),
 			"mount_propagation": attr("mountPropagation"),
 		}),
-	})
+	}))
 }
 
 func volumeSpec() *spec {
@@ -191,7 +191,7 @@ func volumeSpec() *spec {
 }
 
 func podSpec() *spec {
-	return block("spec", fieldSpec{
+	return block("spec", podExtras(fieldSpec{
 		"automount_service_account_token": providerDefault(attr("automountServiceAccountToken"), "the kubernetes provider sends true when it is not set"),
 		"container":                       containerSpec("containers"),
 		"init_container":                  containerSpec("initContainers"),
@@ -226,7 +226,7 @@ func podSpec() *spec {
 			"key": attr("key"), "operator": attr("operator"), "value": attr("value"), "effect": attr("effect"),
 		}),
 		"volume": volumeSpec(),
-	})
+	}))
 }
 
 func podTemplateSpec() *spec {
