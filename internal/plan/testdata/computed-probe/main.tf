@@ -57,12 +57,97 @@ resource "kubernetes_pod" "probe_l3" {
   spec {
     container {
       name = "probe"
+      env {
+        name = "probe"
+      }
+      env_from {
+      }
+      lifecycle {
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
       security_context {
+      }
+      startup_probe {
       }
     }
     init_container {
       name = "probe"
+      env {
+        name = "probe"
+      }
+      env_from {
+      }
+      lifecycle {
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
       security_context {
+      }
+      startup_probe {
+      }
+    }
+    security_context {
+    }
+    volume {
+    }
+  }
+}
+
+resource "kubernetes_pod" "probe_l4" {
+  metadata {
+  }
+  spec {
+    container {
+      name = "probe"
+      env {
+        name = "probe"
+        value_from {
+        }
+      }
+      env_from {
+      }
+      lifecycle {
+        post_start {
+        }
+        pre_stop {
+        }
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
+      security_context {
+      }
+      startup_probe {
+      }
+    }
+    init_container {
+      name = "probe"
+      env {
+        name = "probe"
+        value_from {
+        }
+      }
+      env_from {
+      }
+      lifecycle {
+        post_start {
+        }
+        pre_stop {
+        }
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
+      security_context {
+      }
+      startup_probe {
       }
     }
     security_context {
@@ -109,12 +194,97 @@ resource "kubernetes_pod_v1" "probe_l3" {
   spec {
     container {
       name = "probe"
+      env {
+        name = "probe"
+      }
+      env_from {
+      }
+      lifecycle {
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
       security_context {
+      }
+      startup_probe {
       }
     }
     init_container {
       name = "probe"
+      env {
+        name = "probe"
+      }
+      env_from {
+      }
+      lifecycle {
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
       security_context {
+      }
+      startup_probe {
+      }
+    }
+    security_context {
+    }
+    volume {
+    }
+  }
+}
+
+resource "kubernetes_pod_v1" "probe_l4" {
+  metadata {
+  }
+  spec {
+    container {
+      name = "probe"
+      env {
+        name = "probe"
+        value_from {
+        }
+      }
+      env_from {
+      }
+      lifecycle {
+        post_start {
+        }
+        pre_stop {
+        }
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
+      security_context {
+      }
+      startup_probe {
+      }
+    }
+    init_container {
+      name = "probe"
+      env {
+        name = "probe"
+        value_from {
+        }
+      }
+      env_from {
+      }
+      lifecycle {
+        post_start {
+        }
+        pre_stop {
+        }
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
+      security_context {
+      }
+      startup_probe {
       }
     }
     security_context {
@@ -209,12 +379,103 @@ resource "kubernetes_deployment" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_deployment" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -311,12 +572,103 @@ resource "kubernetes_deployment_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_deployment_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -407,12 +759,103 @@ resource "kubernetes_daemonset" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_daemonset" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -503,12 +946,103 @@ resource "kubernetes_daemon_set_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_daemon_set_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -617,12 +1151,106 @@ resource "kubernetes_stateful_set" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_stateful_set" "probe_l6" {
+  metadata {
+  }
+  spec {
+    service_name = "probe"
+    selector {
+    }
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -731,12 +1359,106 @@ resource "kubernetes_stateful_set_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_stateful_set_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    service_name = "probe"
+    selector {
+    }
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -839,12 +1561,104 @@ resource "kubernetes_replication_controller" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_replication_controller" "probe_l6" {
+  metadata {
+  }
+  spec {
+    selector = { probe = "probe" }
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -947,12 +1761,104 @@ resource "kubernetes_replication_controller_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_replication_controller_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    selector = { probe = "probe" }
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -1043,12 +1949,103 @@ resource "kubernetes_job" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_job" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -1139,12 +2136,103 @@ resource "kubernetes_job_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_job_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
@@ -1311,12 +2399,110 @@ resource "kubernetes_cron_job" "probe_l7" {
           spec {
             container {
               name = "probe"
+              env {
+                name = "probe"
+              }
+              env_from {
+              }
+              lifecycle {
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
               security_context {
+              }
+              startup_probe {
               }
             }
             init_container {
               name = "probe"
+              env {
+                name = "probe"
+              }
+              env_from {
+              }
+              lifecycle {
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
               security_context {
+              }
+              startup_probe {
+              }
+            }
+            security_context {
+            }
+            volume {
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_cron_job" "probe_l8" {
+  metadata {
+  }
+  spec {
+    schedule = "*/5 * * * *"
+    job_template {
+      metadata {
+      }
+      spec {
+        template {
+          metadata {
+          }
+          spec {
+            container {
+              name = "probe"
+              env {
+                name = "probe"
+                value_from {
+                }
+              }
+              env_from {
+              }
+              lifecycle {
+                post_start {
+                }
+                pre_stop {
+                }
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
+              security_context {
+              }
+              startup_probe {
+              }
+            }
+            init_container {
+              name = "probe"
+              env {
+                name = "probe"
+                value_from {
+                }
+              }
+              env_from {
+              }
+              lifecycle {
+                post_start {
+                }
+                pre_stop {
+                }
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
+              security_context {
+              }
+              startup_probe {
               }
             }
             security_context {
@@ -1485,12 +2671,110 @@ resource "kubernetes_cron_job_v1" "probe_l7" {
           spec {
             container {
               name = "probe"
+              env {
+                name = "probe"
+              }
+              env_from {
+              }
+              lifecycle {
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
               security_context {
+              }
+              startup_probe {
               }
             }
             init_container {
               name = "probe"
+              env {
+                name = "probe"
+              }
+              env_from {
+              }
+              lifecycle {
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
               security_context {
+              }
+              startup_probe {
+              }
+            }
+            security_context {
+            }
+            volume {
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_cron_job_v1" "probe_l8" {
+  metadata {
+  }
+  spec {
+    schedule = "*/5 * * * *"
+    job_template {
+      metadata {
+      }
+      spec {
+        template {
+          metadata {
+          }
+          spec {
+            container {
+              name = "probe"
+              env {
+                name = "probe"
+                value_from {
+                }
+              }
+              env_from {
+              }
+              lifecycle {
+                post_start {
+                }
+                pre_stop {
+                }
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
+              security_context {
+              }
+              startup_probe {
+              }
+            }
+            init_container {
+              name = "probe"
+              env {
+                name = "probe"
+                value_from {
+                }
+              }
+              env_from {
+              }
+              lifecycle {
+                post_start {
+                }
+                pre_stop {
+                }
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
+              security_context {
+              }
+              startup_probe {
               }
             }
             security_context {
@@ -1696,5 +2980,64 @@ resource "kubernetes_labels" "probe_l0" {
   labels = { probe = "probe" }
   metadata {
     name = "probe"
+  }
+}
+
+resource "kubernetes_secret" "probe_l0" {
+  metadata {
+  }
+}
+
+resource "kubernetes_secret_v1" "probe_l0" {
+  metadata {
+  }
+}
+
+resource "kubernetes_config_map" "probe_l0" {
+  metadata {
+  }
+}
+
+resource "kubernetes_config_map_v1" "probe_l0" {
+  metadata {
+  }
+}
+
+resource "kubernetes_config_map_v1_data" "probe_l0" {
+  data = { probe = "probe" }
+  metadata {
+    name = "probe"
+  }
+}
+
+resource "kubernetes_persistent_volume_claim" "probe_l0" {
+  metadata {
+  }
+  spec {
+    access_modes = ["ReadWriteOnce"]
+    resources {
+    }
+  }
+}
+
+resource "kubernetes_persistent_volume_claim_v1" "probe_l0" {
+  metadata {
+  }
+  spec {
+    access_modes = ["ReadWriteOnce"]
+    resources {
+    }
+  }
+}
+
+resource "kubernetes_storage_class" "probe_l0" {
+  storage_provisioner = "probe"
+  metadata {
+  }
+}
+
+resource "kubernetes_storage_class_v1" "probe_l0" {
+  storage_provisioner = "probe"
+  metadata {
   }
 }
