@@ -28,12 +28,10 @@ func allRulesOn() rules.Options {
 }
 
 // selectorsOf turns a plan's Fargate profiles into the policy's selectors.
-func selectorsOf(profiles []eks.FargateProfile) []FargateSelector {
-	var out []FargateSelector
+func selectorsOf(profiles []eks.FargateProfile) []eks.Selector {
+	var out []eks.Selector
 	for _, p := range profiles {
-		for _, s := range p.Selectors {
-			out = append(out, FargateSelector{Namespace: s.Namespace, Labels: s.Labels})
-		}
+		out = append(out, p.Selectors...)
 	}
 	return out
 }
@@ -56,7 +54,7 @@ func TestDifferentialAdditionalRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	policies := map[string]compiled{}
-	policyFor := func(sels []FargateSelector) (compiled, map[string]bool) {
+	policyFor := func(sels []eks.Selector) (compiled, map[string]bool) {
 		o := VAPOptions{AdditionalRules: optInIDs(), Fargate: sels}
 		key, _ := json.Marshal(sels)
 		c, ok := policies[string(key)]
@@ -123,7 +121,7 @@ func TestDifferentialAdditionalRules(t *testing.T) {
 // pods for the edges the fixtures do not have (image references, quantities spelled
 // differently, zero GPUs, sidecars' ephemeral storage, Windows pods).
 func TestDifferentialAdditionalEdges(t *testing.T) {
-	sels := []FargateSelector{{Namespace: "fargate-*"}}
+	sels := []eks.Selector{{Namespace: "fargate-*"}}
 	o := VAPOptions{AdditionalRules: optInIDs(), Fargate: sels}
 	p, _ := Policy(o)
 	c := compile(t, p)

@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plancheck"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
@@ -68,7 +69,7 @@ func TestAdmissionAdditionalRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := admission.VAPOptions{Name: "ekspodsec-additional", AdditionalRules: ids, Fargate: []admission.FargateSelector{{Namespace: "fargate-*"}}}
+	o := admission.VAPOptions{Name: "ekspodsec-additional", AdditionalRules: ids, Fargate: []eks.Selector{{Namespace: "fargate-*"}}}
 	policy, binding := admission.Policy(o)
 	c.mustKubectl(t, toYAML(t, nsObj, fargateNS, lr, policy, binding), "apply", "-f", "-")
 	for _, n := range []string{ns, "fargate-e2e", "default"} {
