@@ -9,6 +9,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
 // awsAccessPolicyAssociationSchema is the block of hashicorp/aws's
@@ -131,5 +132,55 @@ func TestNewKinds(t *testing.T) {
 				t.Errorf("error %v: want the address and %q, never the value", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestNewKindsComputed: the computed attributes the new rules read (computed_gen.go) are
+// unset when the configuration does not write them — a claim's class is then the
+// cluster's default class (EPS026), a container's pull policy Kubernetes' default
+// (EPS035) — and unknown when written from a value computed at apply.
+func TestNewKindsComputed(t *testing.T) {
+	claim := func(classExpr map[string]any) plantest.Resource {
+		spec := map[string]any{"access_modes": map[string]any{"constant_value": []any{"ReadWriteOnce"}}}
+		if classExpr != nil {
+			spec["storage_class_name"] = classExpr
+		}
+		return plantest.Resource{
+			Address: "kubernetes_persistent_volume_claim_v1.data", Type: "kubernetes_persistent_volume_claim_v1", Name: "data",
+			After: map[string]any{
+				"metadata": []any{map[string]any{"name": "data", "namespace": "apps"}},
+				"spec":     []any{map[string]any{"access_modes": []any{"ReadWriteOnce"}, "resources": []any{map[string]any{"requests": map[string]any{"storage": "1Gi"}}}}},
+			},
+			AfterUnknown: map[string]any{"spec": []any{map[string]any{"storage_class_name": true, "volume_name": true}}},
+			Expressions:  map[string]any{"metadata": []any{map[string]any{"name": map[string]any{"constant_value": "data"}}}, "spec": []any{spec}},
+		}
+	}
+	for name, tc := range map[string]struct {
+		expr    map[string]any
+		unknown bool
+	}{
+		"not written":              {nil, false},
+		"written from an unknown":  {map[string]any{"references": []any{"kubernetes_storage_class_v1.x.metadata[0].name", "kubernetes_storage_class_v1.x"}}, true},
+		"written, value not known": {map[string]any{}, true},
+	} {
+		o := objectAt(t, read(t, plantest.Plan(claim(tc.expr))), "kubernetes_persistent_volume_claim_v1.data")
+		c := o.Typed.(*corev1.PersistentVolumeClaim)
+		if c.Spec.StorageClassName != nil || o.Fields.Unknown("spec.storageClassName") != tc.unknown || o.Fields.Unknown("spec.volumeName") {
+			t.Errorf("%s: class %v, unknown %v (%v)", name, c.Spec.StorageClassName, o.Fields.Unknown("spec.storageClassName"), o.Fields.UnknownPaths())
+		}
+	}
+
+	dep := plantest.Resource{
+		Address: "kubernetes_deployment_v1.d", Type: "kubernetes_deployment_v1", Name: "d",
+		After: map[string]any{"metadata": []any{map[string]any{"name": "d"}}, "spec": []any{map[string]any{"template": []any{map[string]any{
+			"spec": []any{map[string]any{"container": []any{map[string]any{"name": "c", "image": "nginx:1.27"}}}}}}}}},
+		AfterUnknown: map[string]any{"spec": []any{map[string]any{"template": []any{map[string]any{"spec": []any{map[string]any{
+			"container": []any{map[string]any{"image_pull_policy": true}}}}}}}}},
+		Expressions: map[string]any{"spec": []any{map[string]any{"template": []any{map[string]any{"spec": []any{map[string]any{
+			"container": []any{map[string]any{"name": map[string]any{"constant_value": "c"}, "image": map[string]any{"constant_value": "nginx:1.27"}}}}}}}}}},
+	}
+	o := objectAt(t, read(t, plantest.Plan(dep)), "kubernetes_deployment_v1.d")
+	if p := "spec.template.spec.containers[0].imagePullPolicy"; o.Workload.Spec.Containers[0].ImagePullPolicy != "" || o.Fields.Unknown(p) {
+		t.Errorf("image_pull_policy not written: %q, unknown %v", o.Workload.Spec.Containers[0].ImagePullPolicy, o.Fields.Unknown(p))
 	}
 }

@@ -27,8 +27,11 @@ func init() {
 			"StorageClass — named, or the plan's default class when the claim names none — is provisioned by " +
 			"`ebs.csi.aws.com` or `kubernetes.io/aws-ebs`, or an in-tree `awsElasticBlockStore` volume. Fargate can " +
 			"attach only EFS (`efs.csi.aws.com`): the pod stays Pending. EKS's own `gp2` class is `kubernetes.io/aws-ebs` " +
-			"even when the plan does not hold it. Medium: nothing is exposed, but the workload does not run; a claim or " +
-			"class the plan does not hold is not judged.",
+			"even when the plan does not hold it. A claim that names no class gets the cluster's default class: the plan's " +
+			"default class decides, and without one in the plan the claim is not judged (the cluster's default is not " +
+			"in the plan). A class written from a value computed at apply, or a class whose provisioner is, is " +
+			"reported unknown. Medium: nothing is exposed, but the workload does not run; a claim or class the plan " +
+			"does not hold is not judged.",
 		Guide: guideFargateLimits,
 		Remediation: "Use an EFS StorageClass (provisioner efs.csi.aws.com) for the pod's claims, or run the workload on " +
 			"EC2 nodes by changing its namespace or labels so no Fargate profile selects it.",
@@ -45,6 +48,18 @@ func init() {
 					out = append(out, unknown(path, "", fmt.Sprintf("Whether a Fargate profile selects this pod is not known until apply, and %s.", what)))
 				}
 			}
+			// judge reports a claim whose class is EBS (why) or not known until apply
+			// (unsure); what says which claim.
+			judge := func(path, what, why, unsure string) {
+				switch {
+				case why != "":
+					report(path, what+" "+why)
+				case unsure != "" && matched:
+					out = append(out, unknown(path, "", fmt.Sprintf("Fargate profile %q (%s) selects this pod, and %s %s: if it is EBS, Fargate cannot attach it.", m.Profile.DisplayName(), m.Profile.Source, what, unsure)))
+				case unsure != "":
+					out = append(out, unknown(path, "", fmt.Sprintf("Whether a Fargate profile selects this pod is not known until apply, and %s %s.", what, unsure)))
+				}
+			}
 			ns := in.Obj.Namespace
 			for i, v := range in.Spec().Volumes {
 				p := fmt.Sprintf("volumes[%d]", i)
@@ -58,20 +73,17 @@ func init() {
 						continue
 					}
 					c := claim.Typed.(*corev1.PersistentVolumeClaim)
-					if why := in.Ctx.ebsClass(c.Spec.StorageClassName); why != "" {
-						report(in.P(p+".persistentVolumeClaim"), fmt.Sprintf("volume %s mounts claim %s (%s), whose %s", name, plainAt(claim, "metadata.name", c.Name), claim.Origin, why))
-					}
+					why, unsure := in.Ctx.ebsClass(c.Spec.StorageClassName, claim.Unknown("spec.storageClassName"))
+					judge(in.P(p+".persistentVolumeClaim"), fmt.Sprintf("volume %s mounts claim %s (%s), whose", name, plainAt(claim, "metadata.name", c.Name), claim.Origin), why, unsure)
 				case v.Ephemeral != nil && v.Ephemeral.VolumeClaimTemplate != nil:
-					if why := in.Ctx.ebsClass(v.Ephemeral.VolumeClaimTemplate.Spec.StorageClassName); why != "" {
-						report(in.P(p+".ephemeral"), fmt.Sprintf("ephemeral volume %s claims storage whose %s", name, why))
-					}
+					why, unsure := in.Ctx.ebsClass(v.Ephemeral.VolumeClaimTemplate.Spec.StorageClassName, in.Unknown(p+".ephemeral.volumeClaimTemplate.spec.storageClassName"))
+					judge(in.P(p+".ephemeral"), fmt.Sprintf("ephemeral volume %s claims storage whose", name), why, unsure)
 				}
 			}
 			for i, t := range in.W.ClaimTemplates {
 				p := fmt.Sprintf("spec.volumeClaimTemplates[%d]", i)
-				if why := in.Ctx.ebsClass(t.Spec.StorageClassName); why != "" {
-					report(p, fmt.Sprintf("volume claim template %s asks for storage whose %s", plainAt(in.Obj, p+".metadata.name", t.Name), why))
-				}
+				why, unsure := in.Ctx.ebsClass(t.Spec.StorageClassName, in.Obj.Unknown(p+".spec.storageClassName"))
+				judge(p, fmt.Sprintf("volume claim template %s asks for storage whose", plainAt(in.Obj, p+".metadata.name", t.Name)), why, unsure)
 			}
 			return out
 		},
@@ -80,10 +92,15 @@ func init() {
 
 // ebsClass says why claims of the named StorageClass (nil: the default class) get EBS
 // volumes — "StorageClass gp3 (kubernetes_storage_class_v1.gp3) is provisioned by
-// ebs.csi.aws.com" — or "" when they do not or the plan cannot tell.
-func (c *Context) ebsClass(name *string) string {
+// ebs.csi.aws.com" — or, when the plan cannot tell because a value is unknown until apply
+// (the claim's class, when nameUnknown, or the class's provisioner), why not ("class is not
+// known until apply"); both "" when they do not get EBS or the plan does not hold the class.
+func (c *Context) ebsClass(name *string, nameUnknown bool) (why, unsure string) {
+	if name == nil && nameUnknown {
+		return "", "class is not known until apply"
+	}
 	if name != nil && *name == "" {
-		return "" // no class: bound to a PersistentVolume made by hand
+		return "", "" // no class: bound to a PersistentVolume made by hand
 	}
 	if name == nil {
 		names := make([]string, 0, len(c.StorageClasses))
@@ -94,21 +111,30 @@ func (c *Context) ebsClass(name *string) string {
 		for _, n := range names {
 			o := c.StorageClasses[n]
 			sc := o.Typed.(*storagev1.StorageClass)
-			if sc.Annotations[defaultClassAnnotation] == "true" && ebsProvisioners[sc.Provisioner] {
-				return fmt.Sprintf("class is the default StorageClass %s (%s), provisioned by %s", plainAt(o, "metadata.name", n), o.Origin, sc.Provisioner)
+			if sc.Annotations[defaultClassAnnotation] != "true" {
+				continue
+			}
+			switch {
+			case ebsProvisioners[sc.Provisioner]:
+				return fmt.Sprintf("class is the default StorageClass %s (%s), provisioned by %s", plainAt(o, "metadata.name", n), o.Origin, sc.Provisioner), ""
+			case o.Unknown("provisioner") && unsure == "":
+				unsure = fmt.Sprintf("class is the default StorageClass %s (%s), whose provisioner is not known until apply", plainAt(o, "metadata.name", n), o.Origin)
 			}
 		}
-		return ""
+		return "", unsure
 	}
 	if o := c.StorageClasses[*name]; o != nil {
 		sc := o.Typed.(*storagev1.StorageClass)
-		if ebsProvisioners[sc.Provisioner] {
-			return fmt.Sprintf("StorageClass %s (%s) is provisioned by %s", plainAt(o, "metadata.name", *name), o.Origin, sc.Provisioner)
+		switch {
+		case ebsProvisioners[sc.Provisioner]:
+			return fmt.Sprintf("StorageClass %s (%s) is provisioned by %s", plainAt(o, "metadata.name", *name), o.Origin, sc.Provisioner), ""
+		case o.Unknown("provisioner"):
+			return "", fmt.Sprintf("StorageClass %s (%s) has a provisioner not known until apply", plainAt(o, "metadata.name", *name), o.Origin)
 		}
-		return ""
+		return "", ""
 	}
 	if *name == "gp2" {
-		return "StorageClass gp2 is EKS's own, provisioned by kubernetes.io/aws-ebs"
+		return "StorageClass gp2 is EKS's own, provisioned by kubernetes.io/aws-ebs", ""
 	}
-	return ""
+	return "", ""
 }

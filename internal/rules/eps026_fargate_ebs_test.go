@@ -70,6 +70,45 @@ spec:
 			t.Errorf("path %q", f.K8sPath)
 		}
 	}
+	// Not known until apply: a claim's class written from a computed value, or the class's
+	// provisioner. A class left out is the default class, not an unknown one.
+	unknownDocs := map[string]string{
+		"kubernetes_storage_class_v1.gp3":               class("gp3", "ebs.csi.aws.com", false),
+		"kubernetes_storage_class_v1.later":             class("later", `"(unknown)"`, false),
+		"kubernetes_persistent_volume_claim_v1.unknown": claim("unknown-class", `"(unknown)"`),
+		"kubernetes_persistent_volume_claim_v1.later":   claim("later-class", "later"),
+		"kubernetes_persistent_volume_claim_v1.default": claim("default-class", "-"),
+		"kubernetes_manifest.unknown":                   podWith("  - {name: d, persistentVolumeClaim: {claimName: unknown-class}}\n"),
+		"kubernetes_manifest.later":                     podWith("  - {name: d, persistentVolumeClaim: {claimName: later-class}}\n"),
+		"kubernetes_manifest.default":                   podWith("  - {name: d, persistentVolumeClaim: {claimName: default-class}}\n"),
+		"kubernetes_manifest.eph":                       podWith("  - name: scratch\n    ephemeral: {volumeClaimTemplate: {spec: {storageClassName: \"(unknown)\", accessModes: [ReadWriteOnce]}}}\n"),
+		"kubernetes_manifest.sts": `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: fargate-apps}
+spec:
+  template:
+    spec:
+      containers: [{name: db, image: postgres:16}]
+  volumeClaimTemplates:
+  - metadata: {name: pgdata}
+    spec: {storageClassName: "(unknown)", accessModes: [ReadWriteOnce]}
+`,
+	}
+	fs = judgeWith(t, Options{}, facts, unknownDocs)
+	for _, a := range []string{"kubernetes_manifest.unknown", "kubernetes_manifest.later", "kubernetes_manifest.eph", "kubernetes_manifest.sts"} {
+		if got := at(fs, a); !has(got, finding.Unknown, "EPS026") || has(got, finding.Fail, "EPS026") {
+			t.Errorf("%s: class or provisioner unknown until apply: %s", a, ids(got))
+		}
+	}
+	if got := at(fs, "kubernetes_manifest.default"); has(got, finding.Fail, "EPS026") || has(got, finding.Unknown, "EPS026") {
+		t.Errorf("a claim without a class, no default class in the plan (gp3 is not the default): %s", ids(got))
+	}
+	for _, f := range fs {
+		if f.RuleID == "EPS026" && f.Address == "kubernetes_manifest.later" && !strings.Contains(f.Message, "claim later-class (kubernetes_persistent_volume_claim_v1.later), whose StorageClass later (kubernetes_storage_class_v1.later) has a provisioner not known until apply: if it is EBS") {
+			t.Errorf("message %q", f.Message)
+		}
+	}
+
 	// Outside Fargate the same pods are fine.
 	if fs := judge(t, Options{}, docs); has(fs, finding.Fail, "EPS026") {
 		t.Errorf("no profile: %s", ids(fs))
