@@ -166,10 +166,13 @@ func volumeSpec() *spec {
 		"persistent_volume_claim": presence("persistentVolumeClaim", fieldSpec{"claim_name": attr("claimName"), "read_only": attr("readOnly")}),
 		// The provider declares projected as a list of blocks; Kubernetes has one object:
 		// the first block is read (object shape reads element 0).
-		"projected":               {k8s: "projected", shape: object, fields: fieldSpec{}, unbounded: true},
-		"downward_api":            presence("downwardAPI", nil),
-		"csi":                     presence("csi", fieldSpec{"driver": attr("driver"), "read_only": attr("readOnly")}),
-		"ephemeral":               presence("ephemeral", nil),
+		"projected":    {k8s: "projected", shape: object, fields: fieldSpec{}, unbounded: true},
+		"downward_api": presence("downwardAPI", nil),
+		"csi":          presence("csi", fieldSpec{"driver": attr("driver"), "read_only": attr("readOnly")}),
+		// The claim an ephemeral volume makes: its class (EPS026).
+		"ephemeral": presence("ephemeral", fieldSpec{"volume_claim_template": block("volumeClaimTemplate", fieldSpec{
+			"spec": block("spec", fieldSpec{"storage_class_name": attr("storageClassName")}),
+		})}),
 		"aws_elastic_block_store": presence("awsElasticBlockStore", fieldSpec{"volume_id": attr("volumeID")}),
 		"azure_disk":              presence("azureDisk", nil),
 		"azure_file":              presence("azureFile", nil),

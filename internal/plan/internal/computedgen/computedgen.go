@@ -48,7 +48,7 @@ func Probes() []Probe {
 		return out
 	}
 	podSpec := func(p string) []string {
-		out := []string{p, p + ".security_context", p + ".volume"}
+		out := []string{p, p + ".security_context", p + ".volume", p + ".volume.ephemeral"}
 		out = append(out, container(p+".container")...)
 		return append(out, container(p+".init_container")...)
 	}

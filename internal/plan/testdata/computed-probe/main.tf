@@ -94,6 +94,15 @@ resource "kubernetes_pod" "probe_l3" {
     security_context {
     }
     volume {
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes = ["ReadWriteOnce"]
+            resources {
+            }
+          }
+        }
+      }
     }
   }
 }
@@ -153,6 +162,15 @@ resource "kubernetes_pod" "probe_l4" {
     security_context {
     }
     volume {
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes = ["ReadWriteOnce"]
+            resources {
+            }
+          }
+        }
+      }
     }
   }
 }
@@ -231,6 +249,15 @@ resource "kubernetes_pod_v1" "probe_l3" {
     security_context {
     }
     volume {
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes = ["ReadWriteOnce"]
+            resources {
+            }
+          }
+        }
+      }
     }
   }
 }
@@ -290,6 +317,15 @@ resource "kubernetes_pod_v1" "probe_l4" {
     security_context {
     }
     volume {
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes = ["ReadWriteOnce"]
+            resources {
+            }
+          }
+        }
+      }
     }
   }
 }
@@ -416,6 +452,15 @@ resource "kubernetes_deployment" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -481,6 +526,15 @@ resource "kubernetes_deployment" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -609,6 +663,15 @@ resource "kubernetes_deployment_v1" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -674,6 +737,15 @@ resource "kubernetes_deployment_v1" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -796,6 +868,15 @@ resource "kubernetes_daemonset" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -861,6 +942,15 @@ resource "kubernetes_daemonset" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -983,6 +1073,15 @@ resource "kubernetes_daemon_set_v1" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1048,6 +1147,15 @@ resource "kubernetes_daemon_set_v1" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1188,6 +1296,15 @@ resource "kubernetes_stateful_set" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1256,6 +1373,15 @@ resource "kubernetes_stateful_set" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1396,6 +1522,15 @@ resource "kubernetes_stateful_set_v1" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1464,6 +1599,15 @@ resource "kubernetes_stateful_set_v1" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1598,6 +1742,15 @@ resource "kubernetes_replication_controller" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1664,6 +1817,15 @@ resource "kubernetes_replication_controller" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1798,6 +1960,15 @@ resource "kubernetes_replication_controller_v1" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1864,6 +2035,15 @@ resource "kubernetes_replication_controller_v1" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1986,6 +2166,15 @@ resource "kubernetes_job" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -2051,6 +2240,15 @@ resource "kubernetes_job" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -2173,6 +2371,15 @@ resource "kubernetes_job_v1" "probe_l5" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -2238,6 +2445,15 @@ resource "kubernetes_job_v1" "probe_l6" {
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -2436,6 +2652,15 @@ resource "kubernetes_cron_job" "probe_l7" {
             security_context {
             }
             volume {
+              ephemeral {
+                volume_claim_template {
+                  spec {
+                    access_modes = ["ReadWriteOnce"]
+                    resources {
+                    }
+                  }
+                }
+              }
             }
           }
         }
@@ -2508,6 +2733,15 @@ resource "kubernetes_cron_job" "probe_l8" {
             security_context {
             }
             volume {
+              ephemeral {
+                volume_claim_template {
+                  spec {
+                    access_modes = ["ReadWriteOnce"]
+                    resources {
+                    }
+                  }
+                }
+              }
             }
           }
         }
@@ -2708,6 +2942,15 @@ resource "kubernetes_cron_job_v1" "probe_l7" {
             security_context {
             }
             volume {
+              ephemeral {
+                volume_claim_template {
+                  spec {
+                    access_modes = ["ReadWriteOnce"]
+                    resources {
+                    }
+                  }
+                }
+              }
             }
           }
         }
@@ -2780,6 +3023,15 @@ resource "kubernetes_cron_job_v1" "probe_l8" {
             security_context {
             }
             volume {
+              ephemeral {
+                volume_claim_template {
+                  spec {
+                    access_modes = ["ReadWriteOnce"]
+                    resources {
+                    }
+                  }
+                }
+              }
             }
           }
         }

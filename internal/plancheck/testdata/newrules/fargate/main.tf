@@ -8,6 +8,10 @@
 # - kubernetes_stateful_set_v1.cache: a volume claim template of class gp2 (EKS's own,
 #   kubernetes.io/aws-ebs) -> EPS026.
 # - kubernetes_deployment_v1.reports: mounts claim shared (efs.csi.aws.com) -> passes.
+# - kubernetes_pod_v1.scratch: an ephemeral volume of class gp3 -> EPS026.
+# - kubernetes_pod_v1.unclassed: mounts claim unclassed, which names no class (the
+#   cluster's default, which the plan does not hold: gp3 is not marked default) -> not
+#   judged, neither fail nor unknown.
 # - kubernetes_job_v1.train: nvidia.com/gpu -> EPS027.
 # - kubernetes_job_v1.etl: 200Gi of ephemeral storage -> EPS028.
 # - kubernetes_job_v1.train_nodes: the same GPU job in namespace gpu-nodes (no profile
@@ -266,4 +270,80 @@ resource "kubernetes_job_v1" "etl" {
     }
   }
   wait_for_completion = false
+}
+
+resource "kubernetes_persistent_volume_claim_v1" "unclassed" {
+  metadata {
+    name      = "unclassed"
+    namespace = local.ns
+  }
+  spec {
+    access_modes = ["ReadWriteOnce"]
+    resources {
+      requests = { storage = "1Gi" }
+    }
+  }
+  wait_until_bound = false
+}
+
+resource "kubernetes_pod_v1" "unclassed" {
+  metadata {
+    name      = "unclassed"
+    namespace = local.ns
+  }
+  spec {
+    container {
+      name  = "app"
+      image = "shop/app:2.1.0"
+      resources {
+        requests = local.equal.requests
+        limits   = local.equal.limits
+      }
+      volume_mount {
+        name       = "data"
+        mount_path = "/data"
+      }
+    }
+    volume {
+      name = "data"
+      persistent_volume_claim {
+        claim_name = kubernetes_persistent_volume_claim_v1.unclassed.metadata[0].name
+      }
+    }
+  }
+}
+
+resource "kubernetes_pod_v1" "scratch" {
+  metadata {
+    name      = "scratch"
+    namespace = local.ns
+  }
+  spec {
+    container {
+      name  = "app"
+      image = "shop/app:2.1.0"
+      resources {
+        requests = local.equal.requests
+        limits   = local.equal.limits
+      }
+      volume_mount {
+        name       = "scratch"
+        mount_path = "/scratch"
+      }
+    }
+    volume {
+      name = "scratch"
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes       = ["ReadWriteOnce"]
+            storage_class_name = kubernetes_storage_class_v1.gp3.metadata[0].name
+            resources {
+              requests = { storage = "5Gi" }
+            }
+          }
+        }
+      }
+    }
+  }
 }
