@@ -71,7 +71,7 @@ func TestAdmissionAdditionalRules(t *testing.T) {
 	}
 	o := admission.VAPOptions{Name: "ekspodsec-additional", AdditionalRules: ids, Fargate: []eks.Selector{{Namespace: "fargate-*"}}}
 	policy, binding := admission.Policy(o)
-	c.mustKubectl(t, toYAML(t, nsObj, fargateNS, lr, policy, binding), "apply", "-f", "-")
+	c.mustKubectl(t, toYAML(t, nsObj, fargateNS, lr.LimitRange, policy, binding), "apply", "-f", "-")
 	for _, n := range []string{ns, "fargate-e2e", "default"} {
 		c.kubectl("", "-n", n, "create", "serviceaccount", "default") // no controller manager; default may exist already
 	}
