@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/crash"
@@ -240,24 +239,11 @@ func fargateSize(o *object.Object, address string, profiles []eks.FargateProfile
 	id := rules.Identify(o)
 	p := report.FargatePod{Address: address, Kind: id.Kind, Namespace: id.Namespace, Name: id.Name,
 		Profile: m.Profile.DisplayName(), Selector: m.Selector.String()}
-	if o.Kind == "DaemonSet" {
-		p.Note = "DaemonSets never run on Fargate (EPS019)"
-		return p, true
+	b := FargateBillOf(o)
+	p.Note, p.RequestMilliCPU, p.RequestMemoryMiB = b.Note, b.RequestMilliCPU, b.RequestMemoryMiB
+	if b.Sized {
+		p.VCPU, p.MemoryGB = float64(b.Size.MilliCPU)/1000, float64(b.Size.MemoryMiB)/1024
 	}
-	for _, u := range o.UnknownPaths() {
-		if strings.Contains(u, ".resources") || strings.HasSuffix(u, "containers") || strings.HasSuffix(u, "initContainers") {
-			p.Note = "requests not known until apply"
-			return p, true
-		}
-	}
-	cpu, mem := eks.PodRequest(&o.Pod.Spec)
-	p.RequestMilliCPU, p.RequestMemoryMiB = cpu, (mem+(1<<20)-1)>>20
-	size, ok := eks.FargateSize(cpu, mem)
-	if !ok {
-		p.Note = "the pod requests more than Fargate's largest configuration (16 vCPU, 120 GB): Fargate will not run it"
-		return p, true
-	}
-	p.VCPU, p.MemoryGB = float64(size.MilliCPU)/1000, float64(size.MemoryMiB)/1024
 	return p, true
 }
 

@@ -154,23 +154,9 @@ func (e *Engine) Judge(ctx *Context, o *object.Object) []Verdict {
 	return out
 }
 
-// pssLevel is the most restrictive Pod Security Standards level the pod meets, from
-// k8s.io/pod-security-admission's own checks. When a field those checks read is unknown
-// and the known fields meet baseline or restricted, the level is "unknown".
+// pssLevel is the workload's Pod Security Standards level at the latest version (PSSLevel).
 func (e *Engine) pssLevel(in *WorkloadInput) string {
-	meta, spec := &in.W.Template, &in.W.Spec
-	level := string(api.LevelPrivileged)
-	for _, l := range []api.Level{api.LevelRestricted, api.LevelBaseline} {
-		agg := policy.AggregateCheckResults(e.pss.EvaluatePod(api.LevelVersion{Level: l, Version: api.LatestVersion()}, meta, spec))
-		if agg.Allowed {
-			level = string(l)
-			break
-		}
-	}
-	if level != string(api.LevelPrivileged) && securityFieldUnknown(in) {
-		return "unknown"
-	}
-	return level
+	return e.PSSLevel(in.Obj, api.LatestVersion())
 }
 
 // securityFieldUnknown reports whether an unknown field of the pod could change its Pod
