@@ -175,7 +175,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	}
 	sort.Strings(r.Addresses)
 	for _, rule := range eng.Rules() {
-		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation})
+		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation, Related: related(rule)})
 	}
 	if opts.Source != nil {
 		for i := range r.Findings {
@@ -245,4 +245,15 @@ func fargateSize(o *object.Object, address string, profiles []eks.FargateProfile
 		p.VCPU, p.MemoryGB = float64(b.Size.MilliCPU)/1000, float64(b.Size.MemoryMiB)/1024
 	}
 	return p, true
+}
+
+// related lists the other tools' checks a rule covers, for reports.
+func related(r rules.Rule) []report.RelatedRule {
+	var out []report.RelatedRule
+	for _, id := range r.Peers {
+		if p, ok := rules.PeerByID(id); ok {
+			out = append(out, report.RelatedRule{Tool: p.Tool, ID: p.ID, Title: p.Title})
+		}
+	}
+	return out
 }
