@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
@@ -59,8 +61,8 @@ func TestAdmissionAdditionalRules(t *testing.T) {
 	const ns = "e2e-additional"
 	ids, needsFargate := optIn()
 
-	nsObj := admission.Namespace(ns, admission.PSALabels(admission.PSAOptions{Audit: profile.Restricted, Warn: profile.Restricted, Version: "v1.31"}), nil, nil)
-	fargateNS := admission.Namespace("fargate-e2e", nil, nil, nil)
+	nsObj := psaNamespace(t, render.PodSecuritySpec{Namespace: ns, Enforce: profile.Privileged, Audit: profile.Restricted, Warn: profile.Restricted, Version: "v1.31"})
+	fargateNS := &corev1.Namespace{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"}, ObjectMeta: metav1.ObjectMeta{Name: "fargate-e2e"}}
 	// The LimitRange fills requests and limits in before validation (EPS014/EPS015 are
 	// TestAdmission's), so refusals here are the other rules'.
 	lr, err := render.LimitRange(render.LimitRangeSpec{Name: "defaults", Namespace: ns, Container: &render.ContainerLimits{

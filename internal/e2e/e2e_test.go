@@ -154,7 +154,8 @@ func TestAdmission(t *testing.T) {
 	// What a team applies: the namespace with Pod Security Admission labels (warn and
 	// audit restricted; the policy enforces, naming the rules), its LimitRange, quota and
 	// RBAC, and the ValidatingAdmissionPolicy with the Pod Security Standards rules too.
-	nsObj := admission.Namespace(ns, admission.PSALabels(admission.PSAOptions{Audit: profile.Restricted, Warn: profile.Restricted, Version: "v1.31"}), nil, nil)
+	// enforce privileged: PSA admits every pod; the policy refuses
+	nsObj := psaNamespace(t, render.PodSecuritySpec{Namespace: ns, Enforce: profile.Privileged, Audit: profile.Restricted, Warn: profile.Restricted, Version: "v1.31"})
 	lr, err := render.LimitRange(render.LimitRangeSpec{Name: "defaults", Namespace: ns, Container: &render.ContainerLimits{
 		Default: map[string]string{"cpu": "500m", "memory": "256Mi"}, DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
 	}}, render.Meta{})
@@ -263,7 +264,7 @@ func TestPodSecurityAdmission(t *testing.T) {
 	requireE2E(t)
 	c := startCluster(t)
 	const ns = "e2e-psa"
-	nsObj := admission.Namespace(ns, admission.PSALabels(admission.PSAOptions{Enforce: profile.Restricted, Audit: profile.Restricted, Warn: profile.Restricted}), nil, nil)
+	nsObj := psaNamespace(t, render.PodSecuritySpec{Namespace: ns, Profile: profile.Restricted, Version: "latest"})
 	c.mustKubectl(t, toYAML(t, nsObj), "apply", "-f", "-")
 	c.mustKubectl(t, "", "-n", ns, "create", "serviceaccount", "default")
 	bad := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"bad","namespace":"` + ns + `"},"spec":{"containers":[{"name":"a","image":"busybox","securityContext":{"privileged":true}}]}}`
@@ -286,4 +287,15 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// psaNamespace is the Namespace with the Pod Security Admission labels of s, as the
+// pod_security_admission data source renders it.
+func psaNamespace(t *testing.T, s render.PodSecuritySpec) *corev1.Namespace {
+	t.Helper()
+	res, err := render.PodSecurity(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Namespace
 }
