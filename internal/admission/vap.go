@@ -62,11 +62,15 @@ func CheckVersion(kubernetesVersion string) error {
 // containers, and the hostPath volumes.
 func variables(o VAPOptions) []admissionv1.Variable {
 	vars := []admissionv1.Variable{
+		// A PodTemplate holds its template at the top (object.template), a CronJob two
+		// levels down, every other matched kind at spec.template.
 		{Name: "podSpec", Expression: `object.kind == 'Pod' ? object.spec : ` +
-			`(object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)`},
+			`(object.kind == 'PodTemplate' ? object.template.spec : ` +
+			`(object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec))`},
 		{Name: "podMeta", Expression: `object.kind == 'Pod' ? object.metadata : ` +
+			`(object.kind == 'PodTemplate' ? (has(object.template.metadata) ? object.template.metadata : {}) : ` +
 			`(object.kind == 'CronJob' ? (has(object.spec.jobTemplate.spec.template.metadata) ? object.spec.jobTemplate.spec.template.metadata : {}) : ` +
-			`(has(object.spec.template.metadata) ? object.spec.template.metadata : {}))`},
+			`(has(object.spec.template.metadata) ? object.spec.template.metadata : {})))`},
 		{Name: "containers", Expression: `variables.podSpec.containers + ` +
 			`(has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])`},
 		{Name: "allContainers", Expression: `variables.containers + ` +

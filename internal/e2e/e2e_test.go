@@ -210,6 +210,7 @@ func TestAdmission(t *testing.T) {
 		t.Fatalf("only %d fixture workloads", len(workloads))
 	}
 	refused, admitted, invalid := 0, 0, 0
+	var tmpl map[string]any // the pod template of an admitted Deployment
 	for _, w := range workloads {
 		var expect []string
 		for r := range w.failing {
@@ -250,12 +251,43 @@ func TestAdmission(t *testing.T) {
 			t.Errorf("%s: refused, but plan-check reports nothing the policy enforces (%v): %s", w.name, keys(w.failing), out)
 		default:
 			admitted++
+			if spec, ok := w.manifest["spec"].(map[string]any); ok && tmpl == nil && w.manifest["kind"] == "Deployment" {
+				tmpl, _ = spec["template"].(map[string]any)
+			}
 		}
 	}
 	if refused < 10 || admitted < 5 {
 		t.Errorf("refused %d, admitted %d: the fixtures should exercise both", refused, admitted)
 	}
 	t.Logf("%d violating workloads refused with the rule ID, %d compliant workloads admitted, %d invalid", refused, admitted, invalid)
+
+	// A PodTemplate holds its template at the top: the policy judges it there, admitting a
+	// compliant one and refusing a privileged one (a policy that read spec.template would
+	// fail on every PodTemplate).
+	if tmpl == nil {
+		t.Fatal("no admitted Deployment among the fixtures")
+	}
+	podTemplate := func(name string, t *testing.T) map[string]any {
+		b, err := json.Marshal(map[string]any{"apiVersion": "v1", "kind": "PodTemplate", "metadata": map[string]any{"name": name, "namespace": ns}, "template": tmpl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	good := podTemplate("compliant-template", t)
+	if out, err := c.kubectl(toYAML(t, good), "create", "-f", "-"); err != nil {
+		t.Errorf("a compliant PodTemplate is refused: %s", out)
+	}
+	bad := podTemplate("privileged-template", t)
+	ctr := bad["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+	ctr["securityContext"] = map[string]any{"privileged": true, "runAsNonRoot": true, "capabilities": map[string]any{"drop": []any{"ALL"}}}
+	if out, err := c.kubectl(toYAML(t, bad), "create", "-f", "-"); err == nil || !strings.Contains(out, "EPS001:") {
+		t.Errorf("a privileged PodTemplate is not refused with EPS001 (%v): %s", err, out)
+	}
 }
 
 // TestPodSecurityAdmission: the rendered PSA labels make the API server itself enforce the
