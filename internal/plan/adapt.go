@@ -424,7 +424,7 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *tfjson.ConfigResource, base Object) (*Object, error) {
 	f := newFields(fam.root, "")
 	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t, scratch: r.scratch[:0], computed: fam.computed,
-		source: r.source, address: rc.Address, config: r.config, module: rc.Module, res: res}
+		source: r.source, address: rc.Address, config: r.config, module: rc.Module, res: res, priorDefaults: rc.isPrior}
 	data, err := c.root(rc.after, rc.unknown, rc.sensitive, cfg, fam.root)
 	r.scratch = c.scratch
 	if err != nil || data == nil {

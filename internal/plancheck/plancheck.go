@@ -44,6 +44,14 @@ type Options struct {
 	KubernetesVersion string
 	// Helm says where helm_release charts come from (search directories, cache, network).
 	Helm HelmOptions
+	// Diff also judges the objects as they exist now (the prior value of every resource
+	// the plan updates, keeps, replaces or deletes, against the context of the prior
+	// values) and sets each finding's Change (diff.go); fixed findings join the report.
+	// Gate.ChangesOnly then makes only new and worse findings fail the run.
+	Diff bool
+	// Baseline, when not nil, sets each finding's Change against an earlier report's
+	// findings instead. Diff and Baseline do not go together.
+	Baseline *Baseline
 }
 
 // LiveFacts are a cluster's version and Fargate profiles read from the EKS API.
@@ -76,7 +84,10 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	// Two passes: first everything that gives context (namespaces, policies, roles, EKS
 	// facts, manifests), then the typed workloads one at a time, each judged and dropped,
 	// so memory stays near the size of the plan itself.
-	inv, pending, err := plan.NewReaderWith(plan.ReaderOptions{Source: writtenKeys(opts.Source)}).ReadContext(p)
+	if opts.Diff && opts.Baseline != nil {
+		return nil, fmt.Errorf("a run compares with the objects as they exist now (diff) or with a baseline report, not both")
+	}
+	inv, pending, err := plan.NewReaderWith(plan.ReaderOptions{Source: writtenKeys(opts.Source), Before: opts.Diff}).ReadContext(p)
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +111,10 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	}
 	ctxObjs = append(ctxObjs, rels.contextObjects()...)
 	rctx := eng.Context(ctxObjs, rules.Facts{Clusters: inv.Clusters, FargateProfiles: inv.FargateProfiles, KubernetesVersion: opts.KubernetesVersion})
+	var d *differ
+	if opts.Diff {
+		d = newDiffer(eng, inv.Before, ctxObjs, opts)
+	}
 	seen := map[string]bool{}
 	var (
 		fargate  []report.FargatePod
@@ -107,6 +122,9 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		notes    []string
 	)
 	judge := func(o *plan.Object) error {
+		if o.Before {
+			return guarded(ctx, o.Address, func() { d.judge(o) })
+		}
 		return guarded(ctx, o.Address, func() {
 			seen[o.Address] = true
 			s := subjects[o]
@@ -116,6 +134,9 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 			var n []string
 			findings, n = finish(o, s, eng.Judge(rctx, s), findings)
 			notes = append(notes, n...)
+			if d != nil {
+				d.noteAfter(o, s)
+			}
 			if p, ok := fargateSize(s, o.Address, inv.FargateProfiles); ok {
 				fargate = append(fargate, p)
 			}
@@ -126,9 +147,18 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 			return nil, err
 		}
 	}
+	if d != nil {
+		for _, o := range inv.Before.Objects {
+			if err := judge(o); err != nil {
+				return nil, err
+			}
+		}
+	}
 	objects := len(inv.Objects)
 	err = pending.Each(func(o *plan.Object) error {
-		objects++
+		if !o.Before {
+			objects++
+		}
 		return judge(o)
 	})
 	if err != nil {
@@ -137,6 +167,9 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	for _, res := range rels.results {
 		err := guarded(ctx, res.in.Address, func() {
 			seen[res.in.Address] = true
+			if d != nil {
+				d.noteRelease(res)
+			}
 			var n []string
 			findings, n = judgeRelease(eng, rctx, res, findings)
 			notes = append(notes, n...)
@@ -155,17 +188,31 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		}
 	}
 	notes = append(notes, rels.notes...)
+	compared := ""
+	switch {
+	case d != nil:
+		findings, notes = d.finish(findings, notes, opts)
+		compared = report.CompareDiff
+	case opts.Baseline != nil:
+		findings, notes = compareBaseline(findings, notes, opts)
+		compared = "baseline " + opts.Baseline.Name
+	}
 	finding.Sort(findings)
+	gate := opts.Gate
+	if compared != "" {
+		gate.ChangesOnly = true
+	}
 	r := &report.Report{
 		Plan:             opts.PlanName,
 		TerraformVersion: p.TerraformVersion,
 		Resources:        len(seen),
 		Objects:          objects,
 		Findings:         findings,
-		Gate:             opts.Gate,
+		Gate:             gate,
 		Notes:            notes,
 		ToolVersion:      opts.ToolVersion,
 		Fargate:          fargate,
+		Compared:         compared,
 	}
 	sort.SliceStable(r.Fargate, func(i, j int) bool { return r.Fargate[i].Address < r.Fargate[j].Address })
 	for _, c := range inv.Clusters {
@@ -191,12 +238,8 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 			}
 		}
 	}
-	if opts.Settings != nil {
-		now := opts.Now
-		if now.IsZero() {
-			now = time.Now()
-		}
-		r.Notes = append(r.Notes, opts.Settings.Apply(r.Findings, now)...)
+	if opts.Settings != nil && compared == "" {
+		r.Notes = append(r.Notes, opts.Settings.Apply(r.Findings, now(opts))...)
 	}
 	if inv.Errored {
 		r.Notes = append(r.Notes, "Terraform reported errors while planning: the plan is incomplete, and so is this check")
@@ -205,6 +248,14 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		r.Notes = append(r.Notes, fmt.Sprintf("the plan has no Kubernetes objects that plan-check reads (%d resources will exist after apply)", inv.Resources))
 	}
 	return r, nil
+}
+
+// now is the time waivers are judged at.
+func now(opts Options) time.Time {
+	if opts.Now.IsZero() {
+		return time.Now()
+	}
+	return opts.Now
 }
 
 // writtenKeys is the source index as the plan reader's Source (the literal keys of maps

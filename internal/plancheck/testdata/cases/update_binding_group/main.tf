@@ -7,8 +7,9 @@
 #   group contractors. A diff mode: EPS108 "worse" (the same finding, on a binding that
 #   gained a subject), not "existing".
 # - oncall (view for system:authenticated, EPS108 high) now grants cluster-admin: EPS108
-#   critical. A diff mode: EPS108 "worse" (its severity rises from high to critical);
-#   the plan replaces the binding (delete, then create).
+#   critical, and EPS103 (cluster-admin includes `use` of every PodSecurityPolicy). A diff
+#   mode: EPS108 "worse" (its severity rises from high to critical), EPS103 "new"; the
+#   plan replaces the binding (delete, then create).
 # Namespace "ci" is managed elsewhere (it was created with kubectl before step 1).
 
 resource "kubernetes_cluster_role_binding_v1" "readers" {

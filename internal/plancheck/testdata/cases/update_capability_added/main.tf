@@ -4,8 +4,11 @@
 # Today's rules on the after state: EPS012 on agent (a capability added beyond
 # NET_BIND_SERVICE), EPS020 (automount unset: the provider sends true).
 # A diff mode: EPS012@agent "new", with the pod's Pod Security Standards level dropping
-# from restricted to baseline (NET_RAW is in baseline's list, not restricted's);
-# EPS020 "existing" (it was there before); nothing on container exporter; nothing fixed.
+# from baseline to privileged (NET_RAW is in neither restricted's nor baseline's list; the
+# level before is baseline, not restricted: the provider sends runAsNonRoot = false for a
+# container security_context without run_as_non_root, checked on the API server, and a
+# container's false overrides the pod's true); EPS020 "existing" (it was there before);
+# nothing on container exporter; nothing fixed.
 # Namespace "monitoring" is managed elsewhere (it was created with kubectl before step 1).
 
 resource "kubernetes_deployment_v1" "flow_agent" {

@@ -6,8 +6,11 @@
 # Today's rules on the after state: EPS002 (escalation not disabled), EPS003 (no
 # runAsNonRoot), EPS013 (capabilities not dropped) and EPS016 (no seccomp profile) on
 # container web.
-# A diff mode: all of them "new" (the before state had no finding), the Pod Security
-# Standards level dropping from restricted to baseline; nothing existing or fixed.
+# A diff mode: all of them "new" (the before state had no finding); nothing existing or
+# fixed. The Pod Security Standards level is baseline on both sides: before, because the
+# provider sends runAsNonRoot = false for a container security_context that does not set
+# it (which overrides the pod's true); after, because nothing sets runAsNonRoot or a
+# seccomp profile.
 # Namespace "shop" is managed elsewhere (it was created with kubectl before step 1).
 
 resource "kubernetes_deployment_v1" "storefront" {

@@ -5,8 +5,8 @@
 #   A diff mode: EPS004 "new", EPS010 "fixed".
 # - node_debug (a privileged DaemonSet sharing the host PID namespace) is deleted: the
 #   plan has no after state for it, today's rules report nothing. A diff mode: its
-#   findings before (EPS001, EPS010, EPS003, EPS014, EPS015, EPS020, ...) "fixed"; a
-#   delete can only fix.
+#   findings before (EPS001, EPS003, EPS010, EPS014, EPS015, EPS020) "fixed"; a delete
+#   can only fix.
 # - batch_defaults (the LimitRange of namespace batch) is deleted; worker is unchanged
 #   (no-op) and writes no requests or limits. Today's rules on the after state: EPS014
 #   and EPS015 on worker (nothing fills them in any more). A diff mode: both "new",

@@ -1,0 +1,507 @@
+package plancheck
+
+import (
+	"slices"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
+)
+
+// This file is plan-check --diff and --baseline: what a change does to each finding.
+//
+// --diff judges the objects as they exist now (the plan's prior values: change.before of
+// every resource it updates, keeps, replaces or deletes) with the same rules as the plan's,
+// against a context built from the prior values too (roles, namespaces, LimitRanges,
+// service accounts and EKS facts as they are now), and matches the two sets of findings by
+// finding.Fingerprint. A finding of the plan that matches nothing is new; one that matches
+// is existing, or worse when the change makes it worse:
+//
+//   - its severity rises (EPS108 on a binding whose role becomes cluster-admin), or it was
+//     waived and no longer is;
+//   - on a RoleBinding or ClusterRoleBinding: the binding gains a subject, or the role it
+//     grants (resolved in each side's context, so a no-op binding whose Role gains verbs
+//     counts) gains a permission: a verb, resource, API group, resource name or URL its
+//     rules did not cover;
+//   - on a Role or ClusterRole: its rules gain a permission;
+//   - on a workload whose Pod Security Standards level drops (restricted → baseline →
+//     privileged) when the change adds no finding to it that says so.
+//
+// A new finding on a workload whose level drops says so ("PSS level restricted →
+// privileged"). A finding of the objects as they are now that matches nothing of the plan
+// is fixed ("the plan deletes it" for a deleted resource) — unless the plan's value of
+// that resource is not known until apply: then it may well remain, and it is existing.
+// Creates have no prior value (all their findings are new); deletes have no planned one
+// (all theirs are fixed).
+//
+// --baseline matches the plan's findings with an earlier JSON report's the same way:
+// severity and waivers decide worse; the RBAC and PSS comparisons need both sides'
+// objects and apply to --diff only.
+
+// Matching pairs the findings of two sides that share a fingerprint: first those with the
+// same message, then those at the same path, then the rest in order. Two hostPath volumes
+// of one pod share a fingerprint (finding.Fingerprint drops list indexes) and are told
+// apart by their messages, which name the volume.
+
+// objectKey identifies the object of a finding or of a judged object: its address and,
+// for the objects of one address (a chart's, a kubectl_manifest's documents), template,
+// kind, namespace and name.
+func objectKey(address, template, kind, namespace, name string) string {
+	return address + "\x00" + template + "\x00" + kind + "\x00" + namespace + "\x00" + name
+}
+
+func findingObject(f *finding.Finding) string {
+	return objectKey(f.Address, f.Template, f.Kind, f.Namespace, f.Name)
+}
+
+func judgedObject(o *plan.Object, s *object.Object) string {
+	id := rules.Identify(s)
+	return objectKey(o.Address, "", id.Kind, id.Namespace, id.Name)
+}
+
+// grant is what an RBAC object gives: a binding's subjects and the rules of the role it
+// grants (rulesKnown false when that role is neither in the plan nor known to be built
+// in), or a role's own rules.
+type grant struct {
+	subjects   []string
+	rules      []rbacv1.PolicyRule
+	rulesKnown bool
+	binding    bool
+}
+
+// side is one side of a diff: the objects as they exist now, or as the plan leaves them.
+type side struct {
+	roles  map[string][]rbacv1.PolicyRule // "ClusterRole\x00name", "Role\x00ns\x00name"
+	grants map[string]grant               // by objectKey
+	levels map[string]string              // PSS level by objectKey (workloads)
+	// opaque holds the addresses of objects that cannot be judged.
+	opaque map[string]bool
+	// addresses judged
+	seen map[string]bool
+}
+
+func newSide(ctxObjs []*object.Object) *side {
+	s := &side{roles: map[string][]rbacv1.PolicyRule{}, grants: map[string]grant{}, levels: map[string]string{}, opaque: map[string]bool{}, seen: map[string]bool{}}
+	for _, o := range ctxObjs {
+		switch t := o.Typed.(type) {
+		case *rbacv1.ClusterRole:
+			s.roles["ClusterRole\x00"+o.Name] = t.Rules
+		case *rbacv1.Role:
+			s.roles["Role\x00"+o.Namespace+"\x00"+o.Name] = t.Rules
+		}
+	}
+	return s
+}
+
+// note records what the diff needs of one judged object.
+func (sd *side) note(address, key string, s *object.Object, level string) {
+	sd.seen[address] = true
+	if s.Opaque != "" {
+		sd.opaque[address] = true
+	}
+	if level != "" {
+		sd.levels[key] = level
+	}
+	switch t := s.Typed.(type) {
+	case *rbacv1.ClusterRole:
+		sd.grants[key] = grant{rules: t.Rules, rulesKnown: true}
+	case *rbacv1.Role:
+		sd.grants[key] = grant{rules: t.Rules, rulesKnown: true}
+	case *rbacv1.ClusterRoleBinding:
+		sd.grants[key] = sd.bindingGrant(t.Subjects, t.RoleRef, "")
+	case *rbacv1.RoleBinding:
+		sd.grants[key] = sd.bindingGrant(t.Subjects, t.RoleRef, s.Namespace)
+	}
+}
+
+func (sd *side) bindingGrant(subjects []rbacv1.Subject, ref rbacv1.RoleRef, namespace string) grant {
+	g := grant{binding: true}
+	for _, sub := range subjects {
+		key := sub.Kind + "\x00" + sub.APIGroup + "\x00" + sub.Name
+		if sub.Kind == rbacv1.ServiceAccountKind {
+			// The namespace is part of who a service account is; for users and groups the
+			// provider writes "default", which means nothing.
+			key = sub.Kind + "\x00" + sub.Namespace + "\x00" + sub.Name
+		}
+		g.subjects = append(g.subjects, key)
+	}
+	roleKey := "ClusterRole\x00" + ref.Name
+	if ref.Kind == "Role" {
+		roleKey = "Role\x00" + namespace + "\x00" + ref.Name
+	}
+	g.rules, g.rulesKnown = sd.roles[roleKey]
+	return g
+}
+
+// worseGrant says how an RBAC object's grant grew from before to after ("" when it did
+// not, or cannot be told). The reasons name no value: subjects, verbs and resources may
+// be sensitive.
+func worseGrant(before, after grant, ok bool) string {
+	if !ok {
+		return ""
+	}
+	var why []string
+	if after.binding {
+		added := 0
+		for _, s := range after.subjects {
+			if !slices.Contains(before.subjects, s) {
+				added++
+			}
+		}
+		switch {
+		case added == 1:
+			why = append(why, "the binding gained a subject")
+		case added > 1:
+			why = append(why, "the binding gained subjects")
+		}
+	}
+	if before.rulesKnown && after.rulesKnown && gainsPermission(before.rules, after.rules) {
+		if after.binding {
+			why = append(why, "the role it grants gained permissions")
+		} else {
+			why = append(why, "its rules gained permissions")
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// gainsPermission reports whether the rules of after allow something those of before do
+// not: a verb, API group, resource, resource name or non-resource URL that no rule of
+// before covers. "*" is covered by "*" only.
+func gainsPermission(before, after []rbacv1.PolicyRule) bool {
+	for _, r := range after {
+		names := r.ResourceNames
+		if len(names) == 0 {
+			names = []string{""} // any name
+		}
+		groups := r.APIGroups
+		if len(groups) == 0 && len(r.Resources) > 0 {
+			groups = []string{""}
+		}
+		for _, v := range r.Verbs {
+			for _, g := range groups {
+				for _, res := range r.Resources {
+					for _, n := range names {
+						if !coversResource(before, v, g, res, n) {
+							return true
+						}
+					}
+				}
+			}
+			for _, u := range r.NonResourceURLs {
+				if !coversURL(before, v, u) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func coversResource(rs []rbacv1.PolicyRule, verb, group, resource, name string) bool {
+	for _, r := range rs {
+		if matches(r.Verbs, verb) && matches(r.APIGroups, group) && matches(r.Resources, resource) &&
+			(len(r.ResourceNames) == 0 || (name != "" && slices.Contains(r.ResourceNames, name))) {
+			return true
+		}
+	}
+	return false
+}
+
+func coversURL(rs []rbacv1.PolicyRule, verb, url string) bool {
+	for _, r := range rs {
+		if !matches(r.Verbs, verb) {
+			continue
+		}
+		for _, u := range r.NonResourceURLs {
+			if u == url || u == "*" || (strings.HasSuffix(u, "*") && strings.HasPrefix(url, strings.TrimSuffix(u, "*")) && !strings.HasSuffix(url, "*")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matches reports whether a rule's list allows v: it holds v, or "*".
+func matches(list []string, v string) bool {
+	return slices.Contains(list, v) || slices.Contains(list, "*")
+}
+
+// pssRank orders the Pod Security Standards levels, most restrictive first; -1 for
+// unknown or none.
+func pssRank(level string) int {
+	switch level {
+	case "restricted":
+		return 0
+	case "baseline":
+		return 1
+	case "privileged":
+		return 2
+	}
+	return -1
+}
+
+// pssDrop says how a workload's level dropped ("PSS level restricted → privileged"), ""
+// when it did not (or a side is unknown).
+func pssDrop(before, after string) string {
+	b, a := pssRank(before), pssRank(after)
+	if b < 0 || a < 0 || a <= b {
+		return ""
+	}
+	return "PSS level " + before + " → " + after
+}
+
+// worseFinding says how the finding got worse from b to a, "" when it did not.
+func worseFinding(b, a *finding.Finding) string {
+	switch {
+	case a.Severity > b.Severity:
+		return "severity " + b.Severity.String() + " → " + a.Severity.String()
+	case b.Status == finding.Waived && a.Status != finding.Waived:
+		return "no longer waived"
+	}
+	return ""
+}
+
+// match pairs the findings of before and after by fingerprint (see above) and calls pair
+// for each pair; it returns the indexes of the findings of each side left unpaired.
+func match(before, after []finding.Finding, pair func(b, a int)) (leftBefore []int, leftAfter []int) {
+	groups := map[string][]int{}
+	var order []string
+	for i := range before {
+		k := finding.Fingerprint(before[i])
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	pairedBefore := make([]bool, len(before))
+	byPrint := map[string][]int{}
+	var afterOrder []string
+	for i := range after {
+		k := finding.Fingerprint(after[i])
+		if _, ok := byPrint[k]; !ok {
+			afterOrder = append(afterOrder, k)
+		}
+		byPrint[k] = append(byPrint[k], i)
+	}
+	pairedAfter := make([]bool, len(after))
+	for _, k := range afterOrder {
+		as, bs := byPrint[k], groups[k]
+		for _, same := range []func(b, a *finding.Finding) bool{
+			func(b, a *finding.Finding) bool { return b.Message == a.Message },
+			func(b, a *finding.Finding) bool { return b.K8sPath == a.K8sPath },
+			func(b, a *finding.Finding) bool { return true },
+		} {
+			for _, ai := range as {
+				if pairedAfter[ai] {
+					continue
+				}
+				for _, bi := range bs {
+					if pairedBefore[bi] || !same(&before[bi], &after[ai]) {
+						continue
+					}
+					pairedBefore[bi], pairedAfter[ai] = true, true
+					pair(bi, ai)
+					break
+				}
+			}
+		}
+	}
+	for _, k := range order {
+		for _, bi := range groups[k] {
+			if !pairedBefore[bi] {
+				leftBefore = append(leftBefore, bi)
+			}
+		}
+	}
+	for i := range after {
+		if !pairedAfter[i] {
+			leftAfter = append(leftAfter, i)
+		}
+	}
+	return leftBefore, leftAfter
+}
+
+// diffFindings sets the Change of each finding of after against before (the objects as
+// they exist now, with the sides' facts) and returns after with the fixed findings
+// appended.
+func diffFindings(before, after []finding.Finding, was, is *side) []finding.Finding {
+	left, newOnes := match(before, after, func(bi, ai int) {
+		b, a := &before[bi], &after[ai]
+		a.Change, a.ChangeReason = finding.Existing, ""
+		why := worseFinding(b, a)
+		key := findingObject(a)
+		gb, okb := was.grants[findingObject(b)]
+		ga, oka := is.grants[key]
+		if g := worseGrant(gb, ga, okb && oka); g != "" {
+			why = joinReasons(why, g)
+		}
+		if why != "" {
+			a.Change, a.ChangeReason = finding.Worse, why
+		} else if b.Severity > a.Severity {
+			a.ChangeReason = "severity " + b.Severity.String() + " → " + a.Severity.String()
+		}
+	})
+	for _, ai := range newOnes {
+		a := &after[ai]
+		a.Change, a.ChangeReason = finding.New, pssDrop(was.levels[findingObject(a)], a.PSSLevel)
+	}
+	// A workload whose level drops with no new or worse finding to say so: its findings
+	// that stay are worse.
+	said := map[string]bool{}
+	for i := range after {
+		if a := &after[i]; a.Change == finding.New || a.Change == finding.Worse {
+			said[findingObject(a)] = true
+		}
+	}
+	for i := range after {
+		a := &after[i]
+		key := findingObject(a)
+		if a.Change != finding.Existing || said[key] {
+			continue
+		}
+		if drop := pssDrop(was.levels[key], a.PSSLevel); drop != "" {
+			a.Change, a.ChangeReason = finding.Worse, joinReasons(a.ChangeReason, drop)
+		}
+	}
+	return appendFixed(after, before, left, is)
+}
+
+// appendFixed appends the before findings at indexes left as fixed (or, when the plan's
+// value of their resource is not known until apply, as existing).
+func appendFixed(after, before []finding.Finding, left []int, is *side) []finding.Finding {
+	for _, bi := range left {
+		f := before[bi]
+		f.Change, f.ChangeReason = finding.Fixed, ""
+		switch {
+		case is != nil && is.opaque[f.Address]:
+			f.Change, f.ChangeReason = finding.Existing, "the plan's value of this resource is not known until apply: it may remain"
+		case is != nil && !is.seen[f.Address]:
+			f.ChangeReason = "the plan deletes it"
+		}
+		after = append(after, f)
+	}
+	return after
+}
+
+// baselineFindings sets the Change of each finding of after against a baseline report's
+// findings and returns after with the fixed ones appended.
+func baselineFindings(before, after []finding.Finding) []finding.Finding {
+	left, newOnes := match(before, after, func(bi, ai int) {
+		b, a := &before[bi], &after[ai]
+		a.Change, a.ChangeReason = finding.Existing, ""
+		if why := worseFinding(b, a); why != "" {
+			a.Change, a.ChangeReason = finding.Worse, why
+		} else if b.Severity > a.Severity {
+			a.ChangeReason = "severity " + b.Severity.String() + " → " + a.Severity.String()
+		}
+	})
+	for _, ai := range newOnes {
+		after[ai].Change, after[ai].ChangeReason = finding.New, ""
+	}
+	return appendFixed(after, before, left, nil)
+}
+
+func joinReasons(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// differ judges the objects as they exist now beside the plan's (plan-check --diff).
+type differ struct {
+	eng *rules.Engine
+	// ctx is the rules' context built from the prior values.
+	ctx      *rules.Context
+	subjects map[*plan.Object]*object.Object
+	was, is  *side
+	// prior are the findings on the objects as they exist now.
+	prior []finding.Finding
+}
+
+// newDiffer builds the context of the prior values (before: the reader's Inventory.Before;
+// the live EKS facts of --eks-cluster are facts of now, so they count on both sides) and
+// the plan's side from its context objects.
+func newDiffer(eng *rules.Engine, before *plan.Inventory, afterCtx []*object.Object, opts Options) *differ {
+	d := &differ{eng: eng, subjects: make(map[*plan.Object]*object.Object, len(before.Objects))}
+	objs := make([]*object.Object, len(before.Objects))
+	for i, o := range before.Objects {
+		objs[i] = subject(o)
+		d.subjects[o] = objs[i]
+	}
+	clusters := append([]eks.Cluster(nil), before.Clusters...)
+	profiles := append([]eks.FargateProfile(nil), before.FargateProfiles...)
+	if opts.Live != nil {
+		clusters = append(clusters, opts.Live.Cluster)
+		profiles = append(profiles, opts.Live.Profiles...)
+	}
+	d.ctx = eng.Context(objs, rules.Facts{Clusters: clusters, FargateProfiles: profiles, KubernetesVersion: opts.KubernetesVersion})
+	d.was, d.is = newSide(objs), newSide(afterCtx)
+	return d
+}
+
+// judge judges one object as it exists now.
+func (d *differ) judge(o *plan.Object) {
+	s := d.subjects[o]
+	if s == nil {
+		s = subject(o)
+	}
+	verdicts := d.eng.Judge(d.ctx, s)
+	d.prior, _ = finish(o, s, verdicts, d.prior)
+	level := ""
+	switch {
+	case len(verdicts) > 0:
+		level = verdicts[0].PSSLevel
+	case s.Pod != nil:
+		level = d.eng.PSSLevel(d.ctx, s)
+	}
+	d.was.note(o.Address, judgedObject(o, s), s, level)
+}
+
+// noteAfter records what the diff needs of an object of the plan.
+func (d *differ) noteAfter(o *plan.Object, s *object.Object) {
+	d.is.note(o.Address, judgedObject(o, s), s, "")
+}
+
+// noteRelease records what the diff needs of the objects a helm_release of the plan
+// installs.
+func (d *differ) noteRelease(res *releaseResult) {
+	addr := res.in.Address
+	d.is.seen[addr] = true
+	if res.opaque != "" {
+		d.is.opaque[addr] = true
+	}
+	for _, doc := range res.docs {
+		id := rules.Identify(doc.Obj)
+		d.is.note(addr, objectKey(addr, doc.Template, id.Kind, id.Namespace, id.Name), doc.Obj, "")
+	}
+}
+
+// finish applies the settings' waivers to both sides (the notes are the plan's side's)
+// and sets the plan's findings' Change.
+func (d *differ) finish(findings []finding.Finding, notes []string, opts Options) ([]finding.Finding, []string) {
+	if opts.Settings != nil {
+		notes = append(notes, opts.Settings.Apply(findings, now(opts))...)
+		opts.Settings.Apply(d.prior, now(opts))
+	}
+	return diffFindings(d.prior, findings, d.was, d.is), notes
+}
+
+// compareBaseline applies the settings' waivers and sets the findings' Change against
+// the baseline report.
+func compareBaseline(findings []finding.Finding, notes []string, opts Options) ([]finding.Finding, []string) {
+	if opts.Settings != nil {
+		notes = append(notes, opts.Settings.Apply(findings, now(opts))...)
+	}
+	before := append([]finding.Finding(nil), opts.Baseline.Findings...)
+	return baselineFindings(before, findings), notes
+}
