@@ -1,6 +1,7 @@
 package plancheck
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -350,6 +351,9 @@ func diffFindings(before, after []finding.Finding, was, is *side) []finding.Find
 	for _, ai := range newOnes {
 		a := &after[ai]
 		a.Change, a.ChangeReason = finding.New, pssDrop(was.levels[findingObject(a)], a.PSSLevel)
+		if was.opaque[a.Address] {
+			a.ChangeReason = joinReasons(a.ChangeReason, "what this resource holds now cannot be judged to compare with")
+		}
 	}
 	// A workload whose level drops with no new or worse finding to say so: its findings
 	// that stay are worse.
@@ -426,12 +430,15 @@ type differ struct {
 	was, is  *side
 	// prior are the findings on the objects as they exist now.
 	prior []finding.Finding
+	// releases are the helm_release charts as installed now.
+	releases *releases
 }
 
-// newDiffer builds the context of the prior values (before: the reader's Inventory.Before;
-// the live EKS facts of --eks-cluster are facts of now, so they count on both sides) and
-// the plan's side from its context objects.
-func newDiffer(eng *rules.Engine, before *plan.Inventory, afterCtx []*object.Object, opts Options) *differ {
+// newDiffer builds the context of the prior values (before: the reader's
+// Inventory.Before, and the helm_release charts as installed now, rendered with their
+// prior values; the live EKS facts of --eks-cluster are facts of now, so they count on
+// both sides) and the plan's side from its context objects.
+func newDiffer(ctx context.Context, p *plan.Plan, eng *rules.Engine, before *plan.Inventory, afterCtx []*object.Object, rels *releases, opts Options) (*differ, error) {
 	d := &differ{eng: eng, subjects: make(map[*plan.Object]*object.Object, len(before.Objects))}
 	objs := make([]*object.Object, len(before.Objects))
 	for i, o := range before.Objects {
@@ -444,9 +451,15 @@ func newDiffer(eng *rules.Engine, before *plan.Inventory, afterCtx []*object.Obj
 		clusters = append(clusters, opts.Live.Cluster)
 		profiles = append(profiles, opts.Live.Profiles...)
 	}
+	var err error
+	if d.releases, err = renderPriorReleases(ctx, p, clusters, opts, rels.memo); err != nil {
+		return nil, err
+	}
+	d.releases.addCreatedNamespaces(before)
+	objs = append(objs, d.releases.contextObjects()...)
 	d.ctx = eng.Context(objs, rules.Facts{Clusters: clusters, FargateProfiles: profiles, KubernetesVersion: opts.KubernetesVersion})
 	d.was, d.is = newSide(objs), newSide(afterCtx)
-	return d
+	return d, nil
 }
 
 // judge judges one object as it exists now.
@@ -465,6 +478,25 @@ func (d *differ) judge(o *plan.Object) {
 		level = d.eng.PSSLevel(d.ctx, s)
 	}
 	d.was.note(o.Address, judgedObject(o, s), s, level)
+}
+
+// judgeRelease judges what a helm_release installs now. A release that cannot be
+// rendered as installed now (a chart version no longer fetchable, say) gives no finding:
+// what it installs now is not known, and the plan's findings on it are new (saying why).
+func (d *differ) judgeRelease(res *releaseResult) {
+	addr := res.in.Address
+	d.was.seen[addr] = true
+	if res.opaque != "" {
+		d.was.opaque[addr] = true
+	}
+	opaque := res.opaque
+	res.opaque = ""
+	d.prior, _ = judgeRelease(d.eng, d.ctx, res, d.prior)
+	res.opaque = opaque
+	for _, doc := range res.docs {
+		id := rules.Identify(doc.Obj)
+		d.was.note(addr, objectKey(addr, doc.Template, id.Kind, id.Namespace, id.Name), doc.Obj, d.eng.PSSLevel(d.ctx, doc.Obj))
+	}
 }
 
 // noteAfter records what the diff needs of an object of the plan.

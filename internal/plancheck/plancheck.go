@@ -113,7 +113,9 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	rctx := eng.Context(ctxObjs, rules.Facts{Clusters: inv.Clusters, FargateProfiles: inv.FargateProfiles, KubernetesVersion: opts.KubernetesVersion})
 	var d *differ
 	if opts.Diff {
-		d = newDiffer(eng, inv.Before, ctxObjs, opts)
+		if d, err = newDiffer(ctx, p, eng, inv.Before, ctxObjs, rels, opts); err != nil {
+			return nil, err
+		}
 	}
 	seen := map[string]bool{}
 	var (
@@ -150,6 +152,11 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	if d != nil {
 		for _, o := range inv.Before.Objects {
 			if err := judge(o); err != nil {
+				return nil, err
+			}
+		}
+		for _, res := range d.releases.results {
+			if err := guarded(ctx, res.in.Address, func() { d.judgeRelease(res) }); err != nil {
 				return nil, err
 			}
 		}

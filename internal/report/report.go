@@ -1,7 +1,7 @@
 // Package report holds a plan-check run's result and writes it in each report format
 // (Formats): text for people, JSON for machines, SARIF, JUnit and GitHub annotations for
-// CI. One file per format (text.go, json.go, sarif.go, junit.go, github.go), each with its
-// test beside it.
+// CI, Markdown for a pull-request comment. One file per format (text.go, json.go,
+// sarif.go, junit.go, github.go, markdown.go), each with its test beside it.
 package report
 
 import (
