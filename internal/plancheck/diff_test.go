@@ -1,0 +1,500 @@
+package plancheck
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/settings"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/source"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/helmtest"
+)
+
+// updatePlans are the real UPDATE plans of testdata (each made by applying
+// cases/NAME/applied to a kube-apiserver, then planning cases/NAME with refresh).
+var updatePlans = []string{"update_escalation", "update_fix", "update_role_wildcard", "update_capability_added",
+	"update_context_removed", "update_binding_group", "update_manifest", "update_replace"}
+
+// diffCheck runs plan-check --diff on testdata/plans/NAME.json with its case as --source.
+func diffCheck(t *testing.T, name string, mod func(*Options)) *report.Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "plans", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{PlanName: name + ".json", Gate: report.Gate{FailOn: finding.High}, ToolVersion: "test", Diff: true}
+	if dir := filepath.Join("testdata", "cases", name); dirExists(dir) {
+		idx, err := source.Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Source = idx
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	rep, err := Check(data, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return rep
+}
+
+// changeKey is "address|RULE" or "address|RULE@container".
+func changeKey(f finding.Finding) string {
+	k := f.Address + "|" + f.RuleID
+	if f.Container != "" {
+		k += "@" + f.Container
+	}
+	return k
+}
+
+// byChange indexes a report's findings by changeKey.
+func byChange(rep *report.Report) map[string][]finding.Finding {
+	out := map[string][]finding.Finding{}
+	for _, f := range rep.Findings {
+		out[changeKey(f)] = append(out[changeKey(f)], f)
+	}
+	return out
+}
+
+// diffExpectation is what --diff must say of one update plan: the change of findings
+// (the fixture README's tables for the shared ones; each case's main.tf comment for ours),
+// a substring of the reason where it matters, findings that must not be reported, changes
+// that must not occur at all, and whether the run fails (--fail-on high).
+type diffExpectation struct {
+	must    map[string]finding.Change
+	reason  map[string]string
+	mustNot []string
+	never   []finding.Change
+	fails   bool
+	// only, when set, holds the addresses new findings beyond must may be on (rules
+	// other work adds: a wildcard rule on the Roles of update_role_wildcard).
+	only []string
+}
+
+var diffExpectations = map[string]diffExpectation{
+	"update_escalation": {
+		must: map[string]finding.Change{
+			"kubernetes_deployment_v1.log_viewer|EPS001@viewer": finding.New,
+			"kubernetes_deployment_v1.log_viewer|EPS005":        finding.New,
+			"kubernetes_deployment_v1.log_viewer|EPS007":        finding.New,
+		},
+		reason: map[string]string{"kubernetes_deployment_v1.log_viewer|EPS001@viewer": "PSS level baseline → privileged"},
+		// EPS002@viewer is folded into EPS001 (privileged means escalation allowed)
+		mustNot: []string{"kubernetes_deployment_v1.log_viewer|EPS002@viewer", "kubernetes_deployment_v1.log_viewer|EPS006@viewer",
+			"kubernetes_deployment_v1.log_viewer|EPS008", "kubernetes_deployment_v1.log_viewer|EPS010"},
+		never: []finding.Change{finding.Worse, finding.Existing, finding.Fixed},
+		fails: true,
+	},
+	"update_fix": {
+		must: map[string]finding.Change{
+			"kubernetes_deployment_v1.report_builder|EPS001@builder": finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS002@builder": finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS004@builder": finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS005":         finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS006@builder": finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS007":         finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS008":         finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS010":         finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS014@builder": finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS015@builder": finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS020":         finding.Existing,
+		},
+		// EPS013 and EPS016 of the privileged container before are EPS001's (its message
+		// names them)
+		mustNot: []string{"kubernetes_deployment_v1.report_builder|EPS013@builder", "kubernetes_deployment_v1.report_builder|EPS016@builder"},
+		never:   []finding.Change{finding.New, finding.Worse},
+	},
+	"update_role_wildcard": {
+		must:   map[string]finding.Change{"kubernetes_role_binding_v1.config_reader|EPS108": finding.Worse},
+		reason: map[string]string{"kubernetes_role_binding_v1.config_reader|EPS108": "the role it grants gained permissions"},
+		mustNot: []string{"kubernetes_role_binding_v1.deployer|EPS108", "kubernetes_role_binding_v1.deployer|EPS109",
+			"kubernetes_role_binding_v1.config_reader|EPS109"},
+		never: []finding.Change{finding.Fixed},
+		fails: true,
+		only:  []string{"kubernetes_role_v1.config_reader", "kubernetes_role_v1.deployer"},
+	},
+	"update_capability_added": {
+		must: map[string]finding.Change{
+			"kubernetes_deployment_v1.flow_agent|EPS012@agent": finding.New,
+			"kubernetes_deployment_v1.flow_agent|EPS020":       finding.Existing,
+		},
+		reason:  map[string]string{"kubernetes_deployment_v1.flow_agent|EPS012@agent": "PSS level baseline → privileged"},
+		mustNot: []string{"kubernetes_deployment_v1.flow_agent|EPS012@exporter", "kubernetes_deployment_v1.flow_agent|EPS013@agent"},
+		never:   []finding.Change{finding.Worse, finding.Fixed},
+		fails:   true,
+	},
+	"update_context_removed": {
+		must: map[string]finding.Change{
+			"kubernetes_deployment_v1.storefront|EPS002@web": finding.New,
+			"kubernetes_deployment_v1.storefront|EPS003@web": finding.New,
+			"kubernetes_deployment_v1.storefront|EPS013@web": finding.New,
+			"kubernetes_deployment_v1.storefront|EPS016@web": finding.New,
+		},
+		mustNot: []string{"kubernetes_deployment_v1.storefront|EPS014@web", "kubernetes_deployment_v1.storefront|EPS020"},
+		never:   []finding.Change{finding.Worse, finding.Existing, finding.Fixed},
+		fails:   true,
+	},
+	"update_binding_group": {
+		must: map[string]finding.Change{
+			"kubernetes_cluster_role_binding_v1.readers|EPS108": finding.New,
+			"kubernetes_role_binding_v1.ci_edit|EPS108":         finding.Worse,
+			"kubernetes_cluster_role_binding_v1.oncall|EPS108":  finding.Worse,
+			"kubernetes_cluster_role_binding_v1.oncall|EPS103":  finding.New,
+		},
+		reason: map[string]string{
+			"kubernetes_role_binding_v1.ci_edit|EPS108":        "the binding gained a subject",
+			"kubernetes_cluster_role_binding_v1.oncall|EPS108": "severity high → critical",
+		},
+		never: []finding.Change{finding.Fixed, finding.Existing},
+		fails: true,
+	},
+	"update_manifest": {
+		must: map[string]finding.Change{
+			"kubernetes_manifest.api|EPS010":                 finding.New,
+			"kubernetes_manifest.api|EPS011@api":             finding.New,
+			"kubernetes_manifest.api|EPS020":                 finding.Existing,
+			"kubernetes_manifest.pod_reader_everyone|EPS108": finding.Worse,
+		},
+		reason: map[string]string{
+			"kubernetes_manifest.api|EPS010":                 "PSS level restricted → privileged",
+			"kubernetes_manifest.pod_reader_everyone|EPS108": "the role it grants gained permissions",
+		},
+		// the object of nulls would read as hostPath, seccomp type "" and the like
+		mustNot: []string{"kubernetes_manifest.api|EPS005", "kubernetes_manifest.api|EPS016@api", "kubernetes_manifest.api|EPS018"},
+		never:   []finding.Change{finding.Fixed},
+		fails:   true,
+	},
+	"update_replace": {
+		must: map[string]finding.Change{
+			"kubernetes_daemon_set_v1.node_debug|EPS001@shell": finding.Fixed,
+			"kubernetes_daemon_set_v1.node_debug|EPS003@shell": finding.Fixed,
+			"kubernetes_daemon_set_v1.node_debug|EPS010":       finding.Fixed,
+			"kubernetes_daemon_set_v1.node_debug|EPS014@shell": finding.Fixed,
+			"kubernetes_daemon_set_v1.node_debug|EPS015@shell": finding.Fixed,
+			"kubernetes_daemon_set_v1.node_debug|EPS020":       finding.Fixed,
+			"kubernetes_job_v1.migrate|EPS004@migrate":         finding.New,
+			"kubernetes_job_v1.migrate|EPS010":                 finding.Fixed,
+			"kubernetes_deployment_v1.worker|EPS014@worker":    finding.New,
+			"kubernetes_deployment_v1.worker|EPS015@worker":    finding.New,
+		},
+		reason: map[string]string{
+			"kubernetes_daemon_set_v1.node_debug|EPS001@shell": "the plan deletes it",
+			"kubernetes_daemon_set_v1.node_debug|EPS020":       "the plan deletes it",
+		},
+		never: []finding.Change{finding.Worse, finding.Existing},
+		fails: true,
+	},
+}
+
+// TestDiffUpdatePlans: on each real update plan, --diff says what the fixture README (or
+// the case's comment) says: which findings are new, worse, existing or fixed, and why.
+func TestDiffUpdatePlans(t *testing.T) {
+	if len(diffExpectations) != len(updatePlans) {
+		t.Fatalf("%d expectations for %d update plans", len(diffExpectations), len(updatePlans))
+	}
+	for _, name := range updatePlans {
+		t.Run(name, func(t *testing.T) {
+			exp := diffExpectations[name]
+			rep := diffCheck(t, name, nil)
+			got := byChange(rep)
+			for k, want := range exp.must {
+				fs := got[k]
+				if len(fs) != 1 || fs[0].Change != want {
+					t.Errorf("%s: %s, want one %s", k, describe(fs), want)
+					continue
+				}
+				if r := exp.reason[k]; r != "" && !strings.Contains(fs[0].ChangeReason, r) {
+					t.Errorf("%s: reason %q, want %q", k, fs[0].ChangeReason, r)
+				}
+			}
+			for _, k := range exp.mustNot {
+				if fs := got[k]; len(fs) > 0 {
+					t.Errorf("%s reported: %s", k, describe(fs))
+				}
+			}
+			for _, f := range rep.Findings {
+				if f.Change == "" {
+					t.Errorf("%s: no change", changeKey(f))
+				}
+				for _, c := range exp.never {
+					if f.Change == c {
+						t.Errorf("%s is %s: none is", changeKey(f), c)
+					}
+				}
+				if _, ok := exp.must[changeKey(f)]; ok || f.Change != finding.New || exp.only == nil {
+					continue
+				}
+				if !contains(exp.only, f.Address) {
+					t.Errorf("%s is new, on none of %v", changeKey(f), exp.only)
+				}
+			}
+			if rep.Failed() != exp.fails {
+				t.Errorf("failed %v, want %v", rep.Failed(), exp.fails)
+			}
+			if rep.Compared != report.CompareDiff || !rep.Gate.ChangesOnly {
+				t.Errorf("compared %q, changes only %v", rep.Compared, rep.Gate.ChangesOnly)
+			}
+		})
+	}
+}
+
+func describe(fs []finding.Finding) string {
+	if len(fs) == 0 {
+		return "not reported"
+	}
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, fmt.Sprintf("%s (%s)", f.Change, f.ChangeReason))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestDiffFoldsPrivileged: the fixed EPS001 of update_fix names what it folds in.
+func TestDiffFoldsPrivileged(t *testing.T) {
+	fs := byChange(diffCheck(t, "update_fix", nil))["kubernetes_deployment_v1.report_builder|EPS001@builder"]
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "EPS013") || !strings.Contains(fs[0].Message, "EPS016") {
+		t.Errorf("EPS001: %+v", fs)
+	}
+}
+
+// priorAsPlanned rewrites a plan so that what exists now is what it plans: each change's
+// before (and before_sensitive) as its after, nothing unknown, deletes kept, creates
+// dropped. plan-check on it judges the objects as they exist now on their own.
+func priorAsPlanned(t *testing.T, data []byte) []byte {
+	t.Helper()
+	p := decodePlan(t, data)
+	var kept []any
+	for _, rc := range p["resource_changes"].([]any) {
+		m := rc.(map[string]any)
+		ch := m["change"].(map[string]any)
+		if ch["before"] == nil {
+			continue
+		}
+		ch["after"], ch["after_unknown"], ch["actions"] = ch["before"], map[string]any{}, []any{"update"}
+		ch["after_sensitive"] = ch["before_sensitive"]
+		if ch["after_sensitive"] == nil {
+			ch["after_sensitive"] = map[string]any{}
+		}
+		kept = append(kept, m)
+	}
+	p["resource_changes"] = kept
+	out, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// deletedAddresses are the addresses a plan deletes.
+func deletedAddresses(t *testing.T, data []byte) map[string]bool {
+	out := map[string]bool{}
+	for _, rc := range decodePlan(t, data)["resource_changes"].([]any) {
+		m := rc.(map[string]any)
+		if a := m["change"].(map[string]any)["actions"].([]any); len(a) == 1 && a[0] == "delete" {
+			out[m["address"].(string)] = true
+		}
+	}
+	return out
+}
+
+// fingerprints is the sorted multiset of fingerprints of findings.
+func fingerprints(fs []finding.Finding) []string {
+	out := make([]string, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, finding.Fingerprint(f)+" "+f.RuleID+" "+f.Address)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestDiffSidesAreStandaloneChecks: the two sides of a diff are plan-check's own verdicts
+// on each side. The findings the plan leaves (new, worse, existing) are those of
+// plan-check without --diff, message for message; the findings of the objects as they
+// exist now (the fixed ones, and the counterparts of existing and worse ones) are those
+// of plan-check on a plan whose after is the prior value. Typed resources only (a
+// kubernetes_manifest's prior object is read without its objects of nulls, which its
+// planned manifest never has), and not deleted ones (with no configuration left, their
+// prior values equal to the provider's defaults are taken as defaults, which a planned
+// value without configuration is not).
+func TestDiffSidesAreStandaloneChecks(t *testing.T) {
+	for _, name := range updatePlans {
+		if name == "update_manifest" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "plans", name+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := Options{Gate: report.Gate{FailOn: finding.High}}
+			plain, err := Check(data, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts.Diff = true
+			diff, err := Check(data, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prior, err := Check(priorAsPlanned(t, data), Options{Gate: report.Gate{FailOn: finding.High}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			deleted := deletedAddresses(t, data)
+			var after, before []finding.Finding
+			for _, f := range diff.Findings {
+				if deleted[f.Address] {
+					continue
+				}
+				if f.Change == finding.Fixed {
+					before = append(before, f)
+					continue
+				}
+				g := f
+				g.Change, g.ChangeReason = "", ""
+				after = append(after, g)
+				if f.Change == finding.Existing || f.Change == finding.Worse {
+					before = append(before, f)
+				}
+			}
+			if got, want := fmt.Sprint(after), fmt.Sprint(plain.Findings); got != want {
+				t.Errorf("the plan's side differs from plan-check without --diff:\n%s\nwant\n%s", got, want)
+			}
+			var standalone []finding.Finding
+			for _, f := range prior.Findings {
+				if !deleted[f.Address] {
+					standalone = append(standalone, f)
+				}
+			}
+			if got, want := strings.Join(fingerprints(before), "\n"), strings.Join(fingerprints(standalone), "\n"); got != want {
+				t.Errorf("the side of now differs from plan-check on the prior values:\n%s\nwant\n%s", got, want)
+			}
+		})
+	}
+}
+
+// TestDiffOffIsUnchanged: without Diff, the prior values are never read and the report
+// has no change: a plan whose before is malformed checks as before.
+func TestDiffOffIsUnchanged(t *testing.T) {
+	p := decodePlan(t, readPlanFile(t, "update_fix"))
+	for _, rc := range p["resource_changes"].([]any) {
+		rc.(map[string]any)["change"].(map[string]any)["before"] = []any{"not", "an", "object"}
+	}
+	data, _ := json.Marshal(p)
+	rep, err := Check(data, Options{Gate: report.Gate{FailOn: finding.High}})
+	if err != nil {
+		t.Fatalf("without --diff the prior value is read: %v", err)
+	}
+	for _, f := range rep.Findings {
+		if f.Change != "" {
+			t.Errorf("%s has change %s", changeKey(f), f.Change)
+		}
+	}
+	_, err = Check(data, Options{Gate: report.Gate{FailOn: finding.High}, Diff: true})
+	if err == nil || !strings.Contains(err.Error(), "kubernetes_deployment_v1.report_builder: change.before is an object, not a list") {
+		t.Errorf("--diff on a malformed before: %v", err)
+	}
+}
+
+func readPlanFile(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "plans", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestDiffCreatesAreNew: a plan that creates everything has no prior value: with --diff
+// every finding is new.
+func TestDiffCreatesAreNew(t *testing.T) {
+	rep, err := Check(readPlanFile(t, "deployment_v1_violating"), Options{Gate: report.Gate{FailOn: finding.High}, Diff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) < 10 {
+		t.Fatalf("%d findings", len(rep.Findings))
+	}
+	for _, f := range rep.Findings {
+		if f.Change != finding.New {
+			t.Errorf("%s: %s", changeKey(f), f.Change)
+		}
+	}
+	if !rep.Failed() {
+		t.Error("new critical findings do not fail the run")
+	}
+}
+
+// TestDiffWaivers: the settings' waivers apply to both sides; a finding waived on both is
+// existing and waived, and the run passes.
+func TestDiffWaivers(t *testing.T) {
+	st, err := settings.Parse([]byte(`waiver {
+  rule    = "EPS108"
+  address = "kubernetes_role_binding_v1.config_reader"
+  reason  = "reviewed"
+  expires = "2099-01-01"
+}`), ".ekspodsec.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := diffCheck(t, "update_role_wildcard", func(o *Options) { o.Settings = st })
+	fs := byChange(rep)["kubernetes_role_binding_v1.config_reader|EPS108"]
+	if len(fs) != 1 || fs[0].Status != finding.Waived || fs[0].Change != finding.Worse {
+		t.Fatalf("EPS108: %+v", fs)
+	}
+	if rep.Failed() {
+		t.Error("a waived finding fails the run")
+	}
+}
+
+// TestDiffHelmUpgrade: a helm_release the plan upgrades is rendered as installed now (its
+// prior values) too: the escalation the upgrade brings is new, the namespace's findings
+// existing.
+func TestDiffHelmUpgrade(t *testing.T) {
+	fx := helmtest.ServeFixtures(t, helmDir)
+	rep := checkHelmPlan(t, fx, "helm_upgrade_escalation.json", "", func(o *Options) { o.Diff = true })
+	byRule := map[string]finding.Change{}
+	for _, f := range rep.Findings {
+		key := f.RuleID + "@" + f.Container + " " + f.Kind
+		if prev, ok := byRule[key]; ok && prev != f.Change {
+			t.Errorf("%s: %s and %s", key, prev, f.Change)
+		}
+		byRule[key] = f.Change
+	}
+	for key, want := range map[string]finding.Change{
+		"EPS001@web Deployment": finding.New, "EPS010@ Deployment": finding.New,
+		"EPS105@ Namespace": finding.Existing, "EPS107@ Namespace": finding.Existing,
+	} {
+		if byRule[key] != want {
+			t.Errorf("%s: %q, want %s (%v)", key, byRule[key], want, byRule)
+		}
+	}
+	for _, f := range rep.Findings {
+		if f.Change == finding.New && f.Kind == "Deployment" && !strings.Contains(f.ChangeReason, "PSS level restricted → privileged") {
+			t.Errorf("%s: reason %q", changeKey(f), f.ChangeReason)
+		}
+		if f.Change == finding.Fixed {
+			t.Errorf("%s fixed", changeKey(f))
+		}
+	}
+	if !rep.Failed() {
+		t.Error("the upgrade's escalation does not fail the run")
+	}
+}
