@@ -34,7 +34,9 @@ import (
 //     privileged) when the change adds no finding to it that says so.
 //
 // A new finding on a workload whose level drops says so ("PSS level restricted →
-// privileged"). A finding of the objects as they are now that matches nothing of the plan
+// privileged"). A finding of the plan that a finding of another rule said before on the
+// same container (rules.Rule.ImpliedBy: EPS001's privileged container said EPS002's
+// escalation) is existing: a fix of the one uncovers the other, it does not add it. A finding of the objects as they are now that matches nothing of the plan
 // is fixed ("the plan deletes it" for a deleted resource) — unless the plan's value of
 // that resource is not known until apply: then it may well remain, and it is existing.
 // Creates have no prior value (all their findings are new); deletes have no planned one
@@ -330,8 +332,10 @@ func match(before, after []finding.Finding, pair func(b, a int)) (leftBefore []i
 
 // diffFindings sets the Change of each finding of after against before (the objects as
 // they exist now, with the sides' facts) and returns after with the fixed findings
-// appended.
-func diffFindings(before, after []finding.Finding, was, is *side) []finding.Finding {
+// appended. impliedBy maps a rule to the rules whose failure on a container says what it
+// says (rules.Rule.ImpliedBy): a finding the plan has that such a finding said before (an
+// EPS002 once a container is no longer privileged, which EPS001 said) is existing.
+func diffFindings(before, after []finding.Finding, was, is *side, impliedBy map[string][]string) []finding.Finding {
 	left, newOnes := match(before, after, func(bi, ai int) {
 		b, a := &before[bi], &after[ai]
 		a.Change, a.ChangeReason = finding.Existing, ""
@@ -350,6 +354,10 @@ func diffFindings(before, after []finding.Finding, was, is *side) []finding.Find
 	})
 	for _, ai := range newOnes {
 		a := &after[ai]
+		if by := implied(a, before, impliedBy); by != "" {
+			a.Change, a.ChangeReason = finding.Existing, "said before by "+by
+			continue
+		}
 		a.Change, a.ChangeReason = finding.New, pssDrop(was.levels[findingObject(a)], a.PSSLevel)
 		if was.opaque[a.Address] {
 			a.ChangeReason = joinReasons(a.ChangeReason, "what this resource holds now cannot be judged to compare with")
@@ -374,6 +382,23 @@ func diffFindings(before, after []finding.Finding, was, is *side) []finding.Find
 		}
 	}
 	return appendFixed(after, before, left, is)
+}
+
+// implied returns the rule of a finding of before that said what a says (on its object
+// and container), "" when none did.
+func implied(a *finding.Finding, before []finding.Finding, impliedBy map[string][]string) string {
+	by := impliedBy[a.RuleID]
+	if len(by) == 0 || a.Container == "" {
+		return ""
+	}
+	key := findingObject(a)
+	for i := range before {
+		b := &before[i]
+		if b.Container == a.Container && slices.Contains(by, b.RuleID) && findingObject(b) == key {
+			return b.RuleID
+		}
+	}
+	return ""
 }
 
 // appendFixed appends the before findings at indexes left as fixed (or, when the plan's
@@ -525,7 +550,13 @@ func (d *differ) finish(findings []finding.Finding, notes []string, opts Options
 		notes = append(notes, opts.Settings.Apply(findings, now(opts))...)
 		opts.Settings.Apply(d.prior, now(opts))
 	}
-	return diffFindings(d.prior, findings, d.was, d.is), notes
+	impliedBy := map[string][]string{}
+	for _, r := range d.eng.Rules() {
+		if len(r.ImpliedBy) > 0 {
+			impliedBy[r.ID] = r.ImpliedBy
+		}
+	}
+	return diffFindings(d.prior, findings, d.was, d.is, impliedBy), notes
 }
 
 // compareBaseline applies the settings' waivers and sets the findings' Change against

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	rbacv1 "k8s.io/api/rbac/v1"
+
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/settings"
@@ -496,5 +498,167 @@ func TestDiffHelmUpgrade(t *testing.T) {
 	}
 	if !rep.Failed() {
 		t.Error("the upgrade's escalation does not fail the run")
+	}
+}
+
+// changePlan is a plan of one resource change (JSON values).
+func changePlan(t *testing.T, rc map[string]any) []byte {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"format_version": "1.2", "terraform_version": "1.11.4", "resource_changes": []any{rc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+const privilegedPodYAML = `apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+  namespace: ops
+spec:
+  automountServiceAccountToken: false
+  containers:
+  - name: shell
+    image: busybox:1.36
+    securityContext:
+      privileged: true
+`
+
+// TestDiffKubectlManifest: a kubectl_manifest's prior value is its before yaml_body: an
+// update that removes privileged fixes EPS001, and the EPS002 that EPS001 said before
+// (escalation is still not disabled) is existing, not new.
+func TestDiffKubectlManifest(t *testing.T) {
+	fixed := strings.Replace(privilegedPodYAML, "privileged: true", "privileged: false", 1)
+	data := changePlan(t, map[string]any{
+		"address": "kubectl_manifest.debug", "mode": "managed", "type": "kubectl_manifest", "name": "debug",
+		"change": map[string]any{
+			"actions":          []any{"update"},
+			"before":           map[string]any{"yaml_body": privilegedPodYAML, "override_namespace": nil},
+			"before_sensitive": map[string]any{},
+			"after":            map[string]any{"yaml_body": fixed, "override_namespace": nil},
+			"after_unknown":    map[string]any{},
+			"after_sensitive":  map[string]any{},
+		},
+	})
+	rep, err := Check(data, Options{Gate: report.Gate{FailOn: finding.High}, Diff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := byChange(rep)["kubectl_manifest.debug|EPS001@shell"]
+	if len(fs) != 1 || fs[0].Change != finding.Fixed {
+		t.Fatalf("EPS001: %s (%v)", describe(fs), rep.Findings)
+	}
+	fs = byChange(rep)["kubectl_manifest.debug|EPS002@shell"]
+	if len(fs) != 1 || fs[0].Change != finding.Existing || fs[0].ChangeReason != "said before by EPS001" {
+		t.Errorf("EPS002: %s", describe(fs))
+	}
+	for _, f := range rep.Findings {
+		if rep.Gate.Fails(f) {
+			t.Errorf("%s (%s) fails the run", changeKey(f), f.Change)
+		}
+	}
+}
+
+// TestDiffManifestWithoutObject: a kubernetes_manifest whose prior object is null (the
+// state of an older provider) is judged from its prior manifest; its marks in
+// before_sensitive are kept.
+func TestDiffManifestWithoutObject(t *testing.T) {
+	manifest := func(privileged bool) map[string]any {
+		return map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "debug", "namespace": "ops"},
+			"spec": map[string]any{"automountServiceAccountToken": false, "containers": []any{map[string]any{"name": "shell", "image": "busybox:1.36",
+				"securityContext": map[string]any{"privileged": privileged}}}}}
+	}
+	data := changePlan(t, map[string]any{
+		"address": "kubernetes_manifest.debug", "mode": "managed", "type": "kubernetes_manifest", "name": "debug",
+		"change": map[string]any{
+			"actions":          []any{"update"},
+			"before":           map[string]any{"manifest": manifest(false), "object": nil},
+			"before_sensitive": map[string]any{"manifest": map[string]any{"metadata": map[string]any{"name": true}}},
+			"after":            map[string]any{"manifest": manifest(true), "object": nil},
+			"after_unknown":    map[string]any{"object": true},
+			"after_sensitive":  map[string]any{},
+		},
+	})
+	rep, err := Check(data, Options{Gate: report.Gate{FailOn: finding.High}, Diff: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs := byChange(rep)["kubernetes_manifest.debug|EPS001@shell"]; len(fs) != 1 || fs[0].Change != finding.New {
+		t.Fatalf("EPS001: %s", describe(fs))
+	}
+}
+
+// TestGainsPermission: what counts as a role gaining permissions.
+func TestGainsPermission(t *testing.T) {
+	rule := func(groups, resources, verbs []string, names ...string) rbacv1.PolicyRule {
+		return rbacv1.PolicyRule{APIGroups: groups, Resources: resources, Verbs: verbs, ResourceNames: names}
+	}
+	core, get := []string{""}, []string{"get", "list", "watch"}
+	for _, tc := range []struct {
+		name          string
+		before, after []rbacv1.PolicyRule
+		want          bool
+	}{
+		{"same", []rbacv1.PolicyRule{rule(core, []string{"configmaps"}, get)}, []rbacv1.PolicyRule{rule(core, []string{"configmaps"}, get)}, false},
+		{"verbs reordered and split", []rbacv1.PolicyRule{rule(core, []string{"configmaps"}, get)},
+			[]rbacv1.PolicyRule{rule(core, []string{"configmaps"}, []string{"watch"}), rule(core, []string{"configmaps"}, []string{"list", "get"})}, false},
+		{"fewer", []rbacv1.PolicyRule{rule(core, []string{"configmaps", "secrets"}, get)}, []rbacv1.PolicyRule{rule(core, []string{"configmaps"}, []string{"get"})}, false},
+		{"a verb", []rbacv1.PolicyRule{rule(core, []string{"configmaps"}, get)}, []rbacv1.PolicyRule{rule(core, []string{"configmaps"}, []string{"get", "delete"})}, true},
+		{"verb *", []rbacv1.PolicyRule{rule(core, []string{"configmaps"}, get)}, []rbacv1.PolicyRule{rule(core, []string{"configmaps"}, []string{"*"})}, true},
+		{"* covers", []rbacv1.PolicyRule{rule([]string{"*"}, []string{"*"}, []string{"*"})}, []rbacv1.PolicyRule{rule(core, []string{"secrets"}, []string{"delete"})}, false},
+		{"a resource", []rbacv1.PolicyRule{rule(core, []string{"pods"}, get)}, []rbacv1.PolicyRule{rule(core, []string{"pods", "secrets"}, get)}, true},
+		{"an API group", []rbacv1.PolicyRule{rule(core, []string{"pods"}, get)}, []rbacv1.PolicyRule{rule([]string{"", "apps"}, []string{"pods"}, get)}, true},
+		{"names dropped", []rbacv1.PolicyRule{rule(core, []string{"secrets"}, get, "one")}, []rbacv1.PolicyRule{rule(core, []string{"secrets"}, get)}, true},
+		{"names narrowed", []rbacv1.PolicyRule{rule(core, []string{"secrets"}, get)}, []rbacv1.PolicyRule{rule(core, []string{"secrets"}, get, "one")}, false},
+		{"another name", []rbacv1.PolicyRule{rule(core, []string{"secrets"}, get, "one")}, []rbacv1.PolicyRule{rule(core, []string{"secrets"}, get, "two")}, true},
+		{"a URL", []rbacv1.PolicyRule{{NonResourceURLs: []string{"/healthz"}, Verbs: []string{"get"}}}, []rbacv1.PolicyRule{{NonResourceURLs: []string{"/healthz", "/metrics"}, Verbs: []string{"get"}}}, true},
+		{"a URL under a prefix", []rbacv1.PolicyRule{{NonResourceURLs: []string{"/api/*"}, Verbs: []string{"get"}}}, []rbacv1.PolicyRule{{NonResourceURLs: []string{"/api/v1"}, Verbs: []string{"get"}}}, false},
+		{"a rule from nothing", nil, []rbacv1.PolicyRule{rule(core, []string{"pods"}, []string{"get"})}, true},
+	} {
+		if got := gainsPermission(tc.before, tc.after); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestMatchPairs: findings sharing a fingerprint (two hostPath volumes of one pod) are
+// paired by message first, then path, then order, so reordered volumes are not new and
+// fixed; a severity that rises is worse; a level that drops with no new finding makes the
+// findings that stay worse.
+func TestMatchPairs(t *testing.T) {
+	vol := func(i int, name string) finding.Finding {
+		return finding.Finding{RuleID: "EPS005", Address: "x", Kind: "Deployment", Name: "x", Severity: finding.Medium, Status: finding.Fail,
+			K8sPath: fmt.Sprintf("spec.template.spec.volumes[%d].hostPath", i), Message: "Volume " + name, PSSLevel: "baseline"}
+	}
+	before := []finding.Finding{vol(0, "logs"), vol(1, "sock")}
+	after := []finding.Finding{vol(0, "sock"), vol(1, "logs"), vol(2, "etc")}
+	out := diffFindings(before, after, newSide(nil), newSide(nil), nil)
+	if len(out) != 3 || out[0].Change != finding.Existing || out[1].Change != finding.Existing || out[2].Change != finding.New {
+		t.Errorf("reordered volumes: %+v", out)
+	}
+	// one fixed: the one whose message is gone
+	out = diffFindings(before, []finding.Finding{vol(0, "sock")}, newSide(nil), newSide(nil), nil)
+	if len(out) != 2 || out[0].Change != finding.Existing || out[1].Change != finding.Fixed || out[1].Message != "Volume logs" {
+		t.Errorf("one removed: %+v", out)
+	}
+	// severity up
+	up := vol(0, "logs")
+	up.Severity = finding.High
+	out = diffFindings(before[:1], []finding.Finding{up}, newSide(nil), newSide(nil), nil)
+	if out[0].Change != finding.Worse || out[0].ChangeReason != "severity medium → high" {
+		t.Errorf("severity up: %+v", out[0])
+	}
+	// a level that drops, no new finding to say so
+	was := newSide(nil)
+	was.levels[objectKey("x", "", "Deployment", "", "x")] = "restricted"
+	out = diffFindings(before[:1], []finding.Finding{vol(0, "logs")}, was, newSide(nil), nil)
+	if out[0].Change != finding.Worse || out[0].ChangeReason != "PSS level restricted → baseline" {
+		t.Errorf("level drop: %+v", out[0])
+	}
+	// ... and with one, the new one says it, the rest stays existing
+	out = diffFindings(before[:1], []finding.Finding{vol(0, "logs"), vol(1, "etc")}, was, newSide(nil), nil)
+	if out[0].Change != finding.Existing || out[1].Change != finding.New || out[1].ChangeReason != "PSS level restricted → baseline" {
+		t.Errorf("level drop with a new finding: %+v", out)
 	}
 }

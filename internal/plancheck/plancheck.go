@@ -120,7 +120,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	seen := map[string]bool{}
 	var (
 		fargate  []report.FargatePod
-		findings []finding.Finding
+		found    findingChunks
 		notes    []string
 	)
 	judge := func(o *plan.Object) error {
@@ -133,8 +133,8 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 			if s == nil {
 				s = subject(o)
 			}
-			var n []string
-			findings, n = finish(o, s, eng.Judge(rctx, s), findings)
+			fs, n := finish(o, s, eng.Judge(rctx, s), found.tail())
+			found.keep(fs)
 			notes = append(notes, n...)
 			if d != nil {
 				d.noteAfter(o, s)
@@ -177,8 +177,8 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 			if d != nil {
 				d.noteRelease(res)
 			}
-			var n []string
-			findings, n = judgeRelease(eng, rctx, res, findings)
+			fs, n := judgeRelease(eng, rctx, res, found.tail())
+			found.keep(fs)
 			notes = append(notes, n...)
 			for _, d := range res.docs {
 				if p, ok := fargateSize(d.Obj, res.in.Address, inv.FargateProfiles); ok {
@@ -195,6 +195,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		}
 	}
 	notes = append(notes, rels.notes...)
+	findings := found.all()
 	compared := ""
 	switch {
 	case d != nil:
@@ -317,4 +318,53 @@ func fargateSize(o *object.Object, address string, profiles []eks.FargateProfile
 	}
 	p.VCPU, p.MemoryGB = float64(size.MilliCPU)/1000, float64(size.MemoryMiB)/1024
 	return p, true
+}
+
+// findingChunks collects a run's findings in chunks of bounded size, so that each finding
+// is copied once (into the report's slice, at the end) rather than once per doubling of a
+// growing slice: a plan with hundreds of thousands of findings allocates about twice their
+// size instead of about five times.
+type findingChunks struct {
+	done [][]finding.Finding
+	cur  []finding.Finding
+	n    int
+}
+
+// The chunks start small (a plan with few findings allocates little) and grow to
+// maxChunk findings.
+const minChunk, maxChunk = 16, 1024
+
+// tail is the chunk to append the next findings to.
+func (c *findingChunks) tail() []finding.Finding {
+	if c.cur == nil {
+		size := minChunk
+		if k := len(c.done); k > 0 {
+			size = min(2*cap(c.done[k-1]), maxChunk)
+		}
+		c.cur = make([]finding.Finding, 0, size)
+	}
+	return c.cur
+}
+
+// keep takes back the chunk tail returned, with the findings appended to it.
+func (c *findingChunks) keep(fs []finding.Finding) {
+	if len(fs) < cap(fs) && len(fs) < maxChunk {
+		c.cur = fs
+		return
+	}
+	c.done = append(c.done, fs)
+	c.n += len(fs)
+	c.cur = nil
+}
+
+// all is every finding, in the order they were appended.
+func (c *findingChunks) all() []finding.Finding {
+	if len(c.done) == 0 {
+		return c.cur
+	}
+	out := make([]finding.Finding, 0, c.n+len(c.cur))
+	for _, d := range c.done {
+		out = append(out, d...)
+	}
+	return append(out, c.cur...)
 }
