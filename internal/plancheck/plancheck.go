@@ -119,9 +119,9 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	}
 	seen := map[string]bool{}
 	var (
-		fargate  []report.FargatePod
-		found    findingChunks
-		notes    []string
+		fargate []report.FargatePod
+		found   findingChunks
+		notes   []string
 	)
 	judge := func(o *plan.Object) error {
 		if o.Before {
