@@ -29,6 +29,11 @@ type VAPOptions struct {
 	PodSecurityStandards bool
 	// AllowedCapabilities may be added (EPS012); default NET_BIND_SERVICE.
 	AllowedCapabilities []string
+	// AdditionalRules are the IDs of the opt-in rules the policy also enforces
+	// (rules.OptInRules: the current guide's and the peers' workload rules); those that
+	// judge Fargate pods apply only with Fargate selectors. CheckAdditionalRules refuses
+	// IDs that have no opt-in form.
+	AdditionalRules []string
 	// ValidationActions: Deny, Warn and/or Audit (default Deny).
 	ValidationActions []string
 	// ExemptNamespaces are never checked (default kube-system).
@@ -94,6 +99,23 @@ func fargateExpr(sels []eks.Selector) string {
 	return strings.Join(alts, " || ")
 }
 
+// CheckAdditionalRules refuses an ID that is not an opt-in rule, naming the ones there
+// are.
+func CheckAdditionalRules(ids []string) error {
+	var known []string
+	ok := map[string]bool{}
+	for _, r := range rules.OptInRules() {
+		known = append(known, r.ID)
+		ok[r.ID] = true
+	}
+	for _, id := range ids {
+		if !ok[id] {
+			return fmt.Errorf("%q has no opt-in admission form: additional_rules takes %s", id, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
 // Validation pairs a CEL expression with the catalogue rule it enforces.
 type Validation struct {
 	Rule       string
@@ -110,6 +132,7 @@ func Validations(o VAPOptions) []Validation {
 		AllowedCapabilities:  o.AllowedCapabilities,
 		Fargate:              len(o.Fargate) > 0,
 		PodSecurityStandards: o.PodSecurityStandards,
+		AdditionalRules:      o.AdditionalRules,
 	}) {
 		out = append(out, Validation{Rule: v.Rule, Expression: v.Expression, Message: v.Message})
 	}

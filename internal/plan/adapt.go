@@ -87,7 +87,7 @@ func NewReaderWith(opts ReaderOptions) *Reader {
 	add(family{apiVersion: "v1", kind: "Pod", root: pod}, "kubernetes_pod", "kubernetes_pod_v1")
 	add(family{apiVersion: "apps/v1", kind: "Deployment", root: templated}, "kubernetes_deployment", "kubernetes_deployment_v1")
 	add(family{apiVersion: "apps/v1", kind: "DaemonSet", root: templated}, "kubernetes_daemonset", "kubernetes_daemon_set_v1")
-	add(family{apiVersion: "apps/v1", kind: "StatefulSet", root: templated}, "kubernetes_stateful_set", "kubernetes_stateful_set_v1")
+	add(family{apiVersion: "apps/v1", kind: "StatefulSet", root: statefulSetResource().finish()}, "kubernetes_stateful_set", "kubernetes_stateful_set_v1")
 	add(family{apiVersion: "v1", kind: "ReplicationController", root: templated}, "kubernetes_replication_controller", "kubernetes_replication_controller_v1")
 	add(family{apiVersion: "batch/v1", kind: "Job", root: templated}, "kubernetes_job", "kubernetes_job_v1")
 	add(family{apiVersion: "batch/v1", kind: "CronJob", root: cron}, "kubernetes_cron_job", "kubernetes_cron_job_v1")
@@ -100,6 +100,7 @@ func NewReaderWith(opts ReaderOptions) *Reader {
 	add(family{apiVersion: "v1", kind: "ResourceQuota", root: rq}, "kubernetes_resource_quota", "kubernetes_resource_quota_v1")
 	add(family{apiVersion: "v1", kind: "ServiceAccount", root: sa}, "kubernetes_service_account", "kubernetes_service_account_v1")
 	add(family{apiVersion: "", kind: labelsKind, root: labels}, "kubernetes_labels")
+	addNewFamilies(add)
 	computed := computedPaths()
 	for t, fam := range f {
 		fam.computed = computedSet(fam.root, computed[t])

@@ -458,7 +458,7 @@ func mayBeContext(doc []byte) bool {
 }
 
 // contextNames are substrings of every kind contextKind accepts, and of List.
-var contextNames = [][]byte{[]byte("Role"), []byte("Namespace"), []byte("LimitRange"), []byte("ResourceQuota"), []byte("ServiceAccount"), []byte("PodSecurityPolicy"), []byte("List")}
+var contextNames = append([][]byte{[]byte("Role"), []byte("Namespace"), []byte("LimitRange"), []byte("ResourceQuota"), []byte("ServiceAccount"), []byte("PodSecurityPolicy"), []byte("List")}, newContextNames...)
 
 var yamlLine = regexp.MustCompile(`line ([0-9]+)`)
 

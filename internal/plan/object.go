@@ -37,7 +37,8 @@ type Object struct {
 	Workload *Workload
 	// Typed is the object for every other kind: *rbacv1.ClusterRole, *rbacv1.Role,
 	// *rbacv1.ClusterRoleBinding, *rbacv1.RoleBinding, *corev1.Namespace,
-	// *corev1.LimitRange, *corev1.ResourceQuota, *psp.PodSecurityPolicy, *LabelsPatch.
+	// *corev1.LimitRange, *corev1.ResourceQuota, *psp.PodSecurityPolicy, *LabelsPatch, and
+	// the kinds of newkinds.go (*corev1.Secret, *corev1.ConfigMap, ...).
 	Typed any
 
 	// Opaque explains why the object's content cannot be judged at all (for example a
@@ -61,6 +62,9 @@ type Workload struct {
 	// "spec.template.spec" and "spec.template.metadata" for a Deployment.
 	SpecPath     string
 	TemplatePath string
+	// ClaimTemplates are a StatefulSet's volume claim templates (spec.volumeClaimTemplates):
+	// a claim of each for each of its pods.
+	ClaimTemplates []corev1.PersistentVolumeClaim
 }
 
 // LabelsPatch is a kubernetes_labels resource: labels added to an object that exists.
@@ -95,7 +99,8 @@ func namespaced(kind string) bool {
 	case "Namespace", "ClusterRole", "ClusterRoleBinding", "PodSecurityPolicy", "Node",
 		"PersistentVolume", "StorageClass", "CustomResourceDefinition", "PriorityClass",
 		"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-		"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "RuntimeClass", "CSIDriver":
+		"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "RuntimeClass", "CSIDriver",
+		eks.AccessPolicyAssociationKind:
 		return false
 	}
 	return true

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/pod-security-admission/api"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
@@ -500,7 +501,7 @@ func (d *differ) judge(o *plan.Object) {
 	case len(verdicts) > 0:
 		level = verdicts[0].PSSLevel
 	case s.Pod != nil:
-		level = d.eng.PSSLevel(d.ctx, s)
+		level = d.level(s)
 	}
 	d.was.note(o.Address, judgedObject(o, s), s, level)
 }
@@ -520,8 +521,18 @@ func (d *differ) judgeRelease(res *releaseResult) {
 	res.opaque = opaque
 	for _, doc := range res.docs {
 		id := rules.Identify(doc.Obj)
-		d.was.note(addr, objectKey(addr, doc.Template, id.Kind, id.Namespace, id.Name), doc.Obj, d.eng.PSSLevel(d.ctx, doc.Obj))
+		d.was.note(addr, objectKey(addr, doc.Template, id.Kind, id.Namespace, id.Name), doc.Obj, d.level(doc.Obj))
 	}
+}
+
+// level is the Pod Security Standards level of a workload as Judge gives it in its
+// verdicts (at the latest version of the standards), for a workload without verdicts too;
+// "" for an object that is not a workload or cannot be judged.
+func (d *differ) level(o *object.Object) string {
+	if o == nil || o.Pod == nil || o.Opaque != "" {
+		return ""
+	}
+	return d.eng.PSSLevel(o, api.LatestVersion())
 }
 
 // noteAfter records what the diff needs of an object of the plan.

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/crash"
@@ -231,7 +230,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	}
 	sort.Strings(r.Addresses)
 	for _, rule := range eng.Rules() {
-		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation})
+		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation, Related: related(rule)})
 	}
 	if opts.Source != nil {
 		for i := range r.Findings {
@@ -299,24 +298,11 @@ func fargateSize(o *object.Object, address string, profiles []eks.FargateProfile
 	id := rules.Identify(o)
 	p := report.FargatePod{Address: address, Kind: id.Kind, Namespace: id.Namespace, Name: id.Name,
 		Profile: m.Profile.DisplayName(), Selector: m.Selector.String()}
-	if o.Kind == "DaemonSet" {
-		p.Note = "DaemonSets never run on Fargate (EPS019)"
-		return p, true
+	b := FargateBillOf(o)
+	p.Note, p.RequestMilliCPU, p.RequestMemoryMiB = b.Note, b.RequestMilliCPU, b.RequestMemoryMiB
+	if b.Sized {
+		p.VCPU, p.MemoryGB = float64(b.Size.MilliCPU)/1000, float64(b.Size.MemoryMiB)/1024
 	}
-	for _, u := range o.UnknownPaths() {
-		if strings.Contains(u, ".resources") || strings.HasSuffix(u, "containers") || strings.HasSuffix(u, "initContainers") {
-			p.Note = "requests not known until apply"
-			return p, true
-		}
-	}
-	cpu, mem := eks.PodRequest(&o.Pod.Spec)
-	p.RequestMilliCPU, p.RequestMemoryMiB = cpu, (mem+(1<<20)-1)>>20
-	size, ok := eks.FargateSize(cpu, mem)
-	if !ok {
-		p.Note = "the pod requests more than Fargate's largest configuration (16 vCPU, 120 GB): Fargate will not run it"
-		return p, true
-	}
-	p.VCPU, p.MemoryGB = float64(size.MilliCPU)/1000, float64(size.MemoryMiB)/1024
 	return p, true
 }
 
@@ -367,4 +353,15 @@ func (c *findingChunks) all() []finding.Finding {
 		out = append(out, d...)
 	}
 	return append(out, c.cur...)
+}
+
+// related lists the other tools' checks a rule covers, for reports.
+func related(r rules.Rule) []report.RelatedRule {
+	var out []report.RelatedRule
+	for _, id := range r.Peers {
+		if p, ok := rules.PeerByID(id); ok {
+			out = append(out, report.RelatedRule{Tool: p.Tool, ID: p.ID, Title: p.Title})
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -26,7 +27,10 @@ import (
 // cannot read for_each instances). Apply then proves that the example's data sources, expressions, for_each and
 // references work, and the checks read the manifests kubernetes_manifest would get.
 
-// withoutKubernetes rewrites one example file as described above.
+// withoutKubernetes rewrites one example file as described above. A typed resource of the
+// kubernetes provider (kubernetes_deployment_v1, ...) becomes a terraform_data too, whose
+// input is its attributes as an object (nested blocks as lists of objects, as Terraform
+// holds them), and references to the resource become references to that input.
 func withoutKubernetes(t *testing.T, src []byte, name string) []byte {
 	t.Helper()
 	f, diags := hclwrite.ParseConfig(src, name, hcl.InitialPos)
@@ -34,6 +38,7 @@ func withoutKubernetes(t *testing.T, src []byte, name string) []byte {
 		t.Fatalf("%s: %s", name, diags)
 	}
 	body := f.Body()
+	var typed []string
 	for _, b := range body.Blocks() {
 		labels := b.Labels()
 		switch {
@@ -62,9 +67,48 @@ func withoutKubernetes(t *testing.T, src []byte, name string) []byte {
 				tokens = hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte(expr)}}
 			}
 			b.Body().SetAttributeRaw("input", tokens)
+		case b.Type() == "resource" && len(labels) == 2 && strings.HasPrefix(labels[0], "kubernetes_"):
+			typed = append(typed, labels[0]+"."+labels[1])
+			input := blockObject(b.Body())
+			b.SetLabels([]string{"terraform_data", labels[1]})
+			b.Body().Clear()
+			b.Body().AppendNewline()
+			b.Body().SetAttributeRaw("input", input)
 		}
 	}
-	return bytes.ReplaceAll(f.Bytes(), []byte("kubernetes_manifest."), []byte("terraform_data."))
+	out := f.Bytes()
+	for _, addr := range typed {
+		_, name, _ := strings.Cut(addr, ".")
+		out = regexp.MustCompile(`\b`+regexp.QuoteMeta(addr)+`\b`).ReplaceAll(out, []byte("terraform_data."+name+".input"))
+	}
+	return bytes.ReplaceAll(out, []byte("kubernetes_manifest."), []byte("terraform_data."))
+}
+
+// blockObject is the object expression of a block's body: its attributes, and its nested
+// blocks as lists of objects, by type.
+func blockObject(body *hclwrite.Body) hclwrite.Tokens {
+	var parts []string
+	attrs := body.Attributes()
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		parts = append(parts, n+" = "+string(attrs[n].Expr().BuildTokens(nil).Bytes()))
+	}
+	byType := map[string][]string{}
+	var types []string
+	for _, nb := range body.Blocks() {
+		if _, ok := byType[nb.Type()]; !ok {
+			types = append(types, nb.Type())
+		}
+		byType[nb.Type()] = append(byType[nb.Type()], string(blockObject(nb.Body()).Bytes()))
+	}
+	for _, ty := range types {
+		parts = append(parts, ty+" = ["+strings.Join(byType[ty], ", ")+"]")
+	}
+	return hclwrite.Tokens{{Type: hclsyntax.TokenIdent, Bytes: []byte("{ " + strings.Join(parts, ", ") + " }")}}
 }
 
 // exampleDir copies example files, rewritten, into a new Terraform root.
@@ -228,4 +272,111 @@ func mustRead(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestAccExampleFunctions: each examples/functions/*/function.tf applies with
+// examples/provider/provider.tf, and refuses (or reports) what it is written to refuse
+// once the example's workload is made privileged.
+func TestAccExampleFunctions(t *testing.T) {
+	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "ekspodsec")
+	provider := filepath.Join("..", "..", "examples", "provider", "provider.tf")
+	// edited is the example with old replaced by new, as a new Terraform root.
+	edited := func(t *testing.T, name, old, new string) string {
+		src, err := os.ReadFile(filepath.Join("..", "..", "examples", "functions", name, "function.tf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(src, []byte(old)) {
+			t.Fatalf("example %s has no %q", name, old)
+		}
+		file := filepath.Join(t.TempDir(), name, "function.tf")
+		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, bytes.Replace(src, []byte(old), []byte(new), 1), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return exampleDir(t, provider, file)
+	}
+	str := knownvalue.StringExact
+	steps := map[string]func(t *testing.T, dir string) []resource.TestStep{
+		"violations": func(t *testing.T, dir string) []resource.TestStep {
+			return []resource.TestStep{
+				{
+					ConfigDirectory: config.StaticDirectory(dir),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("terraform_data.web", tfjsonpath.New("output").AtMapKey("kind"), str("Deployment")),
+						// the LimitRange covers the job's limits; no Fargate finding
+						statecheck.ExpectKnownOutputValue("batch_findings", knownvalue.ListExact([]knownvalue.Check{
+							str("EPS002 Job/report: Privilege escalation not disabled"),
+							str("EPS003 Job/report: Container may run as root"),
+							str("EPS013 Job/report: Capabilities not dropping ALL"),
+							str("EPS016 Job/report: Seccomp profile not RuntimeDefault or Localhost"),
+							str("EPS020 Job/report: Service account token automounted"),
+						})),
+					},
+				},
+				{
+					ConfigDirectory: config.StaticDirectory(edited(t, "violations", "allowPrivilegeEscalation = false", "privileged = true")),
+					ExpectError:     wrapped(`The web Deployment breaks the EKS pod security guidance: EPS001 spec.template.spec.containers\[0\].securityContext.privileged: The container web runs privileged`),
+				},
+			}
+		},
+		"pss_level": func(t *testing.T, dir string) []resource.TestStep {
+			return []resource.TestStep{
+				{
+					ConfigDirectory:   config.StaticDirectory(dir),
+					ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("workload_level_v1_24", str("restricted"))},
+				},
+				{
+					ConfigDirectory: config.StaticDirectory(edited(t, "pss_level", "allowPrivilegeEscalation = false", "privileged = true")),
+					ExpectError:     wrapped(`The workload must meet the restricted Pod Security Standard; it meets privileged`),
+				},
+			}
+		},
+		"fargate_size": func(t *testing.T, dir string) []resource.TestStep {
+			return []resource.TestStep{{
+				ConfigDirectory:   config.StaticDirectory(dir),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("worker_fargate_size", str("1 vCPU / 2 GB"))},
+			}}
+		},
+		"kubernetes_object": func(t *testing.T, dir string) []resource.TestStep {
+			return []resource.TestStep{
+				{
+					ConfigDirectory: config.StaticDirectory(dir),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownOutputValue("app_findings", knownvalue.ListExact(nil)),
+						statecheck.ExpectKnownOutputValue("app_pss_level", str("restricted")),
+					},
+				},
+				{
+					ConfigDirectory: config.StaticDirectory(edited(t, "kubernetes_object", "allow_privilege_escalation = false", "privileged = true")),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownOutputValue("app_findings", knownvalue.ListExact([]knownvalue.Check{
+							str("EPS001 (critical)"),
+						})),
+						statecheck.ExpectKnownOutputValue("app_pss_level", str("privileged")),
+					},
+				},
+			}
+		},
+	}
+	dirs, err := filepath.Glob(filepath.Join("..", "..", "examples", "functions", "*"))
+	if err != nil || len(dirs) != len(steps) {
+		t.Fatalf("function examples %v (%v), want one per function", dirs, err)
+	}
+	for _, d := range dirs {
+		name := filepath.Base(d)
+		t.Run(name, func(t *testing.T) {
+			mk, ok := steps[name]
+			if !ok {
+				t.Fatalf("no checks for example %s", name)
+			}
+			s := mk(t, exampleDir(t, provider, filepath.Join(d, "function.tf")))
+			for i := range s {
+				s[i].ProtoV6ProviderFactories = protoV6
+			}
+			resource.UnitTest(t, resource.TestCase{Steps: s})
+		})
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -20,6 +21,7 @@ import (
 var (
 	_ provider.Provider                   = (*ekspodsecProvider)(nil)
 	_ provider.ProviderWithValidateConfig = (*ekspodsecProvider)(nil)
+	_ provider.ProviderWithFunctions      = (*ekspodsecProvider)(nil)
 )
 
 // ekspodsecProvider renders hardened EKS pod-security manifests.
@@ -46,7 +48,12 @@ func (p *ekspodsecProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"LimitRange, ResourceQuota, a whole hardened namespace) from one hardening profile, following the EKS " +
 			"best-practices pod security guidance. Without configuration its data sources are pure: they need no " +
 			"credentials and make no network calls. With an `eks` block the provider reads that cluster's Kubernetes " +
-			"version and Fargate profiles once, and data sources default `kubernetes_version` and `fargate` from them.",
+			"version and Fargate profiles once, and data sources default `kubernetes_version` and `fargate` from them.\n\n" +
+			"Its functions judge Kubernetes objects with the rules and engine of `plan-check`, the project's CI gate, so a " +
+			"module can refuse an unsafe workload at plan time in a `precondition`, a `check` block or a variable " +
+			"`validation`: `provider::ekspodsec::violations` (the findings), `pss_level` (the Pod Security Standards level), " +
+			"`fargate_size` (what EKS Fargate bills a pod) and `kubernetes_object` (a typed `kubernetes_*` resource as the " +
+			"Kubernetes object it sends). They need Terraform 1.8 or later and never use the provider's configuration.",
 		Blocks: map[string]schema.Block{
 			"eks": schema.SingleNestedBlock{
 				MarkdownDescription: "Read one EKS cluster's facts through the EKS API (`eks:DescribeCluster`, " +
@@ -135,5 +142,17 @@ func (p *ekspodsecProvider) DataSources(_ context.Context) []func() datasource.D
 		NewPodSecurityAdmissionDataSource,
 		NewValidatingAdmissionPolicyDataSource,
 		NewNamespaceDataSource,
+	}
+}
+
+// Functions are the provider's functions: they judge Kubernetes objects with plan-check's
+// rules inside Terraform (checks, preconditions, validations). They are pure and never
+// read the provider's configuration.
+func (p *ekspodsecProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewViolationsFunction,
+		NewPSSLevelFunction,
+		NewFargateSizeFunction,
+		NewKubernetesObjectFunction,
 	}
 }

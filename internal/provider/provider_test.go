@@ -32,6 +32,23 @@ func TestProviderSchemaValid(t *testing.T) {
 		described(t, name, s.Block)
 	}
 	described(t, "provider", resp.Provider.Block)
+	if len(resp.Functions) != 4 {
+		t.Errorf("functions %v, want violations, pss_level, fargate_size and kubernetes_object", resp.Functions)
+	}
+	for name, f := range resp.Functions {
+		if f.Summary == "" || f.Description == "" {
+			t.Errorf("function %s has no summary or description", name)
+		}
+		params := f.Parameters
+		if f.VariadicParameter != nil {
+			params = append(params, f.VariadicParameter)
+		}
+		for _, p := range params {
+			if p.Description == "" {
+				t.Errorf("function %s: parameter %s has no description", name, p.Name)
+			}
+		}
+	}
 }
 
 // described checks that every attribute and block of a schema block, nested ones

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/plan"
 )
 
 // Terraform values of rendered objects: the renderers build Kubernetes objects and their
@@ -53,6 +55,9 @@ func terraformValue(v any) (attr.Value, error) {
 		}
 		tuple, diags := types.TupleValue(elemTypes, elems)
 		return tuple, diagsError(diags)
+	case plan.UnknownValue:
+		// A value not known until apply (kubernetes_object): its type is not known either.
+		return types.DynamicUnknown(), nil
 	case string:
 		return types.StringValue(t), nil
 	case bool:

@@ -71,6 +71,13 @@ type RuleInfo struct {
 	Severity    finding.Severity
 	Guide       string
 	Remediation string
+	// Related are the other tools' checks the rule covers (docs/peers.md), for SARIF.
+	Related []RelatedRule
+}
+
+// RelatedRule is another tool's check that a rule covers.
+type RelatedRule struct {
+	Tool, ID, Title string
 }
 
 // RuleDocsURL is where each rule's page is published.

@@ -79,11 +79,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 				"**" + ri.Title + "** (" + ri.ID + ", " + ri.Severity.String() + ")\n\n" + ri.Description + "\n\n**Fix:** " + ri.Remediation +
 					"\n\nGuide: " + ri.Guide + ". More: [" + ri.ID + "](" + HelpURI(ri.ID) + ")")).
 			WithDefaultConfiguration(&sarif.ReportingConfiguration{Level: sarifLevel(ri.Severity)}).
-			WithProperties(sarif.Properties{
-				"security-severity": securitySeverity(ri.Severity),
-				"tags":              []string{"security", "kubernetes", "eks", "terraform"},
-				"precision":         "high",
-			})
+			WithProperties(ruleProperties(ri))
 	}
 	for _, f := range r.Findings {
 		res := run.CreateResultForRule(f.RuleID).
@@ -142,6 +138,28 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	}
 	_, err = w.Write(dropUnsetSuppressionFields(b))
 	return err
+}
+
+// ruleProperties is a rule's property bag: GitHub's security-severity, tags, and the other
+// tools' checks the rule covers (relatedRuleIds, and relatedRules with each one's tool and
+// title), so a team coming from Checkov, KICS or Trivy finds its IDs.
+func ruleProperties(ri RuleInfo) sarif.Properties {
+	p := sarif.Properties{
+		"security-severity": securitySeverity(ri.Severity),
+		"tags":              []string{"security", "kubernetes", "eks", "terraform"},
+		"precision":         "high",
+	}
+	if len(ri.Related) > 0 {
+		ids := make([]string, 0, len(ri.Related))
+		related := make([]map[string]string, 0, len(ri.Related))
+		for _, r := range ri.Related {
+			ids = append(ids, r.ID)
+			related = append(related, map[string]string{"tool": r.Tool, "id": r.ID, "title": r.Title})
+		}
+		p["relatedRuleIds"] = ids
+		p["relatedRules"] = related
+	}
+	return p
 }
 
 // dropUnsetSuppressionFields removes the members go-sarif v2 writes as null for a
