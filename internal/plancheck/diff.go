@@ -36,9 +36,12 @@ import (
 //
 // A new finding on a workload whose level drops says so ("PSS level restricted →
 // privileged"). A finding of the plan that a finding of another rule said before on the
-// same container (rules.Rule.ImpliedBy: EPS001's privileged container said EPS002's
-// escalation) is existing: a fix of the one uncovers the other, it does not add it. A finding of the objects as they are now that matches nothing of the plan
-// is fixed ("the plan deletes it" for a deleted resource) — unless the plan's value of
+// same container (rules.SaidBy: EPS001's privileged container said EPS002's escalation,
+// EPS004's user 0 said EPS032's runAsNonRoot control) is existing: a fix of the one
+// uncovers the other, it does not add it; and a finding of now that a finding of the
+// plan says (EPS002's escalation once the container is privileged) is not fixed: it is
+// left out, the plan's finding reports it. A finding of the objects as they are now that
+// matches nothing of the plan is fixed ("the plan deletes it" for a deleted resource) — unless the plan's value of
 // that resource is not known until apply: then it may well remain, and it is existing.
 // Creates have no prior value (all their findings are new); deletes have no planned one
 // (all theirs are fixed).
@@ -333,10 +336,13 @@ func match(before, after []finding.Finding, pair func(b, a int)) (leftBefore []i
 
 // diffFindings sets the Change of each finding of after against before (the objects as
 // they exist now, with the sides' facts) and returns after with the fixed findings
-// appended. impliedBy maps a rule to the rules whose failure on a container says what it
-// says (rules.Rule.ImpliedBy): a finding the plan has that such a finding said before (an
-// EPS002 once a container is no longer privileged, which EPS001 said) is existing.
-func diffFindings(before, after []finding.Finding, was, is *side, impliedBy map[string][]string) []finding.Finding {
+// appended. saidBy lists the rules whose finding on the same object and container says
+// what a finding says (rules.SaidBy): a finding the plan has that such a finding said
+// before (an EPS002 once a container is no longer privileged, which EPS001 said; an
+// EPS032 runAsNonRoot once it no longer runs as user 0, which EPS004 said) is existing,
+// and a finding of before that such a finding of the plan says now (an EPS002 once the
+// container is privileged) is not fixed: the plan's finding reports the problem.
+func diffFindings(before, after []finding.Finding, was, is *side, saidBy func(*finding.Finding) []string) []finding.Finding {
 	left, newOnes := match(before, after, func(bi, ai int) {
 		b, a := &before[bi], &after[ai]
 		a.Change, a.ChangeReason = finding.Existing, ""
@@ -355,7 +361,7 @@ func diffFindings(before, after []finding.Finding, was, is *side, impliedBy map[
 	})
 	for _, ai := range newOnes {
 		a := &after[ai]
-		if by := implied(a, before, impliedBy); by != "" {
+		if by := sayer(a, before, saidBy); by != "" {
 			a.Change, a.ChangeReason = finding.Existing, "said before by "+by
 			continue
 		}
@@ -382,31 +388,36 @@ func diffFindings(before, after []finding.Finding, was, is *side, impliedBy map[
 			a.Change, a.ChangeReason = finding.Worse, joinReasons(a.ChangeReason, drop)
 		}
 	}
-	return appendFixed(after, before, left, is)
+	return appendFixed(after, before, left, is, saidBy)
 }
 
-// implied returns the rule of a finding of before that said what a says (on its object
-// and container), "" when none did.
-func implied(a *finding.Finding, before []finding.Finding, impliedBy map[string][]string) string {
-	by := impliedBy[a.RuleID]
-	if len(by) == 0 || a.Container == "" {
+// sayer returns the rule of a finding of others that says what f says (saidBy: on f's
+// object, and on its container or the pod), "" when none does.
+func sayer(f *finding.Finding, others []finding.Finding, saidBy func(*finding.Finding) []string) string {
+	by := saidBy(f)
+	if len(by) == 0 {
 		return ""
 	}
-	key := findingObject(a)
-	for i := range before {
-		b := &before[i]
-		if b.Container == a.Container && slices.Contains(by, b.RuleID) && findingObject(b) == key {
-			return b.RuleID
+	key := findingObject(f)
+	for i := range others {
+		o := &others[i]
+		if (o.Container == f.Container || o.Container == "" || f.Container == "") && slices.Contains(by, o.RuleID) && findingObject(o) == key {
+			return o.RuleID
 		}
 	}
 	return ""
 }
 
 // appendFixed appends the before findings at indexes left as fixed (or, when the plan's
-// value of their resource is not known until apply, as existing).
-func appendFixed(after, before []finding.Finding, left []int, is *side) []finding.Finding {
+// value of their resource is not known until apply, as existing), but those a finding of
+// after says now (saidBy, see diffFindings): their problem remains, reported by that one.
+func appendFixed(after, before []finding.Finding, left []int, is *side, saidBy func(*finding.Finding) []string) []finding.Finding {
+	planned := after
 	for _, bi := range left {
 		f := before[bi]
+		if sayer(&f, planned, saidBy) != "" {
+			continue
+		}
 		f.Change, f.ChangeReason = finding.Fixed, ""
 		switch {
 		case is != nil && is.opaque[f.Address]:
@@ -433,8 +444,11 @@ func baselineFindings(before, after []finding.Finding) []finding.Finding {
 	})
 	for _, ai := range newOnes {
 		after[ai].Change, after[ai].ChangeReason = finding.New, ""
+		if by := sayer(&after[ai], before, rules.SaidBy); by != "" {
+			after[ai].Change, after[ai].ChangeReason = finding.Existing, "said before by "+by
+		}
 	}
-	return appendFixed(after, before, left, nil)
+	return appendFixed(after, before, left, nil, rules.SaidBy)
 }
 
 func joinReasons(a, b string) string {
@@ -561,13 +575,7 @@ func (d *differ) finish(findings []finding.Finding, notes []string, opts Options
 		notes = append(notes, opts.Settings.Apply(findings, now(opts))...)
 		opts.Settings.Apply(d.prior, now(opts))
 	}
-	impliedBy := map[string][]string{}
-	for _, r := range d.eng.Rules() {
-		if len(r.ImpliedBy) > 0 {
-			impliedBy[r.ID] = r.ImpliedBy
-		}
-	}
-	return diffFindings(d.prior, findings, d.was, d.is, impliedBy), notes
+	return diffFindings(d.prior, findings, d.was, d.is, rules.SaidBy), notes
 }
 
 // compareBaseline applies the settings' waivers and sets the findings' Change against

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/report"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/settings"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/source"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/helmtest"
@@ -67,7 +68,9 @@ func byChange(rep *report.Report) map[string][]finding.Finding {
 }
 
 // diffExpectation is what --diff must say of one update plan: the change of findings
-// (the fixture README's tables for the shared ones; each case's main.tf comment for ours),
+// (the fixture README's tables for the shared ones; each case's main.tf comment for ours;
+// both were written before EPS023-EPS035 and EPS112-EPS116: what those rules add is
+// listed here with a comment),
 // a substring of the reason where it matters, findings that must not be reported, changes
 // that must not occur at all, and whether the run fails (--fail-on high).
 type diffExpectation struct {
@@ -87,12 +90,17 @@ var diffExpectations = map[string]diffExpectation{
 			"kubernetes_deployment_v1.log_viewer|EPS001@viewer": finding.New,
 			"kubernetes_deployment_v1.log_viewer|EPS005":        finding.New,
 			"kubernetes_deployment_v1.log_viewer|EPS007":        finding.New,
+			// the rules added since see the before state's only problems, unchanged:
+			// service links (the provider sends true) and the container's runAsNonRoot
+			// false (the provider sends it for a security_context without it)
+			"kubernetes_deployment_v1.log_viewer|EPS024":        finding.Existing,
+			"kubernetes_deployment_v1.log_viewer|EPS032@viewer": finding.Existing,
 		},
 		reason: map[string]string{"kubernetes_deployment_v1.log_viewer|EPS001@viewer": "PSS level baseline → privileged"},
 		// EPS002@viewer is folded into EPS001 (privileged means escalation allowed)
 		mustNot: []string{"kubernetes_deployment_v1.log_viewer|EPS002@viewer", "kubernetes_deployment_v1.log_viewer|EPS006@viewer",
 			"kubernetes_deployment_v1.log_viewer|EPS008", "kubernetes_deployment_v1.log_viewer|EPS010"},
-		never: []finding.Change{finding.Worse, finding.Existing, finding.Fixed},
+		never: []finding.Change{finding.Worse, finding.Fixed},
 		fails: true,
 	},
 	"update_fix": {
@@ -108,7 +116,14 @@ var diffExpectations = map[string]diffExpectation{
 			"kubernetes_deployment_v1.report_builder|EPS014@builder": finding.Fixed,
 			"kubernetes_deployment_v1.report_builder|EPS015@builder": finding.Fixed,
 			"kubernetes_deployment_v1.report_builder|EPS020":         finding.Existing,
+			// rules added since: the read-write root filesystem is fixed, service links
+			// stay; the container's runAsNonRoot false stays, which EPS004 (user 0) said
+			// before and EPS032 says now: existing, not new
+			"kubernetes_deployment_v1.report_builder|EPS023@builder": finding.Fixed,
+			"kubernetes_deployment_v1.report_builder|EPS024":         finding.Existing,
+			"kubernetes_deployment_v1.report_builder|EPS032@builder": finding.Existing,
 		},
+		reason: map[string]string{"kubernetes_deployment_v1.report_builder|EPS032@builder": "said before by EPS004"},
 		// EPS013 and EPS016 of the privileged container before are EPS001's (its message
 		// names them)
 		mustNot: []string{"kubernetes_deployment_v1.report_builder|EPS013@builder", "kubernetes_deployment_v1.report_builder|EPS016@builder"},
@@ -127,6 +142,10 @@ var diffExpectations = map[string]diffExpectation{
 		must: map[string]finding.Change{
 			"kubernetes_deployment_v1.flow_agent|EPS012@agent": finding.New,
 			"kubernetes_deployment_v1.flow_agent|EPS020":       finding.Existing,
+			// rules added since: unchanged problems of both sides
+			"kubernetes_deployment_v1.flow_agent|EPS024":          finding.Existing,
+			"kubernetes_deployment_v1.flow_agent|EPS032@agent":    finding.Existing,
+			"kubernetes_deployment_v1.flow_agent|EPS032@exporter": finding.Existing,
 		},
 		reason:  map[string]string{"kubernetes_deployment_v1.flow_agent|EPS012@agent": "PSS level baseline → privileged"},
 		mustNot: []string{"kubernetes_deployment_v1.flow_agent|EPS012@exporter", "kubernetes_deployment_v1.flow_agent|EPS013@agent"},
@@ -139,10 +158,16 @@ var diffExpectations = map[string]diffExpectation{
 			"kubernetes_deployment_v1.storefront|EPS003@web": finding.New,
 			"kubernetes_deployment_v1.storefront|EPS013@web": finding.New,
 			"kubernetes_deployment_v1.storefront|EPS016@web": finding.New,
+			// rules added since: the root filesystem is no longer read-only; service
+			// links were never disabled. The container's runAsNonRoot false before
+			// (EPS032) is what EPS003 says now: not fixed, not reported twice
+			"kubernetes_deployment_v1.storefront|EPS023@web": finding.New,
+			"kubernetes_deployment_v1.storefront|EPS024":     finding.Existing,
 		},
-		mustNot: []string{"kubernetes_deployment_v1.storefront|EPS014@web", "kubernetes_deployment_v1.storefront|EPS020"},
-		never:   []finding.Change{finding.Worse, finding.Existing, finding.Fixed},
-		fails:   true,
+		mustNot: []string{"kubernetes_deployment_v1.storefront|EPS014@web", "kubernetes_deployment_v1.storefront|EPS020",
+			"kubernetes_deployment_v1.storefront|EPS032@web"},
+		never: []finding.Change{finding.Worse, finding.Fixed},
+		fails: true,
 	},
 	"update_binding_group": {
 		must: map[string]finding.Change{
@@ -186,13 +211,21 @@ var diffExpectations = map[string]diffExpectation{
 			"kubernetes_job_v1.migrate|EPS010":                 finding.Fixed,
 			"kubernetes_deployment_v1.worker|EPS014@worker":    finding.New,
 			"kubernetes_deployment_v1.worker|EPS015@worker":    finding.New,
+			// rules added since: the deleted DaemonSet's are fixed, the others' stay;
+			// migrate's runAsNonRoot control (EPS032 before) is EPS004's now (user 0)
+			"kubernetes_daemon_set_v1.node_debug|EPS023@shell": finding.Fixed,
+			"kubernetes_daemon_set_v1.node_debug|EPS024":       finding.Fixed,
+			"kubernetes_deployment_v1.worker|EPS024":           finding.Existing,
+			"kubernetes_deployment_v1.worker|EPS032@worker":    finding.Existing,
+			"kubernetes_job_v1.migrate|EPS024":                 finding.Existing,
 		},
 		reason: map[string]string{
 			"kubernetes_daemon_set_v1.node_debug|EPS001@shell": "the plan deletes it",
 			"kubernetes_daemon_set_v1.node_debug|EPS020":       "the plan deletes it",
 		},
-		never: []finding.Change{finding.Worse, finding.Existing},
-		fails: true,
+		mustNot: []string{"kubernetes_job_v1.migrate|EPS032@migrate"},
+		never:   []finding.Change{finding.Worse},
+		fails:   true,
 	},
 }
 
@@ -372,7 +405,9 @@ func TestDiffSidesAreStandaloneChecks(t *testing.T) {
 				g := f
 				g.Change, g.ChangeReason = "", ""
 				after = append(after, g)
-				if f.Change == finding.Existing || f.Change == finding.Worse {
+				// an existing finding another rule's finding said before (rules.SaidBy) has
+				// no counterpart of its own rule now
+				if (f.Change == finding.Existing && !strings.HasPrefix(f.ChangeReason, "said before by ")) || f.Change == finding.Worse {
 					before = append(before, f)
 				}
 			}
@@ -380,8 +415,14 @@ func TestDiffSidesAreStandaloneChecks(t *testing.T) {
 				t.Errorf("the plan's side differs from plan-check without --diff:\n%s\nwant\n%s", got, want)
 			}
 			var standalone []finding.Finding
+			printed := map[string]bool{}
+			for _, f := range after {
+				printed[finding.Fingerprint(f)] = true
+			}
 			for _, f := range prior.Findings {
-				if !deleted[f.Address] {
+				// a finding of now that a finding of the plan says (rules.SaidBy) is
+				// neither fixed nor existing: the plan's finding reports it
+				if !deleted[f.Address] && (printed[finding.Fingerprint(f)] || sayer(&f, after, rules.SaidBy) == "") {
 					standalone = append(standalone, f)
 				}
 			}
@@ -451,6 +492,12 @@ func TestDiffWaivers(t *testing.T) {
   rule    = "EPS108"
   address = "kubernetes_role_binding_v1.config_reader"
   reason  = "reviewed"
+  expires = "2099-01-01"
+}
+waiver {
+  rule    = "EPS113"
+  address = "kubernetes_role_v1.*"
+  reason  = "the Roles' own findings: waived too, so that only the binding's decides"
   expires = "2099-01-01"
 }`), ".ekspodsec.hcl")
 	if err != nil {
@@ -633,32 +680,103 @@ func TestMatchPairs(t *testing.T) {
 	}
 	before := []finding.Finding{vol(0, "logs"), vol(1, "sock")}
 	after := []finding.Finding{vol(0, "sock"), vol(1, "logs"), vol(2, "etc")}
-	out := diffFindings(before, after, newSide(nil), newSide(nil), nil)
+	out := diffFindings(before, after, newSide(nil), newSide(nil), rules.SaidBy)
 	if len(out) != 3 || out[0].Change != finding.Existing || out[1].Change != finding.Existing || out[2].Change != finding.New {
 		t.Errorf("reordered volumes: %+v", out)
 	}
 	// one fixed: the one whose message is gone
-	out = diffFindings(before, []finding.Finding{vol(0, "sock")}, newSide(nil), newSide(nil), nil)
+	out = diffFindings(before, []finding.Finding{vol(0, "sock")}, newSide(nil), newSide(nil), rules.SaidBy)
 	if len(out) != 2 || out[0].Change != finding.Existing || out[1].Change != finding.Fixed || out[1].Message != "Volume logs" {
 		t.Errorf("one removed: %+v", out)
 	}
 	// severity up
 	up := vol(0, "logs")
 	up.Severity = finding.High
-	out = diffFindings(before[:1], []finding.Finding{up}, newSide(nil), newSide(nil), nil)
+	out = diffFindings(before[:1], []finding.Finding{up}, newSide(nil), newSide(nil), rules.SaidBy)
 	if out[0].Change != finding.Worse || out[0].ChangeReason != "severity medium → high" {
 		t.Errorf("severity up: %+v", out[0])
 	}
 	// a level that drops, no new finding to say so
 	was := newSide(nil)
 	was.levels[objectKey("x", "", "Deployment", "", "x")] = "restricted"
-	out = diffFindings(before[:1], []finding.Finding{vol(0, "logs")}, was, newSide(nil), nil)
+	out = diffFindings(before[:1], []finding.Finding{vol(0, "logs")}, was, newSide(nil), rules.SaidBy)
 	if out[0].Change != finding.Worse || out[0].ChangeReason != "PSS level restricted → baseline" {
 		t.Errorf("level drop: %+v", out[0])
 	}
 	// ... and with one, the new one says it, the rest stays existing
-	out = diffFindings(before[:1], []finding.Finding{vol(0, "logs"), vol(1, "etc")}, was, newSide(nil), nil)
+	out = diffFindings(before[:1], []finding.Finding{vol(0, "logs"), vol(1, "etc")}, was, newSide(nil), rules.SaidBy)
 	if out[0].Change != finding.Existing || out[1].Change != finding.New || out[1].ChangeReason != "PSS level restricted → baseline" {
 		t.Errorf("level drop with a new finding: %+v", out)
+	}
+}
+
+// TestDiffHandOff: when one rule's finding gives way to another's on the same problem
+// (rules.SaidBy), the change is not a new problem nor a fix: an EPS032 runAsNonRoot that
+// EPS004 said before is existing once the container no longer runs as user 0; an EPS002
+// that EPS001 says now (the container became privileged), or an EPS032 that EPS003 says
+// now, is not fixed. Findings of other rules, or on other containers, are not handed off.
+func TestDiffHandOff(t *testing.T) {
+	on := func(rule, container, msg string, sev finding.Severity) finding.Finding {
+		return finding.Finding{RuleID: rule, Address: "kubernetes_deployment_v1.x", Kind: "Deployment", Namespace: "apps", Name: "x",
+			Container: container, Severity: sev, Status: finding.Fail, Message: msg, K8sPath: "spec.template.spec.containers[0].securityContext"}
+	}
+	runAsNonRoot := "The container app fails the Pod Security Standards restricted control runAsNonRoot (runAsNonRoot != true): ..."
+	sysctls := "The pod fails the Pod Security Standards baseline control sysctls (forbidden sysctls): ..."
+	changes := func(out []finding.Finding) string {
+		var parts []string
+		for _, f := range out {
+			parts = append(parts, f.RuleID+"@"+f.Container+"="+string(f.Change)+" "+f.ChangeReason)
+		}
+		return strings.Join(parts, ", ")
+	}
+	for _, tc := range []struct {
+		name          string
+		before, after []finding.Finding
+		want          string
+	}{
+		{"EPS004 said the control before",
+			[]finding.Finding{on("EPS004", "app", "runs as root user 0", finding.High)},
+			[]finding.Finding{on("EPS032", "app", runAsNonRoot, finding.Low)},
+			"EPS032@app=existing said before by EPS004, EPS004@app=fixed "},
+		{"a pod-level EPS003 said it before",
+			[]finding.Finding{on("EPS003", "", "may run as root", finding.High)},
+			[]finding.Finding{on("EPS032", "app", runAsNonRoot, finding.Low)},
+			"EPS032@app=existing said before by EPS003, EPS003@=fixed "},
+		{"EPS003 says it now",
+			[]finding.Finding{on("EPS032", "app", runAsNonRoot, finding.Low)},
+			[]finding.Finding{on("EPS003", "app", "may run as root", finding.High)},
+			"EPS003@app=new "},
+		{"EPS001 says the escalation now",
+			[]finding.Finding{on("EPS002", "app", "escalation", finding.High)},
+			[]finding.Finding{on("EPS001", "app", "privileged", finding.Critical)},
+			"EPS001@app=new "},
+		{"EPS001 said it before",
+			[]finding.Finding{on("EPS001", "app", "privileged", finding.Critical)},
+			[]finding.Finding{on("EPS002", "app", "escalation", finding.High)},
+			"EPS002@app=existing said before by EPS001, EPS001@app=fixed "},
+		{"another container",
+			[]finding.Finding{on("EPS001", "sidecar", "privileged", finding.Critical)},
+			[]finding.Finding{on("EPS002", "app", "escalation", finding.High)},
+			"EPS002@app=new , EPS001@sidecar=fixed "},
+		{"a control no rule covers",
+			[]finding.Finding{on("EPS004", "app", "runs as root user 0", finding.High)},
+			[]finding.Finding{on("EPS032", "", sysctls, finding.High)},
+			"EPS032@=new , EPS004@app=fixed "},
+		{"a rule that covers nothing of it",
+			[]finding.Finding{on("EPS005", "", "hostPath", finding.Medium)},
+			[]finding.Finding{on("EPS032", "app", runAsNonRoot, finding.Low)},
+			"EPS032@app=new , EPS005@=fixed "},
+	} {
+		is := newSide(nil)
+		is.seen["kubernetes_deployment_v1.x"] = true // updated, not deleted
+		out := diffFindings(tc.before, tc.after, newSide(nil), is, rules.SaidBy)
+		if got := changes(out); got != tc.want {
+			t.Errorf("%s --diff: %s, want %s", tc.name, got, tc.want)
+		}
+		// a baseline report hands off the same way
+		out = baselineFindings(append([]finding.Finding(nil), tc.before...), append([]finding.Finding(nil), tc.after...))
+		if got := changes(out); got != tc.want {
+			t.Errorf("%s --baseline: %s, want %s", tc.name, got, tc.want)
+		}
 	}
 }
