@@ -21,7 +21,7 @@ func TestPlanCheckDiff(t *testing.T) {
 		args []string
 		want int
 	}{
-		// update_fix leaves EPS020 (low), existing before
+		// update_fix leaves EPS020, EPS032 (low) and EPS024 (info), existing before
 		{[]string{"plan-check", "--source", "", "--fail-on", "low", fix}, ExitFindings},
 		{[]string{"plan-check", "--source", "", "--fail-on", "low", "--diff", fix}, ExitOK},
 		{[]string{"plan-check", "--source", "", "--fail-on", "low", "--config", cfg, fix}, ExitOK},
@@ -37,7 +37,7 @@ func TestPlanCheckDiff(t *testing.T) {
 	}
 	code, out, _ := run(t, "", "plan-check", "--source", "", "--diff", "--no-color", fix)
 	if code != ExitOK || !strings.Contains(out, "FIXED    CRITICAL         EPS001 Privileged container [builder]") ||
-		!strings.Contains(out, "Change: 0 new, 0 worse, 1 existing, 11 fixed, against the objects as they exist now (--diff).") {
+		!strings.Contains(out, "Change: 0 new, 0 worse, 3 existing, 11 fixed, against the objects as they exist now (--diff).") {
 		t.Errorf("text report of --diff:\n%s", out)
 	}
 }

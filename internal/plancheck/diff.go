@@ -2,6 +2,7 @@ package plancheck
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -30,7 +31,9 @@ import (
 //     grants (resolved in each side's context, so a no-op binding whose Role gains verbs
 //     counts) gains a permission: a verb, resource, API group, resource name or URL its
 //     rules did not cover;
-//   - on a Role or ClusterRole: its rules gain a permission;
+//   - on a Role or ClusterRole: its rules gain a permission, or the bindings of the plan
+//     that grant it bind it to a subject (in a namespace) they did not (a binding of it
+//     gains a subject, or a new binding grants it);
 //   - on a workload whose Pod Security Standards level drops (restricted → baseline →
 //     privileged) when the change adds no finding to it that says so.
 //
@@ -86,6 +89,12 @@ type side struct {
 	roles  map[string][]rbacv1.PolicyRule // "ClusterRole\x00name", "Role\x00ns\x00name"
 	grants map[string]grant               // by objectKey
 	levels map[string]string              // PSS level by objectKey (workloads)
+	// roleOf is the role key (as in roles) of each Role and ClusterRole by objectKey;
+	// bound lists, by role key, whom the bindings of this side bind it to
+	// ("namespace\x00subject", namespace "" for a ClusterRoleBinding) and the address of
+	// each binding.
+	roleOf map[string]string
+	bound  map[string][]boundSubject
 	// opaque holds the addresses of objects that cannot be judged.
 	opaque map[string]bool
 	// addresses judged
@@ -93,7 +102,8 @@ type side struct {
 }
 
 func newSide(ctxObjs []*object.Object) *side {
-	s := &side{roles: map[string][]rbacv1.PolicyRule{}, grants: map[string]grant{}, levels: map[string]string{}, opaque: map[string]bool{}, seen: map[string]bool{}}
+	s := &side{roles: map[string][]rbacv1.PolicyRule{}, grants: map[string]grant{}, levels: map[string]string{}, opaque: map[string]bool{}, seen: map[string]bool{},
+		roleOf: map[string]string{}, bound: map[string][]boundSubject{}}
 	for _, o := range ctxObjs {
 		switch t := o.Typed.(type) {
 		case *rbacv1.ClusterRole:
@@ -117,32 +127,88 @@ func (sd *side) note(address, key string, s *object.Object, level string) {
 	switch t := s.Typed.(type) {
 	case *rbacv1.ClusterRole:
 		sd.grants[key] = grant{rules: t.Rules, rulesKnown: true}
+		sd.roleOf[key] = "ClusterRole\x00" + s.Name
 	case *rbacv1.Role:
 		sd.grants[key] = grant{rules: t.Rules, rulesKnown: true}
+		sd.roleOf[key] = "Role\x00" + s.Namespace + "\x00" + s.Name
 	case *rbacv1.ClusterRoleBinding:
 		sd.grants[key] = sd.bindingGrant(t.Subjects, t.RoleRef, "")
+		sd.bind(address, t.Subjects, t.RoleRef, "")
 	case *rbacv1.RoleBinding:
 		sd.grants[key] = sd.bindingGrant(t.Subjects, t.RoleRef, s.Namespace)
+		sd.bind(address, t.Subjects, t.RoleRef, s.Namespace)
 	}
+}
+
+// boundSubject is one subject a binding binds a role to, in a namespace ("" for a
+// ClusterRoleBinding), and the binding's address.
+type boundSubject struct {
+	subject, address string
+}
+
+// bind records whom a binding binds its role to.
+func (sd *side) bind(address string, subjects []rbacv1.Subject, ref rbacv1.RoleRef, namespace string) {
+	role := roleKey(ref, namespace)
+	for _, sub := range subjects {
+		sd.bound[role] = append(sd.bound[role], boundSubject{subject: namespace + "\x00" + subjectKey(sub), address: address})
+	}
+}
+
+// subjectKey identifies a binding's subject.
+func subjectKey(sub rbacv1.Subject) string {
+	if sub.Kind == rbacv1.ServiceAccountKind {
+		// The namespace is part of who a service account is; for users and groups the
+		// provider writes "default", which means nothing.
+		return sub.Kind + "\x00" + sub.Namespace + "\x00" + sub.Name
+	}
+	return sub.Kind + "\x00" + sub.APIGroup + "\x00" + sub.Name
+}
+
+// roleKey is the key in side.roles of the role a binding in namespace refers to.
+func roleKey(ref rbacv1.RoleRef, namespace string) string {
+	if ref.Kind == "Role" {
+		return "Role\x00" + namespace + "\x00" + ref.Name
+	}
+	return "ClusterRole\x00" + ref.Name
 }
 
 func (sd *side) bindingGrant(subjects []rbacv1.Subject, ref rbacv1.RoleRef, namespace string) grant {
 	g := grant{binding: true}
 	for _, sub := range subjects {
-		key := sub.Kind + "\x00" + sub.APIGroup + "\x00" + sub.Name
-		if sub.Kind == rbacv1.ServiceAccountKind {
-			// The namespace is part of who a service account is; for users and groups the
-			// provider writes "default", which means nothing.
-			key = sub.Kind + "\x00" + sub.Namespace + "\x00" + sub.Name
-		}
-		g.subjects = append(g.subjects, key)
+		g.subjects = append(g.subjects, subjectKey(sub))
 	}
-	roleKey := "ClusterRole\x00" + ref.Name
-	if ref.Kind == "Role" {
-		roleKey = "Role\x00" + namespace + "\x00" + ref.Name
-	}
-	g.rules, g.rulesKnown = sd.roles[roleKey]
+	g.rules, g.rulesKnown = sd.roles[roleKey(ref, namespace)]
 	return g
+}
+
+// newlyBound says whether the role of a finding is bound, on side is, to subjects it is
+// not bound to on side was ("" when not, or when the role is not an object of both
+// sides). A binding of was whose address cannot be judged (a chart that cannot be
+// rendered as installed now) may have bound anyone: its subjects are not counted as
+// gained. The reason names no subject: they may be sensitive.
+func newlyBound(was, is *side, before, after string) string {
+	rb, okb := was.roleOf[before]
+	ra, oka := is.roleOf[after]
+	if !okb || !oka {
+		return ""
+	}
+	had := map[string]bool{}
+	for _, b := range was.bound[rb] {
+		had[b.subject] = true
+	}
+	gained := map[string]bool{}
+	for _, b := range is.bound[ra] {
+		if !had[b.subject] && !was.opaque[b.address] {
+			gained[b.subject] = true
+		}
+	}
+	switch len(gained) {
+	case 0:
+		return ""
+	case 1:
+		return "the plan's bindings bind it to one more subject"
+	}
+	return fmt.Sprintf("the plan's bindings bind it to %d more subjects", len(gained))
 }
 
 // worseGrant says how an RBAC object's grant grew from before to after ("" when it did
@@ -351,6 +417,9 @@ func diffFindings(before, after []finding.Finding, was, is *side, saidBy func(*f
 		gb, okb := was.grants[findingObject(b)]
 		ga, oka := is.grants[key]
 		if g := worseGrant(gb, ga, okb && oka); g != "" {
+			why = joinReasons(why, g)
+		}
+		if g := newlyBound(was, is, findingObject(b), key); g != "" {
 			why = joinReasons(why, g)
 		}
 		if why != "" {

@@ -22,7 +22,7 @@ import (
 // updatePlans are the real UPDATE plans of testdata (each made by applying
 // cases/NAME/applied to a kube-apiserver, then planning cases/NAME with refresh).
 var updatePlans = []string{"update_escalation", "update_fix", "update_role_wildcard", "update_capability_added",
-	"update_context_removed", "update_binding_group", "update_manifest", "update_replace"}
+	"update_context_removed", "update_binding_group", "update_manifest", "update_replace", "update_role_bound"}
 
 // diffCheck runs plan-check --diff on testdata/plans/NAME.json with its case as --source.
 func diffCheck(t *testing.T, name string, mod func(*Options)) *report.Report {
@@ -226,6 +226,20 @@ var diffExpectations = map[string]diffExpectation{
 		mustNot: []string{"kubernetes_job_v1.migrate|EPS032@migrate"},
 		never:   []finding.Change{finding.Worse},
 		fails:   true,
+	},
+	"update_role_bound": {
+		must: map[string]finding.Change{
+			"kubernetes_role_v1.pod_runner|EPS113":            finding.Worse,
+			"kubernetes_cluster_role_v1.secret_reader|EPS113": finding.Worse,
+		},
+		reason: map[string]string{
+			"kubernetes_role_v1.pod_runner|EPS113":            "the plan's bindings bind it to one more subject",
+			"kubernetes_cluster_role_v1.secret_reader|EPS113": "the plan's bindings bind it to one more subject",
+		},
+		never: []finding.Change{finding.New, finding.Existing, finding.Fixed},
+		// EPS113 is medium: the run passes at --fail-on high (TestDiffRoleBound fails it
+		// at medium)
+		fails: false,
 	},
 }
 
@@ -778,5 +792,56 @@ func TestDiffHandOff(t *testing.T) {
 		if got := changes(out); got != tc.want {
 			t.Errorf("%s --baseline: %s, want %s", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestDiffRoleBound: a role's finding is worse when the plan binds it to more subjects
+// (a binding gains one, a new binding grants it, in another namespace too), counted
+// once per subject and namespace; the same subjects bound by other bindings, a subject
+// removed, or a binding of a chart that cannot be rendered as installed now are not
+// gains; only medium findings are worse, so the run fails at --fail-on medium.
+func TestDiffRoleBound(t *testing.T) {
+	rep := diffCheck(t, "update_role_bound", func(o *Options) { o.Gate.FailOn = finding.Medium })
+	if !rep.Failed() {
+		t.Error("two worse medium findings pass --fail-on medium")
+	}
+	user := func(name string) rbacv1.Subject {
+		return rbacv1.Subject{Kind: "User", APIGroup: "rbac.authorization.k8s.io", Name: name, Namespace: "default"}
+	}
+	role := rbacv1.RoleRef{Kind: "ClusterRole", Name: "r"}
+	key := objectKey("kubernetes_cluster_role_v1.r", "", "ClusterRole", "", "r")
+	sideWith := func(bindings map[string][]rbacv1.Subject, namespaces map[string]string) *side {
+		sd := newSide(nil)
+		sd.roleOf[key] = "ClusterRole\x00r"
+		for addr, subs := range bindings {
+			sd.bind(addr, subs, role, namespaces[addr])
+		}
+		return sd
+	}
+	for _, tc := range []struct {
+		name           string
+		before, after  map[string][]rbacv1.Subject
+		ns             map[string]string
+		opaque, reason string
+	}{
+		{"unchanged", map[string][]rbacv1.Subject{"a": {user("x")}}, map[string][]rbacv1.Subject{"a": {user("x")}}, nil, "", ""},
+		{"a subject gained", map[string][]rbacv1.Subject{"a": {user("x")}}, map[string][]rbacv1.Subject{"a": {user("x"), user("y")}}, nil, "", "the plan's bindings bind it to one more subject"},
+		{"moved to another binding", map[string][]rbacv1.Subject{"a": {user("x")}}, map[string][]rbacv1.Subject{"b": {user("x")}}, nil, "", ""},
+		{"a subject removed", map[string][]rbacv1.Subject{"a": {user("x"), user("y")}}, map[string][]rbacv1.Subject{"a": {user("x")}}, nil, "", ""},
+		{"in another namespace", map[string][]rbacv1.Subject{"a": {user("x")}}, map[string][]rbacv1.Subject{"a": {user("x")}, "b": {user("x")}}, map[string]string{"b": "ci"}, "", "the plan's bindings bind it to one more subject"},
+		{"two by a new binding", nil, map[string][]rbacv1.Subject{"b": {user("x"), user("y"), user("x")}}, nil, "", "the plan's bindings bind it to 2 more subjects"},
+		{"a chart not rendered as installed now", nil, map[string][]rbacv1.Subject{"helm_release.x": {user("x")}}, nil, "helm_release.x", ""},
+	} {
+		was, is := sideWith(tc.before, tc.ns), sideWith(tc.after, tc.ns)
+		if tc.opaque != "" {
+			was.opaque[tc.opaque] = true
+		}
+		if got := newlyBound(was, is, key, key); got != tc.reason {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.reason)
+		}
+	}
+	// a finding on an object that is not a role of both sides
+	if got := newlyBound(newSide(nil), sideWith(map[string][]rbacv1.Subject{"a": {user("x")}}, nil), key, key); got != "" {
+		t.Errorf("a role created by the plan: %q", got)
 	}
 }

@@ -36,7 +36,7 @@ var writers = map[string]func(*bytes.Buffer, *report.Report) error{
 
 // goldenDiffPlans are judged with --diff (and their case as --source): their reports are
 // testdata/golden/NAME.diff.EXT.
-var goldenDiffPlans = []string{"update_escalation", "update_fix", "update_role_wildcard", "update_binding_group", "update_manifest", "update_replace"}
+var goldenDiffPlans = []string{"update_escalation", "update_fix", "update_role_wildcard", "update_binding_group", "update_manifest", "update_replace", "update_role_bound"}
 
 func checkWithSource(t *testing.T, name string, st *settings.Settings) *report.Report {
 	t.Helper()
