@@ -55,15 +55,22 @@ func init() {
 			}
 			boundTo := in.Ctx.roleSubjects(in.Obj, cluster)
 			var out []Result
+			said := map[string]bool{} // grants an earlier rule of the role reported
 			for i, r := range rules {
 				p := fmt.Sprintf("rules[%d]", i)
 				if in.Unknown(p) || in.Unknown(p+".verbs") || in.Unknown(p+".resources") || in.Unknown(p+".apiGroups") {
 					out = append(out, unknown(p, "", fmt.Sprintf("Rule %d of %s %s is not known until apply.", i, kind, in.qualifiedName())))
 					continue
 				}
-				grants := dangerousGrants(r, in.Obj.Namespace == "kube-system" && !cluster, cluster)
+				// A grant two rules of the role make (a chart's rules often repeat
+				// "get secrets") is reported once, at the first.
+				grants := slices.DeleteFunc(dangerousGrants(r, in.Obj.Namespace == "kube-system" && !cluster, cluster),
+					func(g string) bool { return said[g] })
 				if len(grants) == 0 {
 					continue
+				}
+				for _, g := range grants {
+					said[g] = true
 				}
 				what := strings.Join(grants, "; ")
 				if in.Obj.SensitiveWithin(p) {

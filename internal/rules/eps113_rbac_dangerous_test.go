@@ -69,6 +69,21 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: Group, name: "example:pla
 			}
 		}
 	}
+	// a grant two rules repeat (charts often do) is one finding, at the first; a new grant
+	// of a later rule is its own
+	fs = judge(t, Options{}, map[string]string{"kubernetes_cluster_role_v1.x": role("ClusterRole", "", "issuer",
+		"- {apiGroups: [''], resources: [secrets], verbs: [get, list, watch]}\n- {apiGroups: [''], resources: [events], verbs: [create]}\n"+
+			"- {apiGroups: [''], resources: [secrets], verbs: [get, list, watch]}\n- {apiGroups: [''], resources: [pods, secrets], verbs: [create, get, list, watch]}\n")})
+	var repeated []string
+	for _, f := range fs {
+		if f.RuleID == "EPS113" {
+			repeated = append(repeated, f.K8sPath+": "+f.Message)
+		}
+	}
+	if len(repeated) != 2 || !strings.HasPrefix(repeated[0], "rules[0]: ClusterRole issuer grants get, list, watch on secrets") ||
+		!strings.HasPrefix(repeated[1], "rules[3]: ClusterRole issuer grants create on pods") {
+		t.Errorf("repeated grants:\n%s", strings.Join(repeated, "\n"))
+	}
 	// unknown rules
 	fs = judge(t, Options{}, map[string]string{"kubernetes_role_v1.x": role("Role", "ci", "x", "- {apiGroups: [''], resources: [secrets], verbs: \"(unknown)\"}\n")})
 	if !has(fs, finding.Unknown, "EPS113") {
