@@ -338,8 +338,9 @@ func (c *Change) priorView() *Change {
 }
 
 // priorError names an error found while reading a prior value: in change.before, its
-// marks in before_sensitive (the adapters' messages speak of after_sensitive). Messages
-// never hold values, so renaming the member is safe.
+// marks in before_sensitive (the adapters' messages speak of after_sensitive). A message
+// may quote a value that is not sensitive (`{"x": 1} is an object, not an integer`); the
+// renaming could only touch such a value's text in the message, never what is judged.
 type priorError struct{ err error }
 
 func (e priorError) Error() string {
