@@ -70,6 +70,8 @@ type converter struct {
 	res      *tfjson.ConfigResource
 	resolved *scope
 	scoped   bool
+	// priorDefaults: the value is a prior one (see convert).
+	priorDefaults bool
 }
 
 func (c *converter) push(key string) { c.path = append(c.path, seg{key: key, idx: -1}) }
@@ -197,8 +199,11 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 	if c.ta.isNull(a) {
 		return false, nil
 	}
-	if s.defaultWhy != "" && cfg.ok && cfg.m[key] == nil {
-		// Not written: the value is the provider's default.
+	if s.defaultWhy != "" && ((cfg.ok && cfg.m[key] == nil) || (!cfg.ok && c.priorDefaults && string(c.ta.raw(a)) == "true")) {
+		// Not written: the value is the provider's default. A prior value without a
+		// configuration to tell (a deleted resource, blocks the configuration no longer
+		// matches) that equals the default (true, for every such attribute) is taken as
+		// the default too: the provider sends it silently, so it is rarely written.
 		c.f.markDefaulted(c.here(), s.defaultWhy)
 	}
 	switch s.shape {

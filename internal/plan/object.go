@@ -44,6 +44,10 @@ type Object struct {
 	// Opaque explains why the object's content cannot be judged at all (for example a
 	// manifest that is entirely unknown until apply); empty when it can be.
 	Opaque string
+
+	// Before is set on an object read from a change's prior value (ReaderOptions.Before):
+	// the object as it exists now, which the change updates, keeps, replaces or deletes.
+	Before bool
 }
 
 // Workload is a pod or an object with a pod template.
@@ -82,6 +86,11 @@ type Inventory struct {
 	Resources int
 	// Errored mirrors the plan's errored flag: Terraform could not finish the plan.
 	Errored bool
+	// Before is what the plan's prior values give (ReaderOptions.Before; nil otherwise):
+	// the context objects and EKS facts of every resource the plan updates, keeps, replaces
+	// or deletes, as they exist now, and how many such resources there are (Resources).
+	// Its objects have Before set.
+	Before *Inventory
 }
 
 // namespaced reports whether objects of kind live in a namespace.

@@ -3,6 +3,7 @@
 //
 //	fail_on            = "high"
 //	kubernetes_version = "1.31"
+//	diff               = true                # --diff: judge what the change makes worse
 //	allowed_host_paths = ["/var/log"]
 //	rule "EPS020" { severity = "info" }      # or enabled = false
 //	rule "EPS033" { enabled = true }         # a rule that is off by default
@@ -58,6 +59,9 @@ type Settings struct {
 	// Helm says where helm_release charts come from (the helm block); the flags
 	// --helm-cache, --helm-offline and --helm-timeout override it.
 	Helm Helm
+	// Diff is `diff = true`: compare the plan with the objects as they exist now
+	// (--diff); nil when not set. --diff=false overrides it.
+	Diff *bool
 	// Notes say how the file was read where it could surprise: a rule block or waiver
 	// written with another tool's ID, and the EPS rules it was applied to. Apply returns
 	// them with its own, so they reach the report.
@@ -94,6 +98,7 @@ type fileBody struct {
 	AllowedHostPaths    []string `hcl:"allowed_host_paths,optional"`
 	AllowedCapabilities []string `hcl:"allowed_capabilities,optional"`
 	KubernetesVersion   *string  `hcl:"kubernetes_version,optional"`
+	Diff                *bool    `hcl:"diff,optional"`
 	Remain              hcl.Body `hcl:",remain"`
 }
 
@@ -159,7 +164,7 @@ func Parse(src []byte, filename string) (*Settings, error) {
 	if diags.HasErrors() {
 		return nil, diagError(diags)
 	}
-	s := &Settings{Path: filename, Overrides: map[string]rules.RuleOverride{}}
+	s := &Settings{Path: filename, Overrides: map[string]rules.RuleOverride{}, Diff: top.Diff}
 	known := map[string]bool{}
 	for _, r := range rules.Catalogue() {
 		known[r.ID] = true
