@@ -3,9 +3,10 @@ package rules
 import (
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
-	corev1 "k8s.io/api/core/v1"
 )
 
 func init() {
