@@ -93,10 +93,12 @@ func (c compiled) evaluate(t *testing.T, obj map[string]any, namespace string) [
 // environment.
 func TestPolicyCompiles(t *testing.T) {
 	for name, o := range map[string]VAPOptions{
-		"default":  {},
-		"pss":      {PodSecurityStandards: true, AllowedCapabilities: []string{"NET_BIND_SERVICE", "CHOWN"}},
-		"hostpath": {AllowedHostPaths: []profile.HostPath{{PathPrefix: "/var/log", ReadOnly: true}, {PathPrefix: "/", ReadOnly: true}}},
-		"fargate":  {Fargate: []eks.Selector{{Namespace: "fargate-*"}, {Namespace: "batch", Labels: map[string]string{"compute": "fargate", "tier": "w?b"}}}},
+		"default":            {},
+		"pss":                {PodSecurityStandards: true, AllowedCapabilities: []string{"NET_BIND_SERVICE", "CHOWN"}},
+		"hostpath":           {AllowedHostPaths: []profile.HostPath{{PathPrefix: "/var/log", ReadOnly: true}, {PathPrefix: "/", ReadOnly: true}}},
+		"fargate":            {Fargate: []eks.Selector{{Namespace: "fargate-*"}, {Namespace: "batch", Labels: map[string]string{"compute": "fargate", "tier": "w?b"}}}},
+		"additional":         {PodSecurityStandards: true, AdditionalRules: optInIDs()},
+		"additional fargate": {Fargate: []eks.Selector{{Namespace: "fargate-*"}}, AdditionalRules: optInIDs()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, b := Policy(o)
@@ -111,6 +113,15 @@ func TestPolicyCompiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// optInIDs are the IDs of every rule with an opt-in admission form.
+func optInIDs() []string {
+	var out []string
+	for _, r := range rules.OptInRules() {
+		out = append(out, r.ID)
+	}
+	return out
 }
 
 // manifestOf rebuilds the object the API server would receive from a typed workload, with

@@ -29,6 +29,11 @@ type VAPOptions struct {
 	PodSecurityStandards bool
 	// AllowedCapabilities may be added (EPS012); default NET_BIND_SERVICE.
 	AllowedCapabilities []string
+	// AdditionalRules are the IDs of the opt-in rules the policy also enforces
+	// (rules.OptInRules: the current guide's and the peers' workload rules); those that
+	// judge Fargate pods apply only with Fargate selectors. CheckAdditionalRules refuses
+	// IDs that have no opt-in form.
+	AdditionalRules []string
 	// ValidationActions: Deny, Warn and/or Audit (default Deny).
 	ValidationActions []string
 	// ExemptNamespaces are never checked (default kube-system).
@@ -57,11 +62,15 @@ func CheckVersion(kubernetesVersion string) error {
 // containers, and the hostPath volumes.
 func variables(o VAPOptions) []admissionv1.Variable {
 	vars := []admissionv1.Variable{
+		// A PodTemplate holds its template at the top (object.template), a CronJob two
+		// levels down, every other matched kind at spec.template.
 		{Name: "podSpec", Expression: `object.kind == 'Pod' ? object.spec : ` +
-			`(object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)`},
+			`(object.kind == 'PodTemplate' ? object.template.spec : ` +
+			`(object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec))`},
 		{Name: "podMeta", Expression: `object.kind == 'Pod' ? object.metadata : ` +
+			`(object.kind == 'PodTemplate' ? (has(object.template.metadata) ? object.template.metadata : {}) : ` +
 			`(object.kind == 'CronJob' ? (has(object.spec.jobTemplate.spec.template.metadata) ? object.spec.jobTemplate.spec.template.metadata : {}) : ` +
-			`(has(object.spec.template.metadata) ? object.spec.template.metadata : {}))`},
+			`(has(object.spec.template.metadata) ? object.spec.template.metadata : {})))`},
 		{Name: "containers", Expression: `variables.podSpec.containers + ` +
 			`(has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])`},
 		{Name: "allContainers", Expression: `variables.containers + ` +
@@ -94,6 +103,23 @@ func fargateExpr(sels []eks.Selector) string {
 	return strings.Join(alts, " || ")
 }
 
+// CheckAdditionalRules refuses an ID that is not an opt-in rule, naming the ones there
+// are.
+func CheckAdditionalRules(ids []string) error {
+	var known []string
+	ok := map[string]bool{}
+	for _, r := range rules.OptInRules() {
+		known = append(known, r.ID)
+		ok[r.ID] = true
+	}
+	for _, id := range ids {
+		if !ok[id] {
+			return fmt.Errorf("%q has no opt-in admission form: additional_rules takes %s", id, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
 // Validation pairs a CEL expression with the catalogue rule it enforces.
 type Validation struct {
 	Rule       string
@@ -110,6 +136,7 @@ func Validations(o VAPOptions) []Validation {
 		AllowedCapabilities:  o.AllowedCapabilities,
 		Fargate:              len(o.Fargate) > 0,
 		PodSecurityStandards: o.PodSecurityStandards,
+		AdditionalRules:      o.AdditionalRules,
 	}) {
 		out = append(out, Validation{Rule: v.Rule, Expression: v.Expression, Message: v.Message})
 	}

@@ -9,12 +9,12 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
 
@@ -432,8 +432,20 @@ func (a *Advice) labels(level string) *PSALabels {
 	if a.WarnLevel {
 		l.Audit, l.Warn = stricter(level), stricter(level)
 	}
-	l.Labels = admission.PSALabels(admission.PSAOptions{Enforce: profile.Level(l.Enforce), Audit: profile.Level(l.Audit), Warn: profile.Level(l.Warn), Version: l.Version})
+	l.Labels = l.render("").Labels
 	return l
+}
+
+// render renders the labels as the pod_security_admission data source does (on the
+// Namespace named namespace, if any). It cannot fail: the version is given, or latest.
+func (l *PSALabels) render(namespace string) render.PodSecurityResult {
+	version := l.Version
+	if version == "" {
+		version = "latest"
+	}
+	res, _ := render.PodSecurity(render.PodSecuritySpec{Enforce: profile.Level(l.Enforce), Audit: profile.Level(l.Audit),
+		Warn: profile.Level(l.Warn), Version: version, Namespace: namespace})
+	return res
 }
 
 // groupPolicy writes the policy of a group (a service account with only, or the rest of
@@ -474,7 +486,7 @@ func currentLabels(o *object.Object) map[string]string {
 	}
 	out := map[string]string{}
 	for k, v := range ns.Labels {
-		if !strings.HasPrefix(k, admission.LabelPrefix) {
+		if !strings.HasPrefix(k, render.PodSecurityLabelPrefix) {
 			continue
 		}
 		p := fieldpath.Join("metadata.labels", k)

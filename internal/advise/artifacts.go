@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/admission"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
 )
 
@@ -68,7 +67,7 @@ func serviceAccountObject(sa *ServiceAccountToCreate) map[string]any {
 func (x artifact) maps() ([]map[string]any, error) {
 	switch {
 	case x.namespace != nil:
-		return render.All(admission.Namespace(x.namespace.Name, x.namespace.Labels.Labels, nil, nil))
+		return render.All(x.namespace.Labels.render(x.namespace.Name).Namespace)
 	case x.serviceAccount != nil:
 		return []map[string]any{serviceAccountObject(x.serviceAccount)}, nil
 	case x.policy != nil:

@@ -305,6 +305,9 @@ func decodeDocument(js []byte, origin, item, defKind, defAPIVersion string) ([]*
 		}
 		return out, nil
 	}
+	if !readsKind(kind) {
+		return nil, nil
+	}
 	o, err := object.Decode(apiVersion, kind, js)
 	if err != nil {
 		return nil, errors.New(at(item) + err.Error())
@@ -320,6 +323,24 @@ func decodeDocument(js []byte, origin, item, defKind, defAPIVersion string) ([]*
 		o.Origin += " " + item
 	}
 	return []*object.Object{o}, nil
+}
+
+// contextKinds are the kinds without a pod template that advise reads: namespaces and
+// their limits, service accounts, the RBAC that reaches them and PodSecurityPolicies.
+var contextKinds = map[string]bool{
+	"Namespace": true, "LimitRange": true, "ResourceQuota": true, "ServiceAccount": true,
+	"ClusterRole": true, "Role": true, "ClusterRoleBinding": true, "RoleBinding": true,
+	"PodSecurityPolicy": true,
+}
+
+// readsKind reports whether advise reads objects of kind: workloads (any kind package
+// object decodes with a pod template, and kinds it does not know, which it reads when they
+// have one) and contextKinds. Other kinds package object decodes for plan-check (Secrets,
+// ConfigMaps, claims, classes, access policy associations) are skipped like a Service:
+// advise does not read them, so a malformed one is no reason to refuse the input.
+func readsKind(kind string) bool {
+	k, known := object.Lookup(kind)
+	return !known || k.Workload || contextKinds[kind]
 }
 
 func at(item string) string {

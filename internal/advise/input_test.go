@@ -49,6 +49,17 @@ items:
 ---
 {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "nightly", "namespace": "ops"},
  "spec": {"schedule": "@daily", "jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "j", "image": "j"}]}}}}}}
+---
+# kinds plan-check reads and advise does not: skipped, even malformed
+apiVersion: v1
+kind: Secret
+metadata: {name: s}
+data: {token: 1}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: gp3}
+provisioner: [ebs.csi.aws.com]
 `
 	objs, err := DecodeManifests([]byte(stream), "all.yaml")
 	if err != nil {

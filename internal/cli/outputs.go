@@ -70,9 +70,9 @@ func (a fileID) same(b fileID) bool {
 func (a fileID) regular() bool { return a.info == nil || a.info.Mode().IsRegular() }
 
 // distinctOutputs refuses two --output that name the same file (the second report
-// would silently replace the first) and an --output that is the plan or the settings
-// file (the report would replace its own input).
-func distinctOutputs(outs []output, planPath, configPath string) error {
+// would silently replace the first) and an --output that is the plan, the settings file
+// or the baseline report (the report would replace its own input).
+func distinctOutputs(outs []output, planPath, configPath, baselinePath string) error {
 	type named struct {
 		path string
 		id   fileID
@@ -84,6 +84,9 @@ func distinctOutputs(outs []output, planPath, configPath string) error {
 	}
 	if configPath != "" {
 		inputs["the --config file"] = configPath
+	}
+	if baselinePath != "" {
+		inputs["the --baseline report"] = baselinePath
 	}
 	for _, o := range outs {
 		if o.path == "" {

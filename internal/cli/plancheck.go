@@ -55,7 +55,8 @@ formats:
 		fmt.Fprintf(&b, "  %-*s  %s (%s)\n", width, f.Name, f.Description, f.Extension)
 	}
 	b.WriteString(`
-Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unusable input
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it (with --diff or
+--baseline: new or worse ones), 2 unusable input
 or flags, 130/143 interrupted (SIGINT/SIGTERM).
 
 flags:
@@ -76,6 +77,8 @@ type planCheckFlags struct {
 	helmCache                         string
 	helmOffline                       bool
 	helmTimeout                       time.Duration
+	diff                              bool
+	baseline                          string
 
 	plan      string           // the plan file, "-" for stdin
 	reports   []output         // each --format with its --output
@@ -84,6 +87,8 @@ type planCheckFlags struct {
 	sourceSet bool             // --source was given: a .tf tree that cannot be read is an error
 	// helmOfflineSet and helmTimeoutSet: the flag was given, it overrides the settings.
 	helmOfflineSet, helmTimeoutSet bool
+	// diffSet: --diff (or --diff=false) was given: it overrides diff in the settings.
+	diffSet bool
 }
 
 // output is one report to write: its format, and the file it goes to.
@@ -113,6 +118,8 @@ func planCheckFlagSet(fl *planCheckFlags) *flag.FlagSet {
 	fs.StringVar(&fl.helmCache, "helm-cache", "", "directory of chart archives (NAME-VERSION.tgz) for helm_release charts, read before any network access and filled by it (default: Helm's repository cache; cache in "+settings.FileName+"'s helm block)")
 	fs.BoolVar(&fl.helmOffline, "helm-offline", false, "never fetch helm_release charts over the network: a chart missing from the cache makes its release unknown")
 	fs.DurationVar(&fl.helmTimeout, "helm-timeout", 0, "timeout of each chart repository or registry request, e.g. 30s (default 20s; 2 retries)")
+	fs.BoolVar(&fl.diff, "diff", false, "also judge the objects as they exist now (the plan's prior values) and report each finding as new, worse, existing or fixed; only new and worse ones fail the run (overrides diff in "+settings.FileName+"; --diff=false turns it off)")
+	fs.StringVar(&fl.baseline, "baseline", "", "compare with an earlier JSON report (--format json) instead: findings in it and not now are fixed, in both existing (worse if their severity rose), only now new; only new and worse ones fail the run")
 	fs.Var(&fl.maxInput, "max-input-size", "largest plan, settings file, and .tf tree (all files together) read, e.g. 2GiB (default "+inputfile.FormatSize(inputfile.DefaultMaxSize)+")")
 	return fs
 }
@@ -147,7 +154,11 @@ func parsePlanCheckFlags(args []string) (*planCheckFlags, error) {
 		fl.sourceSet = fl.sourceSet || f.Name == "source"
 		fl.helmOfflineSet = fl.helmOfflineSet || f.Name == "helm-offline"
 		fl.helmTimeoutSet = fl.helmTimeoutSet || f.Name == "helm-timeout"
+		fl.diffSet = fl.diffSet || f.Name == "diff"
 	})
+	if fl.diff && fl.baseline != "" {
+		return nil, errors.New("--diff and --baseline: give one (--diff compares with the objects as they exist now, --baseline with an earlier report)")
+	}
 	if fl.helmTimeoutSet && fl.helmTimeout <= 0 {
 		return nil, errors.New("--helm-timeout: want a positive duration, e.g. 30s")
 	}
@@ -218,7 +229,7 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 // against each other and against the inputs before anything is read.
 func prepareCheck(ctx context.Context, fl *planCheckFlags) (plancheck.Options, []string, error) {
 	cfg := fl.configPath()
-	if err := distinctOutputs(fl.reports, fl.plan, cfg); err != nil {
+	if err := distinctOutputs(fl.reports, fl.plan, cfg, fl.baseline); err != nil {
 		return plancheck.Options{}, nil, flagError{err}
 	}
 	var st *settings.Settings
@@ -237,6 +248,14 @@ func prepareCheck(ctx context.Context, fl *planCheckFlags) (plancheck.Options, [
 		return plancheck.Options{}, nil, err
 	}
 	opts.Source = idx
+	if fl.baseline != "" {
+		if opts.Baseline, err = readBaseline(fl.baseline, fl.maxSize()); err != nil {
+			return plancheck.Options{}, nil, err
+		}
+		if opts.Diff && !fl.diffSet {
+			opts.Diff = false // --baseline replaces diff = true of the settings
+		}
+	}
 	var notes []string
 	if note != "" {
 		notes = append(notes, note)
@@ -258,6 +277,12 @@ func planCheckOptions(fl *planCheckFlags, st *settings.Settings) (plancheck.Opti
 		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, st.AllowedCapabilities...)
 		opts.Rules.Overrides = st.Overrides
 		opts.KubernetesVersion = st.KubernetesVersion
+		if st.Diff != nil {
+			opts.Diff = *st.Diff
+		}
+	}
+	if fl.diffSet {
+		opts.Diff = fl.diff
 	}
 	if fl.kubernetesVersion != "" {
 		v, err := k8sversion.Parse(fl.kubernetesVersion)
@@ -284,6 +309,25 @@ func planCheckOptions(fl *planCheckFlags, st *settings.Settings) (plancheck.Opti
 		opts.Rules.AllowedCapabilities = append(opts.Rules.AllowedCapabilities, n)
 	}
 	return opts, nil
+}
+
+// readBaseline reads the report of --baseline, with errors that name the file.
+func readBaseline(path string, max int64) (*plancheck.Baseline, error) {
+	data, err := inputfile.Read(path, max)
+	var notRegular *inputfile.NotRegularError
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, flagError{fmt.Errorf("--baseline %s: no such file", path)}
+	case errors.As(err, &notRegular):
+		return nil, flagError{fmt.Errorf("--baseline %s: give the JSON report of an earlier run (--format json)", err)}
+	case err != nil:
+		return nil, fmt.Errorf("--baseline %s: %w", path, err)
+	}
+	b, err := plancheck.ReadBaseline(data, path)
+	if err != nil {
+		return nil, fmt.Errorf("--baseline %s: %w", path, err)
+	}
+	return b, nil
 }
 
 // helmOptions says where helm_release charts come from: local charts are looked for

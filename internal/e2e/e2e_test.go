@@ -154,7 +154,8 @@ func TestAdmission(t *testing.T) {
 	// What a team applies: the namespace with Pod Security Admission labels (warn and
 	// audit restricted; the policy enforces, naming the rules), its LimitRange, quota and
 	// RBAC, and the ValidatingAdmissionPolicy with the Pod Security Standards rules too.
-	nsObj := admission.Namespace(ns, admission.PSALabels(admission.PSAOptions{Audit: profile.Restricted, Warn: profile.Restricted, Version: "v1.31"}), nil, nil)
+	// enforce privileged: PSA admits every pod; the policy refuses
+	nsObj := psaNamespace(t, render.PodSecuritySpec{Namespace: ns, Enforce: profile.Privileged, Audit: profile.Restricted, Warn: profile.Restricted, Version: "v1.31"})
 	lr, err := render.LimitRange(render.LimitRangeSpec{Name: "defaults", Namespace: ns, Container: &render.ContainerLimits{
 		Default: map[string]string{"cpu": "500m", "memory": "256Mi"}, DefaultRequest: map[string]string{"cpu": "100m", "memory": "128Mi"},
 	}}, render.Meta{})
@@ -209,6 +210,7 @@ func TestAdmission(t *testing.T) {
 		t.Fatalf("only %d fixture workloads", len(workloads))
 	}
 	refused, admitted, invalid := 0, 0, 0
+	var tmpl map[string]any // the pod template of an admitted Deployment
 	for _, w := range workloads {
 		var expect []string
 		for r := range w.failing {
@@ -249,12 +251,43 @@ func TestAdmission(t *testing.T) {
 			t.Errorf("%s: refused, but plan-check reports nothing the policy enforces (%v): %s", w.name, keys(w.failing), out)
 		default:
 			admitted++
+			if spec, ok := w.manifest["spec"].(map[string]any); ok && tmpl == nil && w.manifest["kind"] == "Deployment" {
+				tmpl, _ = spec["template"].(map[string]any)
+			}
 		}
 	}
 	if refused < 10 || admitted < 5 {
 		t.Errorf("refused %d, admitted %d: the fixtures should exercise both", refused, admitted)
 	}
 	t.Logf("%d violating workloads refused with the rule ID, %d compliant workloads admitted, %d invalid", refused, admitted, invalid)
+
+	// A PodTemplate holds its template at the top: the policy judges it there, admitting a
+	// compliant one and refusing a privileged one (a policy that read spec.template would
+	// fail on every PodTemplate).
+	if tmpl == nil {
+		t.Fatal("no admitted Deployment among the fixtures")
+	}
+	podTemplate := func(name string, t *testing.T) map[string]any {
+		b, err := json.Marshal(map[string]any{"apiVersion": "v1", "kind": "PodTemplate", "metadata": map[string]any{"name": name, "namespace": ns}, "template": tmpl})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	good := podTemplate("compliant-template", t)
+	if out, err := c.kubectl(toYAML(t, good), "create", "-f", "-"); err != nil {
+		t.Errorf("a compliant PodTemplate is refused: %s", out)
+	}
+	bad := podTemplate("privileged-template", t)
+	ctr := bad["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+	ctr["securityContext"] = map[string]any{"privileged": true, "runAsNonRoot": true, "capabilities": map[string]any{"drop": []any{"ALL"}}}
+	if out, err := c.kubectl(toYAML(t, bad), "create", "-f", "-"); err == nil || !strings.Contains(out, "EPS001:") {
+		t.Errorf("a privileged PodTemplate is not refused with EPS001 (%v): %s", err, out)
+	}
 }
 
 // TestPodSecurityAdmission: the rendered PSA labels make the API server itself enforce the
@@ -263,7 +296,7 @@ func TestPodSecurityAdmission(t *testing.T) {
 	requireE2E(t)
 	c := startCluster(t)
 	const ns = "e2e-psa"
-	nsObj := admission.Namespace(ns, admission.PSALabels(admission.PSAOptions{Enforce: profile.Restricted, Audit: profile.Restricted, Warn: profile.Restricted}), nil, nil)
+	nsObj := psaNamespace(t, render.PodSecuritySpec{Namespace: ns, Profile: profile.Restricted, Version: "latest"})
 	c.mustKubectl(t, toYAML(t, nsObj), "apply", "-f", "-")
 	c.mustKubectl(t, "", "-n", ns, "create", "serviceaccount", "default")
 	bad := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"bad","namespace":"` + ns + `"},"spec":{"containers":[{"name":"a","image":"busybox","securityContext":{"privileged":true}}]}}`
@@ -286,4 +319,15 @@ func keys(m map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// psaNamespace is the Namespace with the Pod Security Admission labels of s, as the
+// pod_security_admission data source renders it.
+func psaNamespace(t *testing.T, s render.PodSecuritySpec) *corev1.Namespace {
+	t.Helper()
+	res, err := render.PodSecurity(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Namespace
 }

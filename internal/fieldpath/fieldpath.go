@@ -143,35 +143,42 @@ func String(segs []Segment) string {
 	return b.String()
 }
 
-// Parent drops the last segment of a path; ok is false for the empty path.
+// Parent drops the last segment of a path; ok is false for the empty path. It scans
+// forward, segment by segment as Parse does, so a quoted key holding dots, brackets or
+// quotes (`["a.b"]`, `["]"]`, `["x\\"]`) is one segment wherever it stands.
 func Parent(p string) (parent string, ok bool) {
 	if p == "" {
 		return "", false
 	}
-	if strings.HasSuffix(p, "]") {
-		if i := lastOpen(p); i >= 0 {
-			return p[:i], true
+	last := 0
+	for i := 0; i < len(p); {
+		switch p[i] {
+		case '.':
+			last = i
+			i++
+		case '[':
+			last = i
+			i = segmentEnd(p, i)
+		default:
+			i++
 		}
 	}
-	if i := strings.LastIndexByte(p, '.'); i >= 0 {
-		return p[:i], true
-	}
-	return "", true
+	return p[:last], true
 }
 
-// lastOpen finds the '[' that opens the last segment of p (which ends in ']').
-func lastOpen(p string) int {
-	if len(p) >= 2 && p[len(p)-2] == '"' {
-		// A quoted key: find its opening `["` by scanning forward for the last one that
-		// starts a well-formed quoted segment ending at the end of p.
-		for i := strings.LastIndex(p, `["`); i >= 0; i = strings.LastIndex(p[:i], `["`) {
-			if end := quotedEnd(p, i+1); end == len(p)-2 {
-				return i
-			}
+// segmentEnd returns the offset just past the bracketed segment at p[i] == '[': an
+// index, or a Go-quoted key (in which a backslash escapes the next byte). An unterminated
+// segment runs to the end of p.
+func segmentEnd(p string, i int) int {
+	if i+1 < len(p) && p[i+1] == '"' {
+		if end := quotedEnd(p, i+1); end >= 0 {
+			return end + 2
 		}
-		return -1
 	}
-	return strings.LastIndexByte(p, '[')
+	if j := strings.IndexByte(p[i:], ']'); j >= 0 {
+		return i + j + 1
+	}
+	return len(p)
 }
 
 // IsBelow reports whether p is strictly below ancestor.

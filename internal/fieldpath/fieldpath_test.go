@@ -85,3 +85,23 @@ func TestRedactKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestParentQuotedKeys: a quoted key is one segment wherever it stands, whatever it holds.
+func TestParentQuotedKeys(t *testing.T) {
+	for p, want := range map[string]string{
+		`metadata.annotations["a.b"].c`:      `metadata.annotations["a.b"]`,
+		`metadata.annotations["a.b"]`:        `metadata.annotations`,
+		`x["]"]`:                             `x`,
+		`x["]"].y[2]`:                        `x["]"].y`,
+		`x["\\"]`:                            `x`,
+		`x["a\"].b"]`:                        `x`,
+		`x["a\"].b"].c`:                      `x["a\"].b"]`,
+		`spec.containers[0].securityContext`: `spec.containers[0]`,
+		`a`:                                  ``,
+		`x[`:                                 `x`,
+	} {
+		if got, ok := Parent(p); !ok || got != want {
+			t.Errorf("Parent(%s) = %q, want %q", p, got, want)
+		}
+	}
+}

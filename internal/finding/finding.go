@@ -114,7 +114,39 @@ type Finding struct {
 	Line int    `json:"line,omitempty"`
 	// Waiver says why a waived finding is accepted, and where that was decided.
 	Waiver *Waiver `json:"waiver,omitempty"`
+
+	// Change is what the plan's change does to the finding when the run compares (--diff:
+	// the objects as they are now against the plan; --baseline: an earlier report): new,
+	// worse, existing or fixed. Empty when the run does not compare.
+	Change Change `json:"change,omitempty"`
+	// ChangeReason says why a finding is worse ("severity high → critical", "the role it
+	// grants gained verbs") or what a new one does to its workload ("PSS level restricted →
+	// privileged"); empty when there is nothing to add.
+	ChangeReason string `json:"change_reason,omitempty"`
 }
+
+// Change is what a plan's change does to a finding.
+type Change string
+
+const (
+	// New: the finding is not there now (a create, or an update that adds it).
+	New Change = "new"
+	// Worse: the finding is there now, and the change makes it worse: its severity rises,
+	// the role its binding grants gains rules, the binding gains subjects.
+	Worse Change = "worse"
+	// Existing: the finding is there now, and stays as it is.
+	Existing Change = "existing"
+	// Fixed: the finding is there now, and the change removes it (an update that fixes
+	// it, a delete). A fixed finding describes the object as it is now, not the plan.
+	Fixed Change = "fixed"
+)
+
+// Changes lists the change values in the order reports count them.
+func Changes() []Change { return []Change{New, Worse, Existing, Fixed} }
+
+// Counts reports whether a finding is part of what the plan will leave: every finding but
+// a fixed one.
+func (f Finding) Counts() bool { return f.Change != Fixed }
 
 // Waiver is an accepted risk: a reviewed reason, where it is written, and until when.
 type Waiver struct {
@@ -126,7 +158,7 @@ type Waiver struct {
 }
 
 // Sort orders findings by address, rule, container, path, object (template, kind,
-// namespace, name), status and message, so reports are byte-identical for the same input.
+// namespace, name), status, change and message, so reports are byte-identical for the same input.
 func Sort(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
@@ -157,6 +189,9 @@ func Sort(fs []Finding) {
 		}
 		if a.Status != b.Status {
 			return a.Status < b.Status
+		}
+		if a.Change != b.Change {
+			return a.Change < b.Change
 		}
 		return a.Message < b.Message
 	})

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 )
 
 // rdoc is one document of one render.
@@ -118,7 +120,7 @@ func mergeTrees(vals []any, p string, marks map[string]bool) (any, bool) {
 		}
 		out := make(map[string]any, len(f))
 		for _, k := range unionKeys(ms) {
-			cp := joinPath(p, k)
+			cp := fieldpath.Join(p, k)
 			children := make([]any, 0, len(ms))
 			for _, m := range ms {
 				c, ok := m[k]
@@ -154,7 +156,7 @@ func mergeTrees(vals []any, p string, marks map[string]bool) (any, bool) {
 				for j, l := range ls {
 					children[j] = l[i]
 				}
-				v, ok := mergeTrees(children, indexPath(p, i), marks)
+				v, ok := mergeTrees(children, fieldpath.Index(p, i), marks)
 				if !ok {
 					dropped = true
 					continue
@@ -180,7 +182,7 @@ func mergeTrees(vals []any, p string, marks map[string]bool) (any, bool) {
 			if len(matches) < len(ls) {
 				continue
 			}
-			if v, ok := mergeTrees(matches, indexPath(p, len(out)), marks); ok {
+			if v, ok := mergeTrees(matches, fieldpath.Index(p, len(out)), marks); ok {
 				out = append(out, v)
 			}
 		}
@@ -294,16 +296,16 @@ func diffMarks(a, b any, p string, marks map[string]bool) {
 		for k, av := range at {
 			bv, ok := bt[k]
 			if !ok {
-				marks[joinPath(p, k)] = true
+				marks[fieldpath.Join(p, k)] = true
 				continue
 			}
-			diffMarks(av, bv, joinPath(p, k), marks)
+			diffMarks(av, bv, fieldpath.Join(p, k), marks)
 		}
 		// A key only b has is absent from a because of the difference (a user null that
 		// deletes a chart default): its path is marked too, though a lacks it.
 		for k := range bt {
 			if _, ok := at[k]; !ok {
-				marks[joinPath(p, k)] = true
+				marks[fieldpath.Join(p, k)] = true
 			}
 		}
 	case []any:
@@ -321,9 +323,9 @@ func diffMarks(a, b any, p string, marks map[string]bool) {
 					for i, e := range at {
 						n, _ := elemName(e)
 						if j, found := byName[n]; found {
-							diffMarks(e, bt[j], indexPath(p, i), marks)
+							diffMarks(e, bt[j], fieldpath.Index(p, i), marks)
 						} else {
-							marks[indexPath(p, i)] = true
+							marks[fieldpath.Index(p, i)] = true
 						}
 					}
 					return
@@ -333,7 +335,7 @@ func diffMarks(a, b any, p string, marks map[string]bool) {
 			return
 		}
 		for i := range at {
-			diffMarks(at[i], bt[i], indexPath(p, i), marks)
+			diffMarks(at[i], bt[i], fieldpath.Index(p, i), marks)
 		}
 	default:
 		marks[p] = true
@@ -351,7 +353,7 @@ func scrub(v any, p string, marks map[string]bool) (any, bool) {
 		}
 	case map[string]any:
 		for k, c := range t {
-			cp := joinPath(p, k)
+			cp := fieldpath.Join(p, k)
 			if strings.Contains(k, standInMark) {
 				marks[p] = true
 				delete(t, k)
@@ -366,7 +368,7 @@ func scrub(v any, p string, marks map[string]bool) (any, bool) {
 	case []any:
 		out := t[:0]
 		for i, c := range t {
-			if nv, ok := scrub(c, indexPath(p, i), marks); ok {
+			if nv, ok := scrub(c, fieldpath.Index(p, i), marks); ok {
 				out = append(out, nv)
 			} else {
 				marks[p] = true
@@ -399,7 +401,7 @@ func normalize(marks map[string]bool) []string {
 
 func hasAncestor(marks map[string]bool, p string) bool {
 	for {
-		parent, ok := parentPath(p)
+		parent, ok := fieldpath.Parent(p)
 		if !ok {
 			return false
 		}
@@ -417,7 +419,7 @@ func liftUnder(paths []string, ancestors map[string]bool) map[string]bool {
 	for _, p := range paths {
 		top := p
 		for q := p; ; {
-			parent, ok := parentPath(q)
+			parent, ok := fieldpath.Parent(q)
 			if !ok {
 				break
 			}
@@ -429,63 +431,6 @@ func liftUnder(paths []string, ancestors map[string]bool) map[string]bool {
 		out[top] = true
 	}
 	return out
-}
-
-// Paths are written as plan-check writes them (internal/plan Join and Index): keys that
-// are identifiers joined with dots, other keys quoted in brackets, indexes in brackets.
-
-func joinPath(p, key string) string {
-	if !isIdent(key) {
-		return p + "[" + strconv.Quote(key) + "]"
-	}
-	if p == "" {
-		return key
-	}
-	return p + "." + key
-}
-
-func indexPath(p string, i int) string { return p + "[" + strconv.Itoa(i) + "]" }
-
-func isIdent(key string) bool {
-	if key == "" {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		switch {
-		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// parentPath drops the last segment of a path; the root "" has no parent.
-func parentPath(p string) (string, bool) {
-	if p == "" {
-		return "", false
-	}
-	if strings.HasSuffix(p, "]") {
-		inQuote := false
-		for i := len(p) - 2; i >= 0; i-- {
-			switch p[i] {
-			case '"':
-				if i == 0 || p[i-1] != '\\' {
-					inQuote = !inQuote
-				}
-			case '[':
-				if !inQuote {
-					return p[:i], true
-				}
-			}
-		}
-	}
-	if i := strings.LastIndexByte(p, '.'); i >= 0 {
-		return p[:i], true
-	}
-	return "", true
 }
 
 func sortLongestFirst(s []string) {

@@ -50,6 +50,12 @@ type ReaderOptions struct {
 	// their values unknown; when it implements DynamicBlocks, it also tells unwritten
 	// computed blocks from dynamic ones.
 	Source Source
+	// Before also reads the prior value of every resource the plan updates, keeps,
+	// replaces or deletes (change.before and change.before_sensitive; for a
+	// kubernetes_manifest its `object`, what the API server returned at refresh), with the
+	// same checks and marks as the planned value: its objects have Before set, the context
+	// they give is Inventory.Before. Off, the reader never looks at `before`.
+	Before bool
 }
 
 // Reader turns a plan's resource changes into typed objects. Build it with NewReader; it
@@ -57,6 +63,7 @@ type ReaderOptions struct {
 type Reader struct {
 	families map[string]family
 	source   Source
+	before   bool
 }
 
 // NewReader builds the adapters, without a Source.
@@ -79,7 +86,7 @@ func NewReaderWith(opts ReaderOptions) *Reader {
 	add(family{apiVersion: "v1", kind: "Pod", root: pod}, "kubernetes_pod", "kubernetes_pod_v1")
 	add(family{apiVersion: "apps/v1", kind: "Deployment", root: templated}, "kubernetes_deployment", "kubernetes_deployment_v1")
 	add(family{apiVersion: "apps/v1", kind: "DaemonSet", root: templated}, "kubernetes_daemonset", "kubernetes_daemon_set_v1")
-	add(family{apiVersion: "apps/v1", kind: "StatefulSet", root: templated}, "kubernetes_stateful_set", "kubernetes_stateful_set_v1")
+	add(family{apiVersion: "apps/v1", kind: "StatefulSet", root: statefulSetResource().finish()}, "kubernetes_stateful_set", "kubernetes_stateful_set_v1")
 	add(family{apiVersion: "v1", kind: "ReplicationController", root: templated}, "kubernetes_replication_controller", "kubernetes_replication_controller_v1")
 	add(family{apiVersion: "batch/v1", kind: "Job", root: templated}, "kubernetes_job", "kubernetes_job_v1")
 	add(family{apiVersion: "batch/v1", kind: "CronJob", root: cron}, "kubernetes_cron_job", "kubernetes_cron_job_v1")
@@ -92,12 +99,13 @@ func NewReaderWith(opts ReaderOptions) *Reader {
 	add(family{apiVersion: "v1", kind: "ResourceQuota", root: rq}, "kubernetes_resource_quota", "kubernetes_resource_quota_v1")
 	add(family{apiVersion: "v1", kind: "ServiceAccount", root: sa}, "kubernetes_service_account", "kubernetes_service_account_v1")
 	add(family{apiVersion: "", kind: labelsKind, root: labels}, "kubernetes_labels")
+	addNewFamilies(add)
 	computed := computedPaths()
 	for t, fam := range f {
 		fam.computed = computedSet(fam.root, computed[t])
 		f[t] = fam
 	}
-	return &Reader{families: f, source: opts.Source}
+	return &Reader{families: f, source: opts.Source, before: opts.Before}
 }
 
 // computedSet finds the table's nodes at the given Terraform paths (names joined by ".");
@@ -136,6 +144,7 @@ type readState struct {
 	cfgTape cfgTape // the configuration of the resource being read
 	tape    tape    // the resource change being read
 	doc     tape    // a kubectl_manifest document, converted from YAML
+	prior   tape    // a kubernetes_manifest's prior object, without its unset fields
 	scratch []int32
 }
 
@@ -152,13 +161,18 @@ func (r *Reader) Supported() []string {
 	return out
 }
 
-// Read adapts every resource that will exist after apply into one Inventory.
+// Read adapts every resource that will exist after apply into one Inventory (and, with
+// ReaderOptions.Before, every prior value into Inventory.Before).
 func (r *Reader) Read(p *Plan) (*Inventory, error) {
 	inv, pending, err := r.ReadContext(p)
 	if err != nil {
 		return nil, err
 	}
 	err = pending.Each(func(o *Object) error {
+		if o.Before {
+			inv.Before.Objects = append(inv.Before.Objects, o)
+			return nil
+		}
 		inv.Objects = append(inv.Objects, o)
 		return nil
 	})
@@ -173,9 +187,14 @@ func (r *Reader) Read(p *Plan) (*Inventory, error) {
 // keeps them; workloads (typed ones, and the workload documents of kubernetes_manifest and
 // kubectl_manifest), by far the most numerous and largest, it only counts and leaves to
 // Pending.Each, so that a caller can judge them one at a time against the whole plan's
-// context without holding them all in memory.
+// context without holding them all in memory. With ReaderOptions.Before, the prior values
+// are read in the same passes: their context in Inventory.Before, their workloads from
+// Pending.Each with Before set.
 func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 	inv := &Inventory{Errored: p.Errored}
+	if r.before {
+		inv.Before = &Inventory{Errored: p.Errored}
+	}
 	cfg, err := p.configuration()
 	if err != nil {
 		return nil, nil, err
@@ -183,30 +202,49 @@ func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 	pending := &Pending{state: &readState{Reader: r, config: cfg}, plan: p, configs: cfg}
 	for i := range p.changes {
 		h := &p.changes[i].h
-		if !h.willExist() {
+		after, prior := h.willExist(), r.before && h.hasPrior()
+		if !after && !prior {
 			continue
 		}
-		inv.Resources++
+		if after {
+			inv.Resources++
+		}
+		if prior {
+			inv.Before.Resources++
+		}
 		if fam, ok := r.families[h.typ]; ok && fam.workload() {
-			pending.changes = append(pending.changes, i)
+			pending.changes = append(pending.changes, pendingChange{i: i, after: after, prior: prior})
 			continue
 		}
 		if !r.reads(h.typ) {
 			continue
 		}
-		rc, err := pending.decode(i)
+		rc, err := pending.decode(i, prior)
 		if err != nil {
 			return nil, nil, err
 		}
-		deferred, err := pending.state.adapt(rc, pending.configs, firstPass, func(o *Object) error {
-			inv.Objects = append(inv.Objects, o)
-			return nil
-		}, inv)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", rc.Address, err)
+		left := pendingChange{i: i}
+		if after {
+			left.after, err = pending.state.adapt(rc, pending.configs, firstPass, func(o *Object) error {
+				inv.Objects = append(inv.Objects, o)
+				return nil
+			}, inv)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", rc.Address, err)
+			}
 		}
-		if deferred {
-			pending.changes = append(pending.changes, i)
+		if prior {
+			left.prior, err = pending.state.adapt(rc.priorView(), pending.configs, firstPass, func(o *Object) error {
+				o.Before = true
+				inv.Before.Objects = append(inv.Before.Objects, o)
+				return nil
+			}, inv.Before)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", rc.Address, priorError{err})
+			}
+		}
+		if left.after || left.prior {
+			pending.changes = append(pending.changes, left)
 		}
 	}
 	return inv, pending, nil
@@ -217,28 +255,47 @@ type Pending struct {
 	state   *readState
 	plan    *Plan
 	configs *config
-	changes []int
+	changes []pendingChange
+}
+
+// pendingChange is a resource change left to the second pass: its planned value, its
+// prior value, or both.
+type pendingChange struct {
+	i            int
+	after, prior bool
 }
 
 // Len is the number of resources left to read.
 func (p *Pending) Len() int { return len(p.changes) }
 
-// Each adapts the workloads one at a time and calls fn with each.
+// Each adapts the workloads one at a time and calls fn with each: of a change, the
+// object of its planned value first, then (ReaderOptions.Before) that of its prior value.
 func (p *Pending) Each(fn func(*Object) error) error {
-	for _, i := range p.changes {
-		rc, err := p.decode(i)
+	var prior func(*Object) error
+	for _, pc := range p.changes {
+		rc, err := p.decode(pc.i, pc.prior)
 		if err != nil {
 			return err
 		}
-		if _, err := p.state.adapt(rc, p.configs, secondPass, fn, nil); err != nil {
-			return fmt.Errorf("%s: %w", rc.Address, err)
+		if pc.after {
+			if _, err := p.state.adapt(rc, p.configs, secondPass, fn, nil); err != nil {
+				return fmt.Errorf("%s: %w", rc.Address, err)
+			}
+		}
+		if pc.prior {
+			if prior == nil {
+				prior = func(o *Object) error { o.Before = true; return fn(o) }
+			}
+			if _, err := p.state.adapt(rc.priorView(), p.configs, secondPass, prior, nil); err != nil {
+				return fmt.Errorf("%s: %w", rc.Address, priorError{err})
+			}
 		}
 	}
 	return nil
 }
 
-// decode indexes resource change i.
-func (p *Pending) decode(i int) (*Change, error) {
+// decode indexes resource change i, and finds its prior value when prior is set.
+func (p *Pending) decode(i int, prior bool) (*Change, error) {
 	ref := &p.plan.changes[i]
 	t := &p.state.tape
 	t.base = ref.start
@@ -248,6 +305,11 @@ func (p *Pending) decode(i int) (*Change, error) {
 	rc, err := decodeChange(t, ref.h)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ref.h.address, err)
+	}
+	if prior {
+		if err := rc.decodePrior(); err != nil {
+			return nil, fmt.Errorf("%s: %w", ref.h.address, err)
+		}
 	}
 	return rc, nil
 }
@@ -297,6 +359,9 @@ func (r *readState) adapt(rc *Change, configs *config, p pass, emit func(*Object
 	t := rc.t
 	wholeUnknown := t.isTrue(rc.unknown)
 	if t.isNull(rc.after) && !wholeUnknown {
+		if rc.isPrior {
+			return false, errors.New("it is null: a resource the plan updates, keeps, replaces or deletes exists now")
+		}
 		return false, errors.New("change.after is null: a resource that will exist has a planned value")
 	}
 	if fam, ok := r.families[rc.Type]; ok {
@@ -334,6 +399,9 @@ func (r *readState) adapt(rc *Change, configs *config, p pass, emit func(*Object
 			m := &manifest{readState: r, tfPrefix: "manifest", pass: p, emit: emit, sensitive: t.isTrue(rc.sensitive)}
 			return m.opaqueObject(base, "its planned value is not known until apply")
 		}
+		if rc.isPrior {
+			return r.manifestPriorObjects(rc, base, p, emit)
+		}
 		return r.manifestObjects(rc, base, p, emit)
 	case "kubectl_manifest":
 		if wholeUnknown {
@@ -365,7 +433,7 @@ func (r *readState) adapt(rc *Change, configs *config, p pass, emit func(*Object
 func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *resourceConfig, base Object) (*Object, error) {
 	f := newFields(fam.root, "")
 	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t, scratch: r.scratch[:0], computed: fam.computed,
-		source: r.source, address: rc.Address, config: r.config, module: rc.Module, res: res}
+		source: r.source, address: rc.Address, config: r.config, module: rc.Module, res: res, priorDefaults: rc.isPrior}
 	data, err := c.root(rc.after, rc.unknown, rc.sensitive, cfg, fam.root)
 	r.scratch = c.scratch
 	if err != nil || data == nil {

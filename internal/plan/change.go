@@ -22,6 +22,19 @@ func (h header) willExist() bool {
 	return actionsKeep(h.actions)
 }
 
+// hasPrior reports whether the change has a prior object that exists now and that the
+// change updates, keeps, replaces or deletes: an update, a no-op, a replacement or a
+// delete of a managed resource. A create has none; a read is a data source's; a forget
+// leaves the object running outside Terraform (neither kept nor removed); a deposed
+// object is an instance left over by create_before_destroy, removed whatever the plan.
+func (h header) hasPrior() bool {
+	if h.deposed != "" || h.mode != string(tfjson.ManagedResourceMode) {
+		return false
+	}
+	a := h.actions
+	return a.Update() || a.NoOp() || a.Replace() || a.Delete()
+}
+
 // actionsKeep reports whether actions leave a managed resource in place after apply:
 // create, update, no-op, a replacement, or create then forget (created, then left to
 // exist outside Terraform).
@@ -260,12 +273,17 @@ type Change struct {
 
 	t                         *tape
 	after, unknown, sensitive int32 // nodes in t, or absent
+	// prior and priorSensitive are `before` and `before_sensitive`, found only when the
+	// reader reads prior values (ReaderOptions.Before); absent otherwise.
+	prior, priorSensitive int32
+	// isPrior is set on priorView's copy: after and sensitive are the prior value's.
+	isPrior bool
 }
 
 // decodeChange finds the planned value and its marks in the resource change indexed in t,
 // and checks their types.
 func decodeChange(t *tape, h header) (*Change, error) {
-	c := &Change{Address: h.address, Module: h.module, Type: h.typ, Name: h.name, t: t, after: absent, unknown: absent, sensitive: absent}
+	c := &Change{Address: h.address, Module: h.module, Type: h.typ, Name: h.name, t: t, after: absent, unknown: absent, sensitive: absent, prior: absent, priorSensitive: absent}
 	body := t.member(0, "change")
 	if t.kind(body) != '{' {
 		return nil, fmt.Errorf("change is an object, not %s", t.describe(body))
@@ -288,6 +306,48 @@ func decodeChange(t *tape, h header) (*Change, error) {
 	}
 	return c, nil
 }
+
+// decodePrior finds `before` and `before_sensitive` in the change and checks their types
+// as decodeChange checks `after`'s.
+func (c *Change) decodePrior() error {
+	t := c.t
+	body := t.member(0, "change")
+	c.prior, c.priorSensitive = t.member(body, "before"), t.member(body, "before_sensitive")
+	switch t.kind(c.prior) {
+	case 0, 'n', '{':
+	default:
+		return fmt.Errorf("change.before is an object, not %s", t.describe(c.prior))
+	}
+	switch t.kind(c.priorSensitive) {
+	case 0, 'n', 't', 'f', '{':
+	default:
+		return fmt.Errorf("change.before_sensitive is an object or a boolean, not %s", t.describe(c.priorSensitive))
+	}
+	return nil
+}
+
+// priorView is the change seen from its prior value: `before` in place of `after`,
+// `before_sensitive` in place of `after_sensitive`, and nothing unknown (a value read
+// back from the API server is known). Every adapter reads it as it reads a planned value;
+// errors are named by priorError.
+func (c *Change) priorView() *Change {
+	v := *c
+	v.after, v.unknown, v.sensitive = c.prior, absent, c.priorSensitive
+	v.prior, v.priorSensitive, v.isPrior = absent, absent, true
+	return &v
+}
+
+// priorError names an error found while reading a prior value: in change.before, its
+// marks in before_sensitive (the adapters' messages speak of after_sensitive). A message
+// may quote a value that is not sensitive (`{"x": 1} is an object, not an integer`); the
+// renaming could only touch such a value's text in the message, never what is judged.
+type priorError struct{ err error }
+
+func (e priorError) Error() string {
+	return "change.before: " + strings.ReplaceAll(e.err.Error(), "after_sensitive", "before_sensitive")
+}
+
+func (e priorError) Unwrap() error { return e.err }
 
 // attr returns the value of attribute name of the planned value and its marks (a mark of
 // the whole resource covers each attribute).

@@ -46,6 +46,8 @@ type converter struct {
 	res      *resourceConfig
 	resolved *scope
 	scoped   bool
+	// priorDefaults: the value is a prior one (see convert).
+	priorDefaults bool
 }
 
 func (c *converter) push(key string) { c.path = append(c.path, seg{key: key, idx: -1}) }
@@ -173,8 +175,11 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 	if c.ta.isNull(a) {
 		return false, nil
 	}
-	if s.defaultWhy != "" && cfg.ok && !cfg.expr(key).written() {
-		// Not written: the value is the provider's default.
+	if s.defaultWhy != "" && ((cfg.ok && !cfg.expr(key).written()) || (!cfg.ok && c.priorDefaults && string(c.ta.raw(a)) == "true")) {
+		// Not written: the value is the provider's default. A prior value without a
+		// configuration to tell (a deleted resource, blocks the configuration no longer
+		// matches) that equals the default (true, for every such attribute) is taken as
+		// the default too: the provider sends it silently, so it is rarely written.
 		c.f.markDefaulted(c.here(), s.defaultWhy)
 	}
 	switch s.shape {

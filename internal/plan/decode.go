@@ -211,7 +211,7 @@ func contextKind(kind string) bool {
 	case "ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding", "Namespace", "LimitRange", "ResourceQuota", "ServiceAccount", psp.Kind:
 		return true
 	}
-	return false
+	return newContextKind(kind)
 }
 
 // decodeWorkload decodes the kinds that carry a pod spec; other kinds give nil, "", nil.
@@ -263,6 +263,7 @@ func decodeWorkload(kind string, src *source, f *Fields) (w *Workload, opaque st
 		}
 		w = fromTemplate(&o.Spec.Template, "spec.template")
 		w.Meta = o.ObjectMeta
+		w.ClaimTemplates = o.Spec.VolumeClaimTemplates
 	case "ReplicaSet":
 		var o appsv1.ReplicaSet
 		if err := unmarshal(src, &o); err != nil {
@@ -354,7 +355,8 @@ func decodeTyped(kind string, src *source) (any, error) {
 	case psp.Kind:
 		out = &psp.PodSecurityPolicy{}
 	default:
-		return nil, nil
+		typed, _, err := decodeNewTyped(kind, src)
+		return typed, err
 	}
 	if err := unmarshal(src, out); err != nil {
 		return nil, err

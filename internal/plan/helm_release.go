@@ -34,13 +34,21 @@ type HelmRelease struct {
 // (create, update, no-op, replace; every module and count/for_each instance), in plan
 // order. A change whose planned value or marks have the wrong shape is an error naming the
 // address.
-func (p *Plan) HelmReleases() ([]HelmRelease, error) {
+func (p *Plan) HelmReleases() ([]HelmRelease, error) { return p.helmReleases(false) }
+
+// PriorHelmReleases returns the releases as they are installed now: the prior value
+// (change.before, before_sensitive) of every helm_release the plan updates, keeps,
+// replaces or deletes, in the shape of HelmReleases' (After holds the prior value; nothing
+// is unknown). Upgrade is set: each is installed.
+func (p *Plan) PriorHelmReleases() ([]HelmRelease, error) { return p.helmReleases(true) }
+
+func (p *Plan) helmReleases(prior bool) ([]HelmRelease, error) {
 	var out []HelmRelease
 	var t tape
 	for i := range p.changes {
 		ref := &p.changes[i]
 		h := ref.h
-		if h.typ != HelmReleaseType || !h.willExist() {
+		if h.typ != HelmReleaseType || (!prior && !h.willExist()) || (prior && !h.hasPrior()) {
 			continue
 		}
 		t.base = ref.start
@@ -53,6 +61,21 @@ func (p *Plan) HelmReleases() ([]HelmRelease, error) {
 		}
 		hr := HelmRelease{Address: h.address, Module: h.module, Name: h.name,
 			Upgrade: h.actions.Update() || h.actions.NoOp()}
+		if prior {
+			if err := rc.decodePrior(); err != nil {
+				return nil, fmt.Errorf("%s: %w", h.address, err)
+			}
+			if t.isNull(rc.prior) {
+				return nil, fmt.Errorf("%s: change.before is null: a release the plan updates, keeps, replaces or deletes is installed", h.address)
+			}
+			hr.Upgrade = true
+			hr.After, hr.AfterSensitive = t.value(rc.prior), t.value(rc.priorSensitive)
+			if hr.Written, err = p.writtenAttributes(h); err != nil {
+				return nil, err
+			}
+			out = append(out, hr)
+			continue
+		}
 		switch {
 		case t.isTrue(rc.unknown):
 			hr.Unknown = true
@@ -63,24 +86,27 @@ func (p *Plan) HelmReleases() ([]HelmRelease, error) {
 			hr.AfterUnknown = t.value(rc.unknown)
 		}
 		hr.AfterSensitive = t.value(rc.sensitive)
-		cfg, err := p.configuration()
-		if err != nil {
+		if hr.Written, err = p.writtenAttributes(h); err != nil {
 			return nil, err
-		}
-		if hr.Written, err = writtenAttributes(cfg, h.module, h.typ, h.name); err != nil {
-			return nil, fmt.Errorf("%s: %w", h.address, err)
 		}
 		out = append(out, hr)
 	}
 	return out, nil
 }
 
-// writtenAttributes finds the resource's configuration and lists the attributes it
-// writes (expressions and blocks); nil when the configuration section lacks it.
-func writtenAttributes(cfg *config, module, typ, name string) (map[string]bool, error) {
-	res, found, err := cfg.lookup(module, typ, name, &cfgTape{})
-	if err != nil || !found {
+// writtenAttributes finds the configuration of the resource of h and lists the attributes
+// it writes (expressions and blocks); nil when the configuration section lacks it.
+func (p *Plan) writtenAttributes(h header) (map[string]bool, error) {
+	cfg, err := p.configuration()
+	if err != nil {
 		return nil, err
+	}
+	res, found, err := cfg.lookup(h.module, h.typ, h.name, &cfgTape{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", h.address, err)
+	}
+	if !found {
+		return nil, nil
 	}
 	out := map[string]bool{}
 	res.exprs.keys(func(k string) { out[k] = true })

@@ -36,6 +36,9 @@ func passOf(kind string) pass {
 type manifest struct {
 	*readState
 	t *tape
+	// mt holds the marks (after_unknown, after_sensitive) when they are not in t: a prior
+	// object is read from a copy without its unset fields, its marks from the change.
+	mt *tape
 	// tfPrefix is the Terraform attribute ("manifest", "yaml_body").
 	tfPrefix string
 	// opaque: no path inside the attribute can be given in Terraform terms (YAML text).
@@ -68,6 +71,14 @@ func (r *readState) manifestObjects(rc *Change, base Object, p pass, emit func(*
 		return false, err
 	}
 	return m.deferred, nil
+}
+
+// marksTape is the tape of the document's marks.
+func (m *manifest) marksTape() *tape {
+	if m.mt != nil {
+		return m.mt
+	}
+	return m.t
 }
 
 // opaqueObject emits an object plan-check cannot judge (an unknown finding), in the
@@ -109,7 +120,7 @@ func isList(t *tape, kind string, items int32) bool {
 // by one, each as its own object. defKind and defAPIVersion are a typed list's (PodList:
 // Pod) for items that do not name their own kind.
 func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string) error {
-	t := m.t
+	t, mt := m.t, m.marksTape()
 	where := m.tfPrefix
 	if base.ListItem != "" {
 		where = m.tfPrefix + "." + base.ListItem
@@ -124,11 +135,11 @@ func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string)
 		n    int32
 		name string
 	}{{u, "after_unknown"}, {s, "after_sensitive"}} {
-		if k := t.kind(mk.n); k != 0 && k != 'n' && k != 't' && k != 'f' && k != '{' {
-			return fmt.Errorf("%s: %s is an object or a boolean here, not %s", where, mk.name, t.describe(mk.n))
+		if k := mt.kind(mk.n); k != 0 && k != 'n' && k != 't' && k != 'f' && k != '{' {
+			return fmt.Errorf("%s: %s is an object or a boolean here, not %s", where, mk.name, mt.describe(mk.n))
 		}
 	}
-	if t.isTrue(t.sub(u, "kind")) {
+	if mt.isTrue(mt.sub(u, "kind")) {
 		_, err := m.opaqueObject(base, "its kind is not known until apply")
 		return err
 	}
@@ -149,8 +160,8 @@ func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string)
 		return fmt.Errorf("%s: the manifest has no kind", where)
 	}
 	items := t.member(a, "items")
-	if isList(t, kind, items) || (strings.HasSuffix(kind, "List") && t.isTrue(t.sub(u, "items"))) {
-		return m.list(items, t.sub(u, "items"), t.sub(s, "items"), base, kind, apiVersion, where)
+	if isList(t, kind, items) || (strings.HasSuffix(kind, "List") && mt.isTrue(mt.sub(u, "items"))) {
+		return m.list(items, mt.sub(u, "items"), mt.sub(s, "items"), base, kind, apiVersion, where)
 	}
 	if p := passOf(kind); p != m.pass {
 		if p == secondPass {
@@ -166,10 +177,10 @@ func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string)
 	if m.sensitive {
 		f.markSensitive("")
 	}
-	if err := (&marks{t: t, f: f, unknown: true}).walk(a, u); err != nil {
+	if err := (&marks{t: mt, v: t, f: f, unknown: true}).walk(a, u); err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
-	if err := (&marks{t: t, f: f}).walk(a, s); err != nil {
+	if err := (&marks{t: mt, v: t, f: f}).walk(a, s); err != nil {
 		return fmt.Errorf("%s: %w", where, err)
 	}
 	overridden := namespaced(kind) && (m.namespace != "" || m.namespaceUnknown)
@@ -191,8 +202,8 @@ func (m *manifest) at(a, u, s int32, base Object, defKind, defAPIVersion string)
 
 // list reads the items of a List one by one.
 func (m *manifest) list(items, u, s int32, base Object, kind, apiVersion, where string) error {
-	t := m.t
-	if t.isTrue(u) {
+	t, mt := m.t, m.marksTape()
+	if mt.isTrue(u) {
 		_, err := m.opaqueObject(base, "the items of this list are not known until apply")
 		return err
 	}
@@ -206,8 +217,8 @@ func (m *manifest) list(items, u, s int32, base Object, kind, apiVersion, where 
 		n    int32
 		name string
 	}{{u, "after_unknown"}, {s, "after_sensitive"}} {
-		if k := t.kind(mk.n); k != 0 && k != 'n' && k != 't' && k != 'f' && k != '[' {
-			return fmt.Errorf("%s: %s of items is a list or a boolean, not %s", where, mk.name, t.describe(mk.n))
+		if k := mt.kind(mk.n); k != 0 && k != 'n' && k != 't' && k != 'f' && k != '[' {
+			return fmt.Errorf("%s: %s of items is a list or a boolean, not %s", where, mk.name, mt.describe(mk.n))
 		}
 	}
 	itemKind := ""
@@ -216,20 +227,20 @@ func (m *manifest) list(items, u, s int32, base Object, kind, apiVersion, where 
 	} else {
 		apiVersion = ""
 	}
-	ul, sl := t.elems(u), t.elems(s)
+	ul, sl := mt.elems(u), mt.elems(s)
 	i := 0
 	for e := items + 1; e < t.nodes[items].next; e, i = t.nodes[e].next, i+1 {
 		ue, se := ul.step(), sl.step()
 		b := base
 		b.ListItem = Index(Join(base.ListItem, "items"), i)
-		if t.isTrue(ue) {
+		if mt.isTrue(ue) {
 			if _, err := m.opaqueObject(b, "this item of the list is not known until apply"); err != nil {
 				return err
 			}
 			continue
 		}
 		sens := m.sensitive
-		if t.isTrue(se) {
+		if mt.isTrue(se) {
 			m.sensitive = true
 		}
 		err := m.at(e, ue, se, b, itemKind, apiVersion)
@@ -247,7 +258,9 @@ func (m *manifest) list(items, u, s int32, base Object, kind, apiVersion, where 
 // would name paths that do not exist, and hide what it marks). Paths are rendered only
 // for what is marked.
 type marks struct {
-	t       *tape
+	t *tape // the marks
+	// v holds the value walked (t when nil).
+	v       *tape
 	f       *Fields
 	unknown bool
 	path    []seg
@@ -272,9 +285,17 @@ func (w *marks) name() string {
 	return "after_sensitive"
 }
 
+// values is the tape of the value walked.
+func (w *marks) values() *tape {
+	if w.v != nil {
+		return w.v
+	}
+	return w.t
+}
+
 // walk records the marks of mark node m over value node a.
 func (w *marks) walk(a, m int32) error {
-	t := w.t
+	t, v := w.t, w.values()
 	switch t.kind(m) {
 	case 0, 'n', 'f':
 		return nil
@@ -286,10 +307,10 @@ func (w *marks) walk(a, m int32) error {
 		w.f.markSensitive(w.here())
 		return nil
 	case '{':
-		if !t.isNull(a) && t.kind(a) != '{' {
+		if !v.isNull(a) && v.kind(a) != '{' {
 			return w.mismatch(a, m)
 		}
-		c := t.cursor(a, t, m)
+		c := v.cursor(a, t, m)
 		for k := m + 1; k < t.nodes[m].next; k = t.nodes[k+1].next {
 			w.path = append(w.path, seg{key: t.key(k), idx: -1})
 			if err := w.walk(c.lookup(t, k), k+1); err != nil {
@@ -299,21 +320,21 @@ func (w *marks) walk(a, m int32) error {
 		}
 		return nil
 	case '[':
-		if !t.isNull(a) && t.kind(a) != '[' {
+		if !v.isNull(a) && v.kind(a) != '[' {
 			return w.mismatch(a, m)
 		}
-		v, end := int32(absent), int32(absent)
-		if t.kind(a) == '[' {
-			v, end = a+1, t.nodes[a].next
+		e, end := int32(absent), int32(absent)
+		if v.kind(a) == '[' {
+			e, end = a+1, v.nodes[a].next
 		}
 		i := 0
-		for e := m + 1; e < t.nodes[m].next; e, i = t.nodes[e].next, i+1 {
+		for mk := m + 1; mk < t.nodes[m].next; mk, i = t.nodes[mk].next, i+1 {
 			av := int32(absent)
-			if v != absent && v < end {
-				av, v = v, t.nodes[v].next
+			if e != absent && e < end {
+				av, e = e, v.nodes[e].next
 			}
 			w.path = append(w.path, seg{idx: i})
-			if err := w.walk(av, e); err != nil {
+			if err := w.walk(av, mk); err != nil {
 				return err
 			}
 			w.path = w.path[:len(w.path)-1]
@@ -332,7 +353,7 @@ func (w *marks) where() string {
 
 // mismatch reports a mark container over a value of another shape.
 func (w *marks) mismatch(a, m int32) error {
-	return fmt.Errorf("%s at %s is %s but the value is %s", w.name(), w.where(), w.t.describe(m), w.t.describe(a))
+	return fmt.Errorf("%s at %s is %s but the value is %s", w.name(), w.where(), w.t.describe(m), w.values().describe(a))
 }
 
 // kubectlObjects reads kubectl_manifest (the kubectl provider): yaml_body, one or more
@@ -437,7 +458,7 @@ func mayBeContext(doc []byte) bool {
 }
 
 // contextNames are substrings of every kind contextKind accepts, and of List.
-var contextNames = [][]byte{[]byte("Role"), []byte("Namespace"), []byte("LimitRange"), []byte("ResourceQuota"), []byte("ServiceAccount"), []byte("PodSecurityPolicy"), []byte("List")}
+var contextNames = append([][]byte{[]byte("Role"), []byte("Namespace"), []byte("LimitRange"), []byte("ResourceQuota"), []byte("ServiceAccount"), []byte("PodSecurityPolicy"), []byte("List")}, newContextNames...)
 
 var yamlLine = regexp.MustCompile(`line ([0-9]+)`)
 

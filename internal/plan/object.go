@@ -37,12 +37,17 @@ type Object struct {
 	Workload *Workload
 	// Typed is the object for every other kind: *rbacv1.ClusterRole, *rbacv1.Role,
 	// *rbacv1.ClusterRoleBinding, *rbacv1.RoleBinding, *corev1.Namespace,
-	// *corev1.LimitRange, *corev1.ResourceQuota, *psp.PodSecurityPolicy, *LabelsPatch.
+	// *corev1.LimitRange, *corev1.ResourceQuota, *psp.PodSecurityPolicy, *LabelsPatch, and
+	// the kinds of newkinds.go (*corev1.Secret, *corev1.ConfigMap, ...).
 	Typed any
 
 	// Opaque explains why the object's content cannot be judged at all (for example a
 	// manifest that is entirely unknown until apply); empty when it can be.
 	Opaque string
+
+	// Before is set on an object read from a change's prior value (ReaderOptions.Before):
+	// the object as it exists now, which the change updates, keeps, replaces or deletes.
+	Before bool
 }
 
 // Workload is a pod or an object with a pod template.
@@ -57,6 +62,9 @@ type Workload struct {
 	// "spec.template.spec" and "spec.template.metadata" for a Deployment.
 	SpecPath     string
 	TemplatePath string
+	// ClaimTemplates are a StatefulSet's volume claim templates (spec.volumeClaimTemplates):
+	// a claim of each for each of its pods.
+	ClaimTemplates []corev1.PersistentVolumeClaim
 }
 
 // LabelsPatch is a kubernetes_labels resource: labels added to an object that exists.
@@ -78,6 +86,11 @@ type Inventory struct {
 	Resources int
 	// Errored mirrors the plan's errored flag: Terraform could not finish the plan.
 	Errored bool
+	// Before is what the plan's prior values give (ReaderOptions.Before; nil otherwise):
+	// the context objects and EKS facts of every resource the plan updates, keeps, replaces
+	// or deletes, as they exist now, and how many such resources there are (Resources).
+	// Its objects have Before set.
+	Before *Inventory
 }
 
 // namespaced reports whether objects of kind live in a namespace.
@@ -86,7 +99,8 @@ func namespaced(kind string) bool {
 	case "Namespace", "ClusterRole", "ClusterRoleBinding", "PodSecurityPolicy", "Node",
 		"PersistentVolume", "StorageClass", "CustomResourceDefinition", "PriorityClass",
 		"ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-		"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "RuntimeClass", "CSIDriver":
+		"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "RuntimeClass", "CSIDriver",
+		eks.AccessPolicyAssociationKind:
 		return false
 	}
 	return true

@@ -115,7 +115,7 @@ func seccompProfileSpec() *spec {
 }
 
 func containerSpec(k8s string) *spec {
-	return blocks(k8s, fieldSpec{
+	return blocks(k8s, containerExtras(fieldSpec{
 		"name":    attr("name"),
 		"image":   attr("image"),
 		"command": seq("command"),
@@ -147,7 +147,7 @@ func containerSpec(k8s string) *spec {
 			"sub_path_expr":     attr("subPathExpr"),
 			"mount_propagation": attr("mountPropagation"),
 		}),
-	})
+	}))
 }
 
 func volumeSpec() *spec {
@@ -166,10 +166,13 @@ func volumeSpec() *spec {
 		"persistent_volume_claim": presence("persistentVolumeClaim", fieldSpec{"claim_name": attr("claimName"), "read_only": attr("readOnly")}),
 		// The provider declares projected as a list of blocks; Kubernetes has one object:
 		// the first block is read (object shape reads element 0).
-		"projected":               {k8s: "projected", shape: object, fields: fieldSpec{}, unbounded: true},
-		"downward_api":            presence("downwardAPI", nil),
-		"csi":                     presence("csi", fieldSpec{"driver": attr("driver"), "read_only": attr("readOnly")}),
-		"ephemeral":               presence("ephemeral", nil),
+		"projected":    {k8s: "projected", shape: object, fields: fieldSpec{}, unbounded: true},
+		"downward_api": presence("downwardAPI", nil),
+		"csi":          presence("csi", fieldSpec{"driver": attr("driver"), "read_only": attr("readOnly")}),
+		// The claim an ephemeral volume makes: its class (EPS026).
+		"ephemeral": presence("ephemeral", fieldSpec{"volume_claim_template": block("volumeClaimTemplate", fieldSpec{
+			"spec": block("spec", fieldSpec{"storage_class_name": attr("storageClassName")}),
+		})}),
 		"aws_elastic_block_store": presence("awsElasticBlockStore", fieldSpec{"volume_id": attr("volumeID")}),
 		"azure_disk":              presence("azureDisk", nil),
 		"azure_file":              presence("azureFile", nil),
@@ -191,7 +194,7 @@ func volumeSpec() *spec {
 }
 
 func podSpec() *spec {
-	return block("spec", fieldSpec{
+	return block("spec", podExtras(fieldSpec{
 		"automount_service_account_token": providerDefault(attr("automountServiceAccountToken"), "the kubernetes provider sends true when it is not set"),
 		"container":                       containerSpec("containers"),
 		"init_container":                  containerSpec("initContainers"),
@@ -226,7 +229,7 @@ func podSpec() *spec {
 			"key": attr("key"), "operator": attr("operator"), "value": attr("value"), "effect": attr("effect"),
 		}),
 		"volume": volumeSpec(),
-	})
+	}))
 }
 
 func podTemplateSpec() *spec {

@@ -42,7 +42,7 @@ func (UnknownValue) MarshalJSON() ([]byte, error) { return []byte("null"), nil }
 func (r *Reader) TypedResourceTypes() []string {
 	out := make([]string, 0, len(r.families))
 	for t, fam := range r.families {
-		if fam.kind != labelsKind {
+		if fam.kind != labelsKind && fam.apiVersion != "" {
 			out = append(out, t)
 		}
 	}
@@ -64,7 +64,9 @@ func (r *Reader) TypedResourceTypes() []string {
 // Errors name the attribute and what is wrong, never the value.
 func (r *Reader) ConvertTyped(resourceType string, attrs, unknown []byte) (obj TypedObject, ok bool, err error) {
 	fam, found := r.families[resourceType]
-	if !found || fam.kind == labelsKind {
+	if !found || fam.kind == labelsKind || fam.apiVersion == "" {
+		// kubernetes_labels and the like change an object they do not hold; an AWS
+		// resource is no Kubernetes object.
 		return TypedObject{}, false, nil
 	}
 	if unknown == nil {

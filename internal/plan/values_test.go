@@ -55,8 +55,11 @@ func TestConvertTyped(t *testing.T) {
 	if _, ok, _ := r.ConvertTyped("kubernetes_labels", []byte(`{}`), nil); ok {
 		t.Error("kubernetes_labels converts")
 	}
-	if _, ok, _ := r.ConvertTyped("kubernetes_config_map_v1", []byte(`{}`), nil); ok {
-		t.Error("kubernetes_config_map_v1 converts")
+	if _, ok, _ := r.ConvertTyped("aws_eks_access_policy_association", []byte(`{}`), nil); ok {
+		t.Error("aws_eks_access_policy_association converts")
+	}
+	if obj, ok, err := r.ConvertTyped("kubernetes_config_map_v1", []byte(`{"metadata":[{"name":"aws-auth","namespace":"kube-system"}]}`), nil); !ok || err != nil || obj.Kind != "ConfigMap" {
+		t.Errorf("kubernetes_config_map_v1: %+v %v %v", obj, ok, err)
 	}
 	if ts := r.TypedResourceTypes(); len(ts) == 0 || ts[0] != "kubernetes_cluster_role" {
 		t.Errorf("types %v", ts)
@@ -74,10 +77,14 @@ func TestManifestObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(objs) != 2 || objs[0].Kind != "Namespace" || objs[1].Kind != "Deployment" {
-		t.Fatalf("objects %+v", objs)
+	var kinds []string
+	for _, o := range objs {
+		kinds = append(kinds, o.Kind)
 	}
-	d := objs[1]
+	if strings.Join(kinds, " ") != "ConfigMap Namespace Deployment" { // context kinds first
+		t.Fatalf("objects %v", kinds)
+	}
+	d := objs[2]
 	if d.ListItem != "items[0]" || d.Namespace != "default" || !d.Fields.Unknown("spec.template.spec.containers[0].image") {
 		t.Errorf("deployment %+v unknown %v", d, d.Fields.UnknownPaths())
 	}

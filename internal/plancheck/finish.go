@@ -98,7 +98,7 @@ func subject(o *plan.Object) *object.Object {
 		s.Dialect = object.Typed
 	}
 	if w := o.Workload; w != nil {
-		s.Pod = &object.Pod{Meta: w.Meta, Template: w.Template, Spec: w.Spec, SpecPath: w.SpecPath, TemplatePath: w.TemplatePath}
+		s.Pod = &object.Pod{Meta: w.Meta, Template: w.Template, Spec: w.Spec, SpecPath: w.SpecPath, TemplatePath: w.TemplatePath, ClaimTemplates: w.ClaimTemplates}
 	}
 	if lp, ok := o.Typed.(*plan.LabelsPatch); ok {
 		s.Typed = &object.LabelsPatch{APIVersion: lp.APIVersion, Kind: lp.Kind, Name: lp.Name, Namespace: lp.Namespace, Labels: lp.Labels}

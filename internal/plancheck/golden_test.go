@@ -31,7 +31,12 @@ var writers = map[string]func(*bytes.Buffer, *report.Report) error{
 	"junit": func(b *bytes.Buffer, r *report.Report) error { return report.WriteJUnit(b, r) },
 	"gh":    func(b *bytes.Buffer, r *report.Report) error { return report.WriteGitHub(b, r) },
 	"txt":   func(b *bytes.Buffer, r *report.Report) error { return report.WriteText(b, r, report.TextOptions{}) },
+	"md":    func(b *bytes.Buffer, r *report.Report) error { return report.WriteMarkdown(b, r) },
 }
+
+// goldenDiffPlans are judged with --diff (and their case as --source): their reports are
+// testdata/golden/NAME.diff.EXT.
+var goldenDiffPlans = []string{"update_escalation", "update_fix", "update_role_wildcard", "update_binding_group", "update_manifest", "update_replace", "update_role_bound"}
 
 func checkWithSource(t *testing.T, name string, st *settings.Settings) *report.Report {
 	t.Helper()
@@ -63,8 +68,14 @@ func dirExists(p string) bool {
 // TestGolden pins every format's output on real plans (byte for byte: output is
 // deterministic, so code scanning sees stable results).
 func TestGolden(t *testing.T) {
+	runs := map[string]*report.Report{}
 	for _, name := range goldenPlans {
-		rep := checkWithSource(t, name, nil)
+		runs[name] = checkWithSource(t, name, nil)
+	}
+	for _, name := range goldenDiffPlans {
+		runs[name+".diff"] = diffCheck(t, name, nil)
+	}
+	for name, rep := range runs {
 		for ext, write := range writers {
 			var b bytes.Buffer
 			if err := write(&b, rep); err != nil {
@@ -136,6 +147,37 @@ func TestSARIFValid(t *testing.T) {
 		}
 		if err := schema.Validate(inst); err != nil {
 			t.Errorf("%s: SARIF does not validate: %v", name, err)
+		}
+	}
+	// --diff: every result has a baselineState, and the log validates
+	for _, name := range updatePlans {
+		rep := diffCheck(t, name, nil)
+		var b bytes.Buffer
+		if err := report.WriteSARIF(&b, rep); err != nil {
+			t.Fatal(err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Errorf("%s --diff: SARIF does not validate: %v", name, err)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					BaselineState string `json:"baselineState"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+			t.Fatal(err)
+		}
+		states := map[string]string{"new": "new", "worse": "updated", "existing": "unchanged", "fixed": "absent"}
+		for i, res := range log.Runs[0].Results {
+			if want := states[string(rep.Findings[i].Change)]; res.BaselineState != want {
+				t.Errorf("%s --diff: result %d baselineState %q, want %q", name, i, res.BaselineState, want)
+			}
 		}
 	}
 

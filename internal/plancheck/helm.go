@@ -86,12 +86,31 @@ func renderReleases(ctx context.Context, p *plan.Plan, clusters []eks.Cluster, o
 	if err != nil || len(hrs) == 0 {
 		return &releases{}, err
 	}
+	return render(ctx, p, hrs, clusters, opts, &helm.Memo{})
+}
+
+// renderPriorReleases renders the releases as they are installed now (the plan's prior
+// values, for --diff), sharing memo with the plan's renders: a release the plan keeps
+// as it is is rendered once.
+func renderPriorReleases(ctx context.Context, p *plan.Plan, clusters []eks.Cluster, opts Options, memo *helm.Memo) (*releases, error) {
+	hrs, err := p.PriorHelmReleases()
+	if err != nil || len(hrs) == 0 {
+		return &releases{}, err
+	}
+	if memo == nil {
+		memo = &helm.Memo{}
+	}
+	return render(ctx, p, hrs, clusters, opts, memo)
+}
+
+// render renders the releases hrs of plan p.
+func render(ctx context.Context, p *plan.Plan, hrs []plan.HelmRelease, clusters []eks.Cluster, opts Options, memo *helm.Memo) (*releases, error) {
 	secrets, err := p.SensitiveVariableValues()
 	if err != nil {
 		return nil, err
 	}
 	kv, note := kubeVersion(opts.KubernetesVersion, clusters)
-	rs := &releases{memo: &helm.Memo{}}
+	rs := &releases{memo: memo}
 	if note != "" {
 		rs.notes = append(rs.notes, note)
 	}

@@ -43,6 +43,14 @@ type Options struct {
 	KubernetesVersion string
 	// Helm says where helm_release charts come from (search directories, cache, network).
 	Helm HelmOptions
+	// Diff also judges the objects as they exist now (the prior value of every resource
+	// the plan updates, keeps, replaces or deletes, against the context of the prior
+	// values) and sets each finding's Change (diff.go); fixed findings join the report.
+	// Gate.ChangesOnly then makes only new and worse findings fail the run.
+	Diff bool
+	// Baseline, when not nil, sets each finding's Change against an earlier report's
+	// findings instead. Diff and Baseline do not go together.
+	Baseline *Baseline
 }
 
 // LiveFacts are a cluster's version and Fargate profiles read from the EKS API.
@@ -75,7 +83,10 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	// Two passes: first everything that gives context (namespaces, policies, roles, EKS
 	// facts, manifests), then the typed workloads one at a time, each judged and dropped,
 	// so memory stays near the size of the plan itself.
-	inv, pending, err := plan.NewReaderWith(plan.ReaderOptions{Source: writtenKeys(opts.Source)}).ReadContext(p)
+	if opts.Diff && opts.Baseline != nil {
+		return nil, fmt.Errorf("a run compares with the objects as they exist now (diff) or with a baseline report, not both")
+	}
+	inv, pending, err := plan.NewReaderWith(plan.ReaderOptions{Source: writtenKeys(opts.Source), Before: opts.Diff}).ReadContext(p)
 	if err != nil {
 		return nil, err
 	}
@@ -99,22 +110,34 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	}
 	ctxObjs = append(ctxObjs, rels.contextObjects()...)
 	rctx := eng.Context(ctxObjs, rules.Facts{Clusters: inv.Clusters, FargateProfiles: inv.FargateProfiles, KubernetesVersion: opts.KubernetesVersion})
+	var d *differ
+	if opts.Diff {
+		if d, err = newDiffer(ctx, p, eng, inv.Before, ctxObjs, rels, opts); err != nil {
+			return nil, err
+		}
+	}
 	seen := map[string]bool{}
 	var (
-		fargate  []report.FargatePod
-		findings []finding.Finding
-		notes    []string
+		fargate []report.FargatePod
+		found   findingChunks
+		notes   []string
 	)
 	judge := func(o *plan.Object) error {
+		if o.Before {
+			return guarded(ctx, o.Address, func() { d.judge(o) })
+		}
 		return guarded(ctx, o.Address, func() {
 			seen[o.Address] = true
 			s := subjects[o]
 			if s == nil {
 				s = subject(o)
 			}
-			var n []string
-			findings, n = finish(o, s, eng.Judge(rctx, s), findings)
+			fs, n := finish(o, s, eng.Judge(rctx, s), found.tail())
+			found.keep(fs)
 			notes = append(notes, n...)
+			if d != nil {
+				d.noteAfter(o, s)
+			}
 			if p, ok := fargateSize(s, o.Address, inv.FargateProfiles); ok {
 				fargate = append(fargate, p)
 			}
@@ -125,9 +148,23 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 			return nil, err
 		}
 	}
+	if d != nil {
+		for _, o := range inv.Before.Objects {
+			if err := judge(o); err != nil {
+				return nil, err
+			}
+		}
+		for _, res := range d.releases.results {
+			if err := guarded(ctx, res.in.Address, func() { d.judgeRelease(res) }); err != nil {
+				return nil, err
+			}
+		}
+	}
 	objects := len(inv.Objects)
 	err = pending.Each(func(o *plan.Object) error {
-		objects++
+		if !o.Before {
+			objects++
+		}
 		return judge(o)
 	})
 	if err != nil {
@@ -136,8 +173,11 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	for _, res := range rels.results {
 		err := guarded(ctx, res.in.Address, func() {
 			seen[res.in.Address] = true
-			var n []string
-			findings, n = judgeRelease(eng, rctx, res, findings)
+			if d != nil {
+				d.noteRelease(res)
+			}
+			fs, n := judgeRelease(eng, rctx, res, found.tail())
+			found.keep(fs)
 			notes = append(notes, n...)
 			for _, d := range res.docs {
 				if p, ok := fargateSize(d.Obj, res.in.Address, inv.FargateProfiles); ok {
@@ -154,17 +194,32 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		}
 	}
 	notes = append(notes, rels.notes...)
+	findings := found.all()
+	compared := ""
+	switch {
+	case d != nil:
+		findings, notes = d.finish(findings, notes, opts)
+		compared = report.CompareDiff
+	case opts.Baseline != nil:
+		findings, notes = compareBaseline(findings, notes, opts)
+		compared = "baseline " + opts.Baseline.Name
+	}
 	finding.Sort(findings)
+	gate := opts.Gate
+	if compared != "" {
+		gate.ChangesOnly = true
+	}
 	r := &report.Report{
 		Plan:             opts.PlanName,
 		TerraformVersion: p.TerraformVersion,
 		Resources:        len(seen),
 		Objects:          objects,
 		Findings:         findings,
-		Gate:             opts.Gate,
+		Gate:             gate,
 		Notes:            notes,
 		ToolVersion:      opts.ToolVersion,
 		Fargate:          fargate,
+		Compared:         compared,
 	}
 	sort.SliceStable(r.Fargate, func(i, j int) bool { return r.Fargate[i].Address < r.Fargate[j].Address })
 	for _, c := range inv.Clusters {
@@ -175,7 +230,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	}
 	sort.Strings(r.Addresses)
 	for _, rule := range eng.Rules() {
-		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation})
+		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation, Related: related(rule)})
 	}
 	if opts.Source != nil {
 		for i := range r.Findings {
@@ -190,12 +245,8 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 			}
 		}
 	}
-	if opts.Settings != nil {
-		now := opts.Now
-		if now.IsZero() {
-			now = time.Now()
-		}
-		r.Notes = append(r.Notes, opts.Settings.Apply(r.Findings, now)...)
+	if opts.Settings != nil && compared == "" {
+		r.Notes = append(r.Notes, opts.Settings.Apply(r.Findings, now(opts))...)
 	}
 	if inv.Errored {
 		r.Notes = append(r.Notes, "Terraform reported errors while planning: the plan is incomplete, and so is this check")
@@ -204,6 +255,14 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		r.Notes = append(r.Notes, fmt.Sprintf("the plan has no Kubernetes objects that plan-check reads (%d resources will exist after apply)", inv.Resources))
 	}
 	return r, nil
+}
+
+// now is the time waivers are judged at.
+func now(opts Options) time.Time {
+	if opts.Now.IsZero() {
+		return time.Now()
+	}
+	return opts.Now
 }
 
 // writtenKeys is the source index as the plan reader's Source (the literal keys of maps
@@ -245,4 +304,64 @@ func fargateSize(o *object.Object, address string, profiles []eks.FargateProfile
 		p.VCPU, p.MemoryGB = float64(b.Size.MilliCPU)/1000, float64(b.Size.MemoryMiB)/1024
 	}
 	return p, true
+}
+
+// findingChunks collects a run's findings in chunks of bounded size, so that each finding
+// is copied once (into the report's slice, at the end) rather than once per doubling of a
+// growing slice: a plan with hundreds of thousands of findings allocates about twice their
+// size instead of about five times.
+type findingChunks struct {
+	done [][]finding.Finding
+	cur  []finding.Finding
+	n    int
+}
+
+// The chunks start small (a plan with few findings allocates little) and grow to
+// maxChunk findings.
+const minChunk, maxChunk = 16, 1024
+
+// tail is the chunk to append the next findings to.
+func (c *findingChunks) tail() []finding.Finding {
+	if c.cur == nil {
+		size := minChunk
+		if k := len(c.done); k > 0 {
+			size = min(2*cap(c.done[k-1]), maxChunk)
+		}
+		c.cur = make([]finding.Finding, 0, size)
+	}
+	return c.cur
+}
+
+// keep takes back the chunk tail returned, with the findings appended to it.
+func (c *findingChunks) keep(fs []finding.Finding) {
+	if len(fs) < cap(fs) && len(fs) < maxChunk {
+		c.cur = fs
+		return
+	}
+	c.done = append(c.done, fs)
+	c.n += len(fs)
+	c.cur = nil
+}
+
+// all is every finding, in the order they were appended.
+func (c *findingChunks) all() []finding.Finding {
+	if len(c.done) == 0 {
+		return c.cur
+	}
+	out := make([]finding.Finding, 0, c.n+len(c.cur))
+	for _, d := range c.done {
+		out = append(out, d...)
+	}
+	return append(out, c.cur...)
+}
+
+// related lists the other tools' checks a rule covers, for reports.
+func related(r rules.Rule) []report.RelatedRule {
+	var out []report.RelatedRule
+	for _, id := range r.Peers {
+		if p, ok := rules.PeerByID(id); ok {
+			out = append(out, report.RelatedRule{Tool: p.Tool, ID: p.ID, Title: p.Title})
+		}
+	}
+	return out
 }

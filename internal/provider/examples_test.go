@@ -313,6 +313,8 @@ func TestAccExampleFunctions(t *testing.T) {
 							str("EPS013 Job/report: Capabilities not dropping ALL"),
 							str("EPS016 Job/report: Seccomp profile not RuntimeDefault or Localhost"),
 							str("EPS020 Job/report: Service account token automounted"),
+							str("EPS023 Job/report: Root filesystem not read-only"),
+							str("EPS024 Job/report: Service links not disabled"),
 						})),
 					},
 				},

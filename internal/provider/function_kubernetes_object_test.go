@@ -110,8 +110,9 @@ output "findings" {
 		statecheck.ExpectKnownOutputValue("legacy_name", str("Deployment")),
 		// allow_privilege_escalation = true counts as written (EPS002), the token as
 		// requested on purpose (EPS020, info), the cpu limit is missing (EPS015; the
-		// memory limit stands in for the memory request)
-		statecheck.ExpectKnownOutputValue("findings", strings_("EPS002", "EPS005", "EPS007", "EPS015", "EPS016", "EPS020")),
+		// memory limit stands in for the memory request), the root filesystem is writable
+		// and service links are on (EPS023, EPS024: not written)
+		statecheck.ExpectKnownOutputValue("findings", strings_("EPS002", "EPS005", "EPS007", "EPS015", "EPS016", "EPS020", "EPS023", "EPS024")),
 	}
 	for _, ty := range types {
 		stateChecks = append(stateChecks, statecheck.ExpectKnownOutputValueAtPath("type_"+ty, tfjsonpath.New("metadata").AtMapKey("name"), str("x")))
@@ -170,7 +171,7 @@ func TestAccFunctionKubernetesObjectErrors(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: protoV6,
 		Steps: []resource.TestStep{
-			errorStep(k(`"kubernetes_config_map_v1", {}`), `Invalid value for "resource_type" parameter: "kubernetes_config_map_v1" is not a typed resource type of the kubernetes provider that kubernetes_object converts: it converts kubernetes_cluster_role, .*kubernetes_stateful_set_v1`),
+			errorStep(k(`"kubernetes_service_v1", {}`), `Invalid value for "resource_type" parameter: "kubernetes_service_v1" is not a typed resource type of the kubernetes provider that kubernetes_object converts: it converts kubernetes_cluster_role, .*kubernetes_stateful_set_v1`),
 			errorStep(k(`"kubernetes_labels", {}`), `Invalid value for "resource_type" parameter: "kubernetes_labels" is not a typed resource type`),
 			errorStep(k(`"kubernetes_pod_v1", "pod"`), `Invalid value for "attributes" parameter: attributes must be the attributes of a kubernetes_pod_v1 \(an object\), not a string`),
 			errorStep(k(`"kubernetes_pod_v1", null`), `Invalid value for "attributes" parameter: argument must not be null`),

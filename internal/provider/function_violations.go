@@ -59,8 +59,8 @@ func (f *violationsFunction) Definition(_ context.Context, _ function.Definition
 			"unsafe workload at plan time in a `precondition`, a `check` block or a variable `validation`.\n\n" +
 			"`object` is written as for `kubernetes_manifest` (camelCase): a Pod, Deployment, DaemonSet, StatefulSet, " +
 			"ReplicaSet, ReplicationController, Job, CronJob or PodTemplate, a custom kind with a pod template at " +
-			"`spec.template`, a ClusterRole, Role, their bindings, a Namespace, LimitRange, ResourceQuota, ServiceAccount or " +
-			"PodSecurityPolicy, or a `List` of them. A typed `kubernetes_*` resource is judged through " +
+			"`spec.template`, a ClusterRole, Role, their bindings, a Namespace, LimitRange, ResourceQuota, ServiceAccount, " +
+			"Secret, ConfigMap, PersistentVolumeClaim, StorageClass or PodSecurityPolicy, or a `List` of them. A typed `kubernetes_*` resource is judged through " +
 			"`provider::ekspodsec::kubernetes_object`. Objects in one list are judged together, as plan-check judges the " +
 			"objects of one plan: a LimitRange covers the missing requests of the workloads of its namespace, a binding is " +
 			"judged with the role it grants, a ServiceAccount's `automountServiceAccountToken` counts for its pods.\n\n" +

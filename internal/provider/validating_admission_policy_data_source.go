@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -24,6 +25,7 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8sversion"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/profile"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/render"
+	catalogue "github.com/ekspodsec/terraform-provider-ekspodsec/internal/rules"
 )
 
 var (
@@ -50,6 +52,7 @@ type validatingAdmissionPolicyModel struct {
 	FargateSelectors     types.List   `tfsdk:"fargate_selectors"`
 	PodSecurityStandards types.Bool   `tfsdk:"pod_security_standards"`
 	AllowedCapabilities  types.List   `tfsdk:"allowed_capabilities"`
+	AdditionalRules      types.List   `tfsdk:"additional_rules"`
 	KubernetesVersion    types.String `tfsdk:"kubernetes_version"`
 	Labels               types.Map    `tfsdk:"labels"`
 
@@ -93,7 +96,9 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			"allowed prefixes and read-only (EPS005–EPS007), no container runtime socket (EPS008), no Docker-in-Docker " +
 			"image (EPS009), requests and limits on pods (EPS014, EPS015), what Fargate refuses on pods its profiles select " +
 			"(EPS019), and with `pod_security_standards` the restricted-level rules too (EPS001–EPS004, EPS010–EPS013, EPS016) " +
-			"for clusters that want one mechanism. Every validation's message starts with its rule ID. It checks pods and " +
+			"for clusters that want one mechanism, and with `additional_rules` the current guide's and the peers' workload " +
+			"rules (read-only root filesystems, pinned images, Secrets in environment variables, Fargate sizing, ...). " +
+			"Every validation's message starts with its rule ID. It checks pods and " +
 			"every workload with a pod template (Deployments, DaemonSets, StatefulSets, ReplicaSets, ReplicationControllers, " +
 			"Jobs, CronJobs, PodTemplates) on create and update.",
 		Attributes: map[string]schema.Attribute{
@@ -164,6 +169,13 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 					"without `CAP_`). Defaults to `" + render.FormatValue(profile.DefaultAllowedCapabilities()) + "`. `ALL` and `*` are refused.",
 				Validators: stringListValidators(true, capabilityName()),
 			},
+			"additional_rules": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Also enforce these rules, which the policy leaves out unless asked because they refuse pods " +
+					"today's policies admit: " + additionalRulesDoc() + ". Rules that judge Fargate pods apply to the pods " +
+					"`fargate_selectors` select (with none, they add nothing: a warning says so). Defaults to none.",
+				Validators: stringListValidators(true, stringvalidator.OneOf(additionalRuleIDs()...)),
+			},
 			"kubernetes_version": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The cluster's Kubernetes version (e.g. `1.31`). ValidatingAdmissionPolicy is served as " +
@@ -191,6 +203,31 @@ func (d *validatingAdmissionPolicyDataSource) Schema(_ context.Context, _ dataso
 			},
 		},
 	}
+}
+
+// additionalRuleIDs are the rules additional_rules may name.
+func additionalRuleIDs() []string {
+	var out []string
+	for _, r := range catalogue.OptInRules() {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+// additionalRulesDoc lists the additional rules with their titles for the attribute's docs.
+func additionalRulesDoc() string {
+	var parts []string
+	for _, r := range catalogue.OptInRules() {
+		s := "`" + r.ID + "` (" + r.Title
+		if r.CEL.NeedsFargate {
+			s += "; Fargate"
+		}
+		if r.DefaultOff {
+			s += "; off by default in plan-check"
+		}
+		parts = append(parts, s+")")
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (d *validatingAdmissionPolicyDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
@@ -345,6 +382,18 @@ func (m validatingAdmissionPolicyModel) spec(facts *clusterFacts, diags *diag.Di
 	} else {
 		for _, s := range listObjects(m.FargateSelectors, path.Root("fargate_selectors"), diags) {
 			opts.Fargate = append(opts.Fargate, eks.Selector{Namespace: s.String("namespace", true, diags), Labels: s.Map("labels", diags)})
+		}
+	}
+	opts.AdditionalRules = listStrings(m.AdditionalRules, path.Root("additional_rules"), diags)
+	if err := admission.CheckAdditionalRules(opts.AdditionalRules); err != nil {
+		diags.AddAttributeError(path.Root("additional_rules"), "Not an additional rule", err.Error())
+	}
+	if len(opts.Fargate) == 0 {
+		for i, id := range opts.AdditionalRules {
+			if r, ok := catalogue.Lookup(id); ok && r.CEL != nil && r.CEL.NeedsFargate {
+				diags.AddAttributeWarning(path.Root("additional_rules").AtListIndex(i), id+" needs Fargate selectors",
+					id+" judges only pods that Fargate profiles select, and the policy knows no Fargate selector (fargate_selectors, or the provider's eks block): it adds nothing.")
+			}
 		}
 	}
 	return opts

@@ -170,3 +170,60 @@ func TestValidatingAdmissionPolicyWarnsWhenKubeSystemChecked(t *testing.T) {
 		t.Errorf("exempt_namespaces = [] still exempts:\n%s", y)
 	}
 }
+
+// TestValidatingAdmissionPolicyAdditionalRules: additional_rules adds the opt-in rules'
+// validations (the Fargate ones with Fargate selectors only, warning otherwise); an ID
+// without an opt-in form is refused on the attribute.
+func TestValidatingAdmissionPolicyAdditionalRules(t *testing.T) {
+	list := func(ss ...string) tftypes.Value {
+		vs := make([]tftypes.Value, len(ss))
+		for i, s := range ss {
+			vs[i] = tftypes.NewValue(tftypes.String, s)
+		}
+		return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, vs)
+	}
+	resp := readWith(t, NewValidatingAdmissionPolicyDataSource(), map[string]tftypes.Value{
+		"additional_rules": list("EPS023", "EPS029", "EPS025"),
+	})
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if w := resp.Diagnostics.Warnings(); len(w) != 1 || !strings.Contains(w[0].Summary(), "EPS025 needs Fargate selectors") {
+		t.Errorf("warnings %v", w)
+	}
+	var got []string
+	resp.State.GetAttribute(t.Context(), pathRoot("rules"), &got)
+	if strings.Join(got, ",") != "EPS005,EPS006,EPS008,EPS009,EPS014,EPS015,EPS023,EPS029" {
+		t.Errorf("rules %v", got)
+	}
+	var y string
+	resp.State.GetAttribute(t.Context(), pathRoot("yaml"), &y)
+	if !strings.Contains(y, "EPS023: containers must set readOnlyRootFilesystem") || strings.Contains(y, "EPS025") {
+		t.Errorf("policy:\n%s", y)
+	}
+}
+
+func TestAccValidatingAdmissionPolicy_additionalRules(t *testing.T) {
+	const addr = "data.ekspodsec_validating_admission_policy.p"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config: `
+data "ekspodsec_validating_admission_policy" "p" {
+  additional_rules  = ["EPS025", "EPS029"]
+  fargate_selectors = [{ namespace = "fargate-*" }]
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("rules"), stringsExact("EPS005", "EPS006", "EPS008", "EPS009", "EPS014", "EPS015", "EPS019", "EPS025", "EPS029")),
+			},
+		}},
+	})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: protoV6,
+		Steps: []resource.TestStep{{
+			Config:      "data \"ekspodsec_validating_admission_policy\" \"p\" {\n  additional_rules = [\"EPS001\"]\n}\n",
+			ExpectError: wrapped(`(?s)additional_rules\[0\].*value must be one of`),
+		}},
+	})
+}

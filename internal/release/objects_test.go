@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/helm"
 )
 
@@ -127,9 +129,13 @@ func TestManifestObjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Sorted by the manifest's keys: the cluster-scoped ClusterRole ("/clusterrole...") first.
-	if len(docs) != 2 || docs[1].Obj.Kind != "Deployment" || docs[1].Obj.Pod == nil || docs[1].Template != "" || docs[0].Obj.Kind != "ClusterRole" {
+	// Sorted by the manifest's keys: the cluster-scoped ClusterRole ("/clusterrole...") first;
+	// the Secret is read (EPS114 judges its type) without its data.
+	if len(docs) != 3 || docs[1].Obj.Kind != "Deployment" || docs[1].Obj.Pod == nil || docs[1].Template != "" || docs[0].Obj.Kind != "ClusterRole" || docs[2].Obj.Kind != "Secret" {
 		t.Fatalf("%d objects: %+v", len(docs), docs)
+	}
+	if s, ok := docs[2].Obj.Typed.(*corev1.Secret); !ok || s.Data != nil || s.StringData != nil || s.Name != "web-env" {
+		t.Errorf("the Secret: %+v", docs[2].Obj.Typed)
 	}
 	if docs[1].Obj.Sensitive("spec") {
 		t.Error("a release without sensitive inputs has a sensitive manifest")

@@ -37,7 +37,7 @@ const DefaultFormat = "text"
 // entry live in a file of their own (text.go, json.go, ...); this list is the only
 // place that names them all. A new slice at each call: nothing global is mutable.
 func Formats() []Format {
-	return []Format{textFormat(), jsonFormat(), sarifFormat(), junitFormat(), githubFormat()}
+	return []Format{textFormat(), jsonFormat(), sarifFormat(), junitFormat(), githubFormat(), markdownFormat()}
 }
 
 // Lookup finds a format by its name.

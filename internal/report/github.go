@@ -20,8 +20,9 @@ func githubFormat() Format {
 
 // WriteGitHub writes GitHub Actions workflow commands, one per finding, so that a step
 // annotates the pull request on the very line of Terraform (when --source knows it):
-// ::error for findings that fail the run, ::warning for those below the threshold,
-// ::notice for unknowns. Waived findings are not annotated. Each field from the input has
+// ::error for findings that fail the run, ::warning for those below the threshold (and,
+// when the run compares, existing ones), ::notice for unknowns and fixed findings; the
+// title says the change. Waived findings are not annotated. Each field from the input has
 // its control characters escaped (safetext) before the workflow command's own escaping,
 // so only the separators written here are line breaks in the annotation.
 func WriteGitHub(w io.Writer, r *Report) error {
@@ -34,7 +35,7 @@ func WriteGitHub(w io.Writer, r *Report) error {
 			continue
 		case r.Gate.Fails(f):
 			cmd = "error"
-		case f.Status == finding.Unknown:
+		case f.Status == finding.Unknown, f.Change == finding.Fixed:
 			cmd = "notice"
 		}
 		var props []string
@@ -44,9 +45,12 @@ func WriteGitHub(w io.Writer, r *Report) error {
 				props = append(props, fmt.Sprintf("line=%d", f.Line))
 			}
 		}
-		props = append(props, "title="+escapeProperty(e(f.RuleID+" "+f.Title+containerSuffix(f))))
+		props = append(props, "title="+escapeProperty(e(f.RuleID+" "+f.Title+containerSuffix(f)+changeSuffix(f))))
 		msg := e(f.Message)
-		if f.Status == finding.Unknown {
+		switch {
+		case f.Change == finding.Fixed:
+			msg = "Fixed by this change: " + msg
+		case f.Status == finding.Unknown:
 			msg = "Unknown until apply: " + msg
 		}
 		msg += "\n" + e(f.Address)

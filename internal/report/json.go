@@ -20,22 +20,30 @@ func jsonFormat() Format {
 }
 
 type jsonReport struct {
-	Version  int               `json:"version"`
-	Plan     string            `json:"plan"`
-	Summary  Summary           `json:"summary"`
-	Notes    []string          `json:"notes"`
-	Fargate  []FargatePod      `json:"fargate"`
-	Findings []finding.Finding `json:"findings"`
+	Version  int           `json:"version"`
+	Plan     string        `json:"plan"`
+	Summary  Summary       `json:"summary"`
+	Notes    []string      `json:"notes"`
+	Fargate  []FargatePod  `json:"fargate"`
+	Findings []jsonFinding `json:"findings"`
+}
+
+// jsonFinding is a finding with its fingerprint (finding.Fingerprint), which --baseline
+// and other tools match findings of two reports by.
+type jsonFinding struct {
+	finding.Finding
+	Fingerprint string `json:"fingerprint"`
 }
 
 // WriteJSON writes the report as indented JSON, with a stable field order.
 func WriteJSON(w io.Writer, r *Report) error {
-	out := jsonReport{Version: JSONVersion, Plan: r.Plan, Summary: r.Summarize(), Notes: r.Notes, Fargate: r.Fargate, Findings: r.Findings}
+	out := jsonReport{Version: JSONVersion, Plan: r.Plan, Summary: r.Summarize(), Notes: r.Notes, Fargate: r.Fargate,
+		Findings: make([]jsonFinding, len(r.Findings))}
+	for i, f := range r.Findings {
+		out.Findings[i] = jsonFinding{Finding: f, Fingerprint: finding.Fingerprint(f)}
+	}
 	if out.Fargate == nil {
 		out.Fargate = []FargatePod{}
-	}
-	if out.Findings == nil {
-		out.Findings = []finding.Finding{}
 	}
 	if out.Notes == nil {
 		out.Notes = []string{}

@@ -53,8 +53,9 @@ type junitFailure struct {
 }
 
 // WriteJUnit writes a JUnit XML report (GitLab, Jenkins): one test case per resource
-// address, a failure per finding that fails the run (at or above --fail-on); findings
-// below it, unknowns that do not fail and waived findings are listed in system-out.
+// address, a failure per finding that fails the run (at or above --fail-on; new or worse
+// when the run compares); findings below it, unknowns that do not fail, waived, existing
+// and fixed findings are listed in system-out, each with its change when the run compares.
 // Every field from the input has its control characters escaped (safetext): raw ones
 // are not valid XML, and a log viewer would act on them.
 func WriteJUnit(w io.Writer, r *Report) error {
@@ -82,9 +83,10 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			if c := chartObject(f); c != "" {
 				line += " (" + e(c) + ")"
 			}
+			line += e(changeSuffix(f))
 			if r.Gate.Fails(f) {
 				c.Failures = append(c.Failures, junitFailure{
-					Message: e(fmt.Sprintf("%s %s%s", f.RuleID, f.Title, containerSuffix(f))),
+					Message: e(fmt.Sprintf("%s %s%s%s", f.RuleID, f.Title, containerSuffix(f), changeSuffix(f))),
 					Type:    e(f.Severity.String()),
 					Body:    failureBody(f),
 				})

@@ -1,7 +1,7 @@
 // Package report holds a plan-check run's result and writes it in each report format
 // (Formats): text for people, JSON for machines, SARIF, JUnit and GitHub annotations for
-// CI. One file per format (text.go, json.go, sarif.go, junit.go, github.go), each with its
-// test beside it.
+// CI, Markdown for a pull-request comment. One file per format (text.go, json.go,
+// sarif.go, junit.go, github.go, markdown.go), each with its test beside it.
 package report
 
 import (
@@ -34,7 +34,14 @@ type Report struct {
 	Fargate []FargatePod
 	// Clusters are the EKS clusters the run knew of ("name version (source)").
 	Clusters []string
+	// Compared says what each finding's Change compares with, "" when the run does not
+	// compare: CompareDiff (the objects as they exist now: the plan's prior values) or
+	// "baseline FILE" (an earlier JSON report). Fixed findings are then in Findings too.
+	Compared string
 }
+
+// CompareDiff is Report.Compared for plan-check --diff.
+const CompareDiff = "diff"
 
 // FargatePod is the Fargate size of one workload's pods.
 type FargatePod struct {
@@ -64,6 +71,13 @@ type RuleInfo struct {
 	Severity    finding.Severity
 	Guide       string
 	Remediation string
+	// Related are the other tools' checks the rule covers (docs/peers.md), for SARIF.
+	Related []RelatedRule
+}
+
+// RelatedRule is another tool's check that a rule covers.
+type RelatedRule struct {
+	Tool, ID, Title string
 }
 
 // RuleDocsURL is where each rule's page is published.
@@ -78,6 +92,18 @@ func containerSuffix(f finding.Finding) string {
 		return ""
 	}
 	return " [" + f.Container + "]"
+}
+
+// changeSuffix is " (new)", " (worse: severity high → critical)", ... for a finding of a
+// run that compares, "" otherwise. Not escaped.
+func changeSuffix(f finding.Finding) string {
+	switch {
+	case f.Change == "":
+		return ""
+	case f.ChangeReason != "":
+		return " (" + string(f.Change) + ": " + f.ChangeReason + ")"
+	}
+	return " (" + string(f.Change) + ")"
 }
 
 // chartObject says where in a helm_release's chart a finding is: "DaemonSet
@@ -117,11 +143,17 @@ func chartObject(f finding.Finding) string {
 type Gate struct {
 	FailOn        finding.Severity
 	FailOnUnknown bool
+	// ChangesOnly: only new and worse findings fail the run (--diff, --baseline).
+	ChangesOnly bool
 }
 
-// Fails reports whether a finding fails the run.
+// Fails reports whether a finding fails the run. A fixed finding never does; with
+// ChangesOnly, an existing one does not either.
 func (g Gate) Fails(f finding.Finding) bool {
-	if f.Severity < g.FailOn {
+	if f.Severity < g.FailOn || f.Change == finding.Fixed {
+		return false
+	}
+	if g.ChangesOnly && f.Change != finding.New && f.Change != finding.Worse {
 		return false
 	}
 	return f.Status == finding.Fail || (g.FailOnUnknown && f.Status == finding.Unknown)
@@ -137,7 +169,8 @@ func (r *Report) Failed() bool {
 	return false
 }
 
-// Summary counts findings.
+// Summary counts findings: Findings, BySeverity and ByStatus those of the plan (fixed
+// findings left out), ByChange (when the run compares) every finding by its change.
 type Summary struct {
 	Resources  int            `json:"resources"`
 	Objects    int            `json:"objects"`
@@ -148,6 +181,9 @@ type Summary struct {
 	FailOnUnk  bool           `json:"fail_on_unknown"`
 	Failing    int            `json:"failing"`
 	Result     string         `json:"result"`
+	// Compared and ByChange are set when the run compares (Report.Compared).
+	Compared string         `json:"compared,omitempty"`
+	ByChange map[string]int `json:"by_change,omitempty"`
 }
 
 // Summarize counts the report's findings.
@@ -155,7 +191,6 @@ func (r *Report) Summarize() Summary {
 	s := Summary{
 		Resources:  r.Resources,
 		Objects:    r.Objects,
-		Findings:   len(r.Findings),
 		BySeverity: map[string]int{},
 		ByStatus:   map[string]int{string(finding.Fail): 0, string(finding.Unknown): 0, string(finding.Waived): 0},
 		FailOn:     r.Gate.FailOn.String(),
@@ -165,7 +200,20 @@ func (r *Report) Summarize() Summary {
 	for _, n := range finding.SeverityNames() {
 		s.BySeverity[n] = 0
 	}
+	if r.Compared != "" {
+		s.Compared, s.ByChange = r.Compared, map[string]int{}
+		for _, c := range finding.Changes() {
+			s.ByChange[string(c)] = 0
+		}
+	}
 	for _, f := range r.Findings {
+		if s.ByChange != nil && f.Change != "" {
+			s.ByChange[string(f.Change)]++
+		}
+		if !f.Counts() {
+			continue
+		}
+		s.Findings++
 		s.BySeverity[f.Severity.String()]++
 		s.ByStatus[string(f.Status)]++
 		if r.Gate.Fails(f) {

@@ -53,7 +53,10 @@ func sarifLevel(s finding.Severity) string {
 // WriteSARIF writes a SARIF 2.1.0 log: one rule per catalogue ID (help URI, GitHub's
 // security-severity), one result per finding with the Terraform source as physical
 // location where known and the address as logical location; waived findings carry a
-// suppression; unknown ones are of kind "review".
+// suppression; unknown ones are of kind "review". When the run compares, each result has
+// its baselineState, fixed findings included (absent). partialFingerprints holds two
+// keys: ekspodsecFinding/v1 (the path with its list indexes, as before) and
+// ekspodsecFinding/v2 (finding.Fingerprint, which --baseline matches by).
 func WriteSARIF(w io.Writer, r *Report) error {
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
@@ -76,11 +79,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 				"**" + ri.Title + "** (" + ri.ID + ", " + ri.Severity.String() + ")\n\n" + ri.Description + "\n\n**Fix:** " + ri.Remediation +
 					"\n\nGuide: " + ri.Guide + ". More: [" + ri.ID + "](" + HelpURI(ri.ID) + ")")).
 			WithDefaultConfiguration(&sarif.ReportingConfiguration{Level: sarifLevel(ri.Severity)}).
-			WithProperties(sarif.Properties{
-				"security-severity": securitySeverity(ri.Severity),
-				"tags":              []string{"security", "kubernetes", "eks", "terraform"},
-				"precision":         "high",
-			})
+			WithProperties(ruleProperties(ri))
 	}
 	for _, f := range r.Findings {
 		res := run.CreateResultForRule(f.RuleID).
@@ -106,7 +105,14 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			WithName(logicalName(f)).
 			WithKind("resource"))
 		res.AddLocation(loc)
-		res.WithPartialFingerPrints(map[string]interface{}{"ekspodsecFinding/v1": fingerprint(f)})
+		res.WithPartialFingerPrints(map[string]interface{}{"ekspodsecFinding/v1": fingerprint(f), "ekspodsecFinding/v2": finding.Fingerprint(f)})
+		if state := baselineState(f.Change); state != "" {
+			res.WithBaselineState(state)
+		}
+		if f.Change == finding.Fixed {
+			// Gone with the plan: the rule passes on what it leaves (§3.27.9, level none).
+			res.WithKind("pass").WithLevel("none")
+		}
 		if f.Chart != "" || f.Template != "" {
 			// A helm_release's findings: where in its chart, for code scanning's filters.
 			props := sarif.Properties{"chart": f.Chart, "chartVersion": f.ChartVersion, "template": f.Template}
@@ -132,6 +138,28 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	}
 	_, err = w.Write(dropUnsetSuppressionFields(b))
 	return err
+}
+
+// ruleProperties is a rule's property bag: GitHub's security-severity, tags, and the other
+// tools' checks the rule covers (relatedRuleIds, and relatedRules with each one's tool and
+// title), so a team coming from Checkov, KICS or Trivy finds its IDs.
+func ruleProperties(ri RuleInfo) sarif.Properties {
+	p := sarif.Properties{
+		"security-severity": securitySeverity(ri.Severity),
+		"tags":              []string{"security", "kubernetes", "eks", "terraform"},
+		"precision":         "high",
+	}
+	if len(ri.Related) > 0 {
+		ids := make([]string, 0, len(ri.Related))
+		related := make([]map[string]string, 0, len(ri.Related))
+		for _, r := range ri.Related {
+			ids = append(ids, r.ID)
+			related = append(related, map[string]string{"tool": r.Tool, "id": r.ID, "title": r.Title})
+		}
+		p["relatedRuleIds"] = ids
+		p["relatedRules"] = related
+	}
+	return p
 }
 
 // dropUnsetSuppressionFields removes the members go-sarif v2 writes as null for a
@@ -185,6 +213,23 @@ func logicalName(f finding.Finding) string {
 		return f.Kind + " " + f.Namespace + "/" + f.Name
 	}
 	return f.Kind + " " + f.Name
+}
+
+// baselineState is SARIF's word for a finding's change (§3.27.24): a new finding is new,
+// a worse one updated (there before, and it changed), an existing one unchanged, a fixed
+// one absent (in the baseline, not in this run); "" when the run does not compare.
+func baselineState(c finding.Change) string {
+	switch c {
+	case finding.New:
+		return "new"
+	case finding.Worse:
+		return "updated"
+	case finding.Existing:
+		return "unchanged"
+	case finding.Fixed:
+		return "absent"
+	}
+	return ""
 }
 
 // fingerprint identifies a finding across runs independently of line numbers; the

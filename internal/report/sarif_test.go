@@ -161,6 +161,18 @@ func TestSARIFRules(t *testing.T) {
 			t.Errorf("rule %s properties %v", w.id, got.Properties)
 		}
 	}
+	// The other tools' checks a rule covers are listed with it.
+	r.Rules[0].Related = []RelatedRule{{Tool: "Checkov", ID: "CKV_K8S_16", Title: "Do not admit privileged containers"}, {Tool: "Trivy", ID: "KSV017", Title: "Privileged"}}
+	props := readSARIF(t, r).Runs[0].Tool.Driver.Rules[0].Properties
+	if ids, _ := props["relatedRuleIds"].([]any); len(ids) != 2 || ids[0] != "CKV_K8S_16" || ids[1] != "KSV017" {
+		t.Errorf("relatedRuleIds %v", props["relatedRuleIds"])
+	}
+	if rel, _ := props["relatedRules"].([]any); len(rel) != 2 || rel[1].(map[string]any)["tool"] != "Trivy" {
+		t.Errorf("relatedRules %v", props["relatedRules"])
+	}
+	if _, ok := readSARIF(t, r).Runs[0].Tool.Driver.Rules[1].Properties["relatedRuleIds"]; ok {
+		t.Error("a rule without peers lists related rules")
+	}
 	r.ToolVersion = ""
 	if v := readSARIF(t, r).Runs[0].Tool.Driver.Version; v != nil {
 		t.Errorf("a driver version without a tool version: %q", *v)

@@ -68,7 +68,12 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	var b strings.Builder
 	for _, addr := range order {
 		fs := groups[addr]
-		sort.SliceStable(fs, func(i, j int) bool { return fs[i].Severity > fs[j].Severity })
+		sort.SliceStable(fs, func(i, j int) bool {
+			if ci, cj := changeRank(fs[i].Change), changeRank(fs[j].Change); ci != cj {
+				return ci < cj
+			}
+			return fs[i].Severity > fs[j].Severity
+		})
 		if isRelease(fs) {
 			writeRelease(&b, addr, fs, paint)
 			continue
@@ -103,6 +108,9 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", e(n))
 	}
+	if r.Compared != "" {
+		fmt.Fprintln(&b, changeLine(r))
+	}
 	fmt.Fprintln(&b, summaryLine(r, paint))
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -133,12 +141,64 @@ func summaryLine(r *Report, paint func(code, s string) string) string {
 	if s.FailOnUnk {
 		gate += ", unknowns included"
 	}
+	if r.Gate.ChangesOnly {
+		gate = "new or worse " + gate
+	}
 	if s.Failing > 0 {
-		verdict = paint(ansiRed, fmt.Sprintf("FAIL: %d finding%s %s", s.Failing, pl(s.Failing), gate))
+		what := "finding" + pl(s.Failing)
+		if r.Gate.ChangesOnly {
+			what = "new or worse finding" + pl(s.Failing)
+			gate = strings.TrimPrefix(gate, "new or worse ")
+		}
+		verdict = paint(ansiRed, fmt.Sprintf("FAIL: %d %s %s", s.Failing, what, gate))
 	} else {
 		verdict += ": nothing " + gate
 	}
 	return fmt.Sprintf("%s in %d Kubernetes object%s of %d Terraform resource%s%s. %s", counts, s.Objects, pl(s.Objects), s.Resources, pl(s.Resources), extra, verdict)
+}
+
+// changeLine counts the findings by change: "Change: 3 new, 0 worse, 1 existing, 12
+// fixed, against the objects as they exist now."
+func changeLine(r *Report) string {
+	s := r.Summarize()
+	parts := make([]string, 0, 4)
+	for _, c := range finding.Changes() {
+		parts = append(parts, fmt.Sprintf("%d %s", s.ByChange[string(c)], c))
+	}
+	return "Change: " + strings.Join(parts, ", ") + ", against " + comparedWith(r.Compared) + "."
+}
+
+// comparedWith says what a run compared with, for people: "the objects as they exist now
+// (--diff)" or "the baseline report main.json". Escaped.
+func comparedWith(compared string) string {
+	if compared == CompareDiff {
+		return "the objects as they exist now (--diff)"
+	}
+	if f, ok := strings.CutPrefix(compared, "baseline "); ok {
+		return "the baseline report " + safetext.Escape(f)
+	}
+	return safetext.Escape(compared)
+}
+
+// changeRank orders findings by change: new, worse, existing, fixed (and none).
+func changeRank(c finding.Change) int {
+	for i, x := range finding.Changes() {
+		if c == x {
+			return i
+		}
+	}
+	return len(finding.Changes())
+}
+
+// changeColor is the colour of a change's label.
+func changeColor(c finding.Change) string {
+	switch c {
+	case finding.New, finding.Worse:
+		return ansiRed
+	case finding.Fixed:
+		return ansiGreen
+	}
+	return ansiGrey
 }
 
 func pl(n int) string {
@@ -178,8 +238,15 @@ func writeFinding(b *strings.Builder, f finding.Finding, indent string, paint fu
 		where = " [" + e(f.Container) + "]"
 	}
 	more := indent + "    "
-	fmt.Fprintf(b, "%s%s %s %s%s\n", indent, paint(severityColor(f.Severity), fmt.Sprintf("%-16s", label)), e(f.RuleID), e(f.Title), where)
+	change := ""
+	if f.Change != "" {
+		change = paint(changeColor(f.Change), fmt.Sprintf("%-8s", strings.ToUpper(string(f.Change)))) + " "
+	}
+	fmt.Fprintf(b, "%s%s%s %s %s%s\n", indent, change, paint(severityColor(f.Severity), fmt.Sprintf("%-16s", label)), e(f.RuleID), e(f.Title), where)
 	fmt.Fprintf(b, "%s%s\n", more, e(f.Message))
+	if f.ChangeReason != "" {
+		fmt.Fprintf(b, "%s%s %s\n", more, paint(ansiGrey, string(f.Change)+":"), e(f.ChangeReason))
+	}
 	switch {
 	case f.File != "" && f.TFPath != "":
 		fmt.Fprintf(b, "%s%s %s:%d %s\n", more, paint(ansiGrey, "at"), e(f.File), f.Line, paint(ansiGrey, e(f.TFPath)))

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,14 @@ type CEL struct {
 	Expression func(o CELOptions) string
 	// Message is what the API server says when it refuses (the rule ID is prefixed).
 	Message func(o CELOptions) string
+	// OptIn forms are enforced only when the policy is asked for them by rule ID
+	// (CELOptions.AdditionalRules; the data source's additional_rules): the rules added
+	// with the current guide and the peers' checks, which would otherwise refuse pods that
+	// today's policies admit.
+	OptIn bool
+	// NeedsFargate forms judge only pods a Fargate selector selects (variables.onFargate):
+	// they apply only when the policy knows Fargate selectors.
+	NeedsFargate bool
 }
 
 // CELOptions are the policy's options that change what its validations say.
@@ -42,6 +51,8 @@ type CELOptions struct {
 	// PodSecurityStandards adds the restricted-level rules Pod Security Admission also
 	// enforces, for clusters that want one mechanism.
 	PodSecurityStandards bool
+	// AdditionalRules are the IDs of opt-in forms (CEL.OptIn) the policy enforces.
+	AdditionalRules []string
 }
 
 // CELValidation is one rule's validation, ready for the policy.
@@ -59,7 +70,22 @@ func CELValidations(o CELOptions) []CELValidation {
 		if r.CEL == nil || (r.CEL.Applies != nil && !r.CEL.Applies(o)) {
 			continue
 		}
+		if r.CEL.OptIn && !slices.Contains(o.AdditionalRules, r.ID) || r.CEL.NeedsFargate && !o.Fargate {
+			continue
+		}
 		out = append(out, CELValidation{Rule: r.ID, Expression: r.CEL.Expression(o), Message: r.ID + ": " + r.CEL.Message(o)})
+	}
+	return out
+}
+
+// OptInRules lists, in catalogue order, the rules whose CEL form a policy enforces only
+// when asked (CELOptions.AdditionalRules), and whether each needs Fargate selectors.
+func OptInRules() []Rule {
+	var out []Rule
+	for _, r := range Catalogue() {
+		if r.CEL != nil && r.CEL.OptIn {
+			out = append(out, r)
+		}
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	storagev1 "k8s.io/api/storage/v1"
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
@@ -34,6 +35,12 @@ type Context struct {
 	Roles           map[string]*object.Object // "namespace/name"
 	PSPs            map[string]*object.Object
 	ServiceAccounts map[string]*object.Object // "namespace/name"
+	// Bindings are the RoleBindings and ClusterRoleBindings, in the order given.
+	Bindings []*object.Object
+	// Claims are the PersistentVolumeClaims ("namespace/name") and StorageClasses (by
+	// name) of the objects.
+	Claims         map[string]*object.Object
+	StorageClasses map[string]*object.Object
 
 	Clusters        []eks.Cluster
 	FargateProfiles []eks.FargateProfile
@@ -63,6 +70,8 @@ func NewContext(objs []*object.Object, facts Facts, p profile.Profile) *Context 
 		Roles:           map[string]*object.Object{},
 		PSPs:            map[string]*object.Object{},
 		ServiceAccounts: map[string]*object.Object{},
+		Claims:          map[string]*object.Object{},
+		StorageClasses:  map[string]*object.Object{},
 		Clusters:        slices.Clone(facts.Clusters),
 		FargateProfiles: facts.FargateProfiles,
 	}
@@ -101,6 +110,12 @@ func NewContext(objs []*object.Object, facts Facts, p profile.Profile) *Context 
 			c.PSPs[t.Name] = o
 		case *corev1.ServiceAccount:
 			c.ServiceAccounts[o.Namespace+"/"+t.Name] = o
+		case *rbacv1.RoleBinding, *rbacv1.ClusterRoleBinding:
+			c.Bindings = append(c.Bindings, o)
+		case *corev1.PersistentVolumeClaim:
+			c.Claims[o.Namespace+"/"+t.Name] = o
+		case *storagev1.StorageClass:
+			c.StorageClasses[t.Name] = o
 		case *object.LabelsPatch:
 			if t.Kind == "Namespace" {
 				c.NamespaceLabels[t.Name] = append(c.NamespaceLabels[t.Name], o)

@@ -17,11 +17,21 @@ func Doc(r Rule) string {
 	if r.AppliesTo != "" {
 		applies = r.AppliesTo
 	}
-	fmt.Fprintf(&b, "| | |\n|---|---|\n| Severity | %s |\n| Applies to | %s |\n| EKS guide | %s |\n\n", r.Severity, applies, r.Guide)
+	fmt.Fprintf(&b, "| | |\n|---|---|\n| Severity | %s |\n| Applies to | %s |\n| EKS guide | %s |\n", r.Severity, applies, r.Guide)
+	if r.DefaultOff {
+		fmt.Fprintf(&b, "| Default | off: turn it on with `rule %q { enabled = true }` in `.ekspodsec.hcl` |\n", r.ID)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "## What it flags\n\n%s\n\n", r.Description)
 	fmt.Fprintf(&b, "## How to fix\n\n%s\n\n", r.Remediation)
 	if r.RemediationTyped != "" {
 		fmt.Fprintf(&b, "With the kubernetes provider's typed resources (`kubernetes_deployment_v1`, ...): %s\n\n", r.RemediationTyped)
+	}
+	if r.CEL != nil && r.CEL.OptIn {
+		fmt.Fprintf(&b, "## Admission policy\n\n`ekspodsec_validating_admission_policy` enforces it when asked: `additional_rules = [%q]`%s.\n\n", r.ID, celCondition(r))
+	}
+	if peers := peerText(r); peers != "" {
+		fmt.Fprintf(&b, "## Other tools\n\nThis rule covers %s. See [the migration map](../peers.md).\n\n", peers)
 	}
 	if rel := relationships(r); rel != "" {
 		fmt.Fprintf(&b, "## Relationships\n\n%s\n\n", rel)
@@ -49,6 +59,9 @@ func Table() string {
 		sev := r.Severity.String()
 		if r.SeverityNote != "" {
 			sev += " (" + r.SeverityNote + ")"
+		}
+		if r.DefaultOff {
+			sev += ", off by default"
 		}
 		rel := ""
 		if len(r.ImpliedBy) > 0 {
@@ -81,4 +94,26 @@ func relationships(r Rule) string {
 		parts = append(parts, fmt.Sprintf("Implies %s for the same container: those rules do not report it separately, and waiving %s waives the whole problem.", also, r.ID))
 	}
 	return strings.Join(parts, " ")
+}
+
+// peerText lists the peer checks a rule covers for its page: "Checkov CKV_K8S_16 (Do not
+// admit privileged containers), Trivy KSV017 (Privileged)".
+func peerText(r Rule) string {
+	var parts []string
+	for _, id := range r.Peers {
+		p, ok := PeerByID(id)
+		if !ok {
+			continue // TestPeerMap reports it
+		}
+		parts = append(parts, fmt.Sprintf("%s `%s` (%s)", p.Tool, p.ID, p.Title))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// celCondition says what else the rule's CEL form needs beyond being asked for.
+func celCondition(r Rule) string {
+	if r.CEL.NeedsFargate {
+		return ", for the pods `fargate_selectors` select"
+	}
+	return ""
 }

@@ -27,6 +27,7 @@ type Options struct {
 // Engine runs the catalogue over an inventory.
 type Engine struct {
 	rules   []Rule
+	enabled map[string]bool
 	profile profile.Profile
 	pss     policy.Evaluator
 }
@@ -53,7 +54,7 @@ func New(opts Options) (*Engine, error) {
 	for _, r := range Catalogue() {
 		known[r.ID] = true
 		o := opts.Overrides[r.ID]
-		if o.Disabled {
+		if o.Disabled || (r.DefaultOff && !o.Enabled) {
 			continue
 		}
 		if o.Severity != nil {
@@ -66,11 +67,15 @@ func New(opts Options) (*Engine, error) {
 			return nil, fmt.Errorf("rule %s is not in the catalogue", id)
 		}
 	}
-	return &Engine{rules: rules, profile: p, pss: ev}, nil
+	enabled := make(map[string]bool, len(rules))
+	for _, r := range rules {
+		enabled[r.ID] = true
+	}
+	return &Engine{rules: rules, enabled: enabled, profile: p, pss: ev}, nil
 }
 
 // Rules returns the catalogue the engine runs (severity overrides applied, disabled rules
-// left out).
+// and default-off rules not enabled left out).
 func (e *Engine) Rules() []Rule { return e.rules }
 
 // Context indexes the objects that give context to a run (namespaces, LimitRanges,
@@ -126,7 +131,7 @@ func (e *Engine) Judge(ctx *Context, o *object.Object) []Verdict {
 			}
 		}
 	case o.Pod != nil:
-		in := &WorkloadInput{Obj: o, W: o.Pod, Ctx: ctx, failed: map[string]map[string]bool{}}
+		in := &WorkloadInput{Obj: o, W: o.Pod, Ctx: ctx, failed: map[string]map[string]bool{}, reported: map[string]map[string]bool{}, enabled: e.enabled}
 		level := e.pssLevel(in)
 		for i := range e.rules {
 			r := &e.rules[i]
@@ -163,7 +168,8 @@ func securityFieldUnknown(in *WorkloadInput) bool {
 		}
 		switch fieldpath.Leaf(p) {
 		case "name", "image", "resources", "requests", "limits", "command", "args",
-			"nodeSelector", "tolerations", "serviceAccountName", "schedulerName", "priorityClassName", "cpu", "memory":
+			"nodeSelector", "tolerations", "serviceAccountName", "schedulerName", "priorityClassName", "cpu", "memory",
+			"imagePullPolicy":
 			continue
 		}
 		return true
@@ -171,8 +177,11 @@ func securityFieldUnknown(in *WorkloadInput) bool {
 	return false
 }
 
-// RuleOverride changes a rule's severity or turns it off (.ekspodsec.hcl rule blocks).
+// RuleOverride changes a rule's severity or turns it off or on (.ekspodsec.hcl rule
+// blocks).
 type RuleOverride struct {
 	Severity *finding.Severity
 	Disabled bool
+	// Enabled turns on a rule that is off by default (Rule.DefaultOff).
+	Enabled bool
 }

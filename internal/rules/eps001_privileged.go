@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS001",
+		Peers:       []string{"CKV_K8S_16", "87065ef8-de9b-40d8-9753-f4a4303e27a4", "KSV017", "pss:privileged"},
 		Severity:    finding.Critical,
 		Description: `A container (or init or ephemeral container) sets ` + "`" + `securityContext.privileged: true` + "`" + `. A privileged container has every Linux capability and access to all host devices: it is root on the node, and escaping it is trivial.`,
 		Title:       "Privileged container",

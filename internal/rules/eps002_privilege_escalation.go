@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS002",
+		Peers:       []string{"CKV_K8S_20", "CKV_K8S_30", "c878abb4-cca5-4724-92b9-289be68bd47c", "ad69e38a-d92e-4357-a8da-f2f29d545883", "KSV001", "KSV118", "pss:allowPrivilegeEscalation"},
 		Severity:    finding.High,
 		Description: `A container does not set ` + "`" + `allowPrivilegeEscalation: false` + "`" + `. Kubernetes defaults it to true, so a process can gain more privileges than its parent through setuid binaries or file capabilities. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` for any container with a ` + "`" + `security_context` + "`" + ` block that does not set it to false. A privileged container always allows escalation: its EPS001 finding says so, and only an ` + "`" + `allowPrivilegeEscalation: true` + "`" + ` written explicitly is reported under EPS002 as well.`,
 		Title:       "Privilege escalation not disabled",

@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS003",
+		Peers:       []string{"CKV_K8S_29", "ad69e38a-d92e-4357-a8da-f2f29d545883", "KSV012", "KSV118", "pss:runAsNonRoot"},
 		Severity:    finding.High,
 		Description: `Neither the container nor the pod sets ` + "`" + `runAsNonRoot: true` + "`" + ` or a non-zero ` + "`" + `runAsUser` + "`" + `, so the image's ` + "`" + `USER` + "`" + ` decides, and most images run as root.`,
 		Title:       "Container may run as root",

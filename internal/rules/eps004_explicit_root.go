@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS004",
+		Peers:       []string{"KSV105", "KSV116", "pss:runAsUser"},
 		Severity:    finding.High,
 		Description: `The container runs as user 0 or group 0, or the pod sets ` + "`" + `fsGroup: 0` + "`" + ` or adds group 0 to ` + "`" + `supplementalGroups` + "`" + `. Root in a container is root on the node as soon as anything breaks out.`,
 		Title:       "Runs as root user or group",

@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS005",
+		Peers:       []string{"86a947ea-f577-4efb-a8b0-5fc00257d521", "a737be28-37d8-4bff-aa6d-1be8aa0a0015", "KSV023", "KSV121", "pss:hostPathVolumes"},
 		Severity:    finding.Medium,
 		Description: `The pod mounts a ` + "`" + `hostPath` + "`" + ` volume. hostPath gives the pod the node's files; the guide asks to keep it rare, read-only and restricted to known prefixes.`,
 		Title:       "hostPath volume used",

@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS006",
+		Peers:       []string{"a62a99d1-8196-432f-8f80-3c100b05d62a"},
 		Severity:    finding.High,
 		Description: `A container mounts a ` + "`" + `hostPath` + "`" + ` volume without ` + "`" + `readOnly: true` + "`" + `, so it can change the node's files (binaries, kubelet configuration, other pods' data).`,
 		Title:       "hostPath mounted read-write",

@@ -11,6 +11,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS007",
+		Peers:       []string{"a737be28-37d8-4bff-aa6d-1be8aa0a0015", "KSV121"},
 		Severity:    finding.High,
 		Description: `A ` + "`" + `hostPath` + "`" + ` volume is not under an allowed prefix. Prefixes match whole path segments (` + "`" + `/var/log` + "`" + ` allows ` + "`" + `/var/log/pods` + "`" + `, not ` + "`" + `/var/logs` + "`" + `); a path with ` + "`" + `..` + "`" + ` is never allowed. The allow-list is empty by default: set ` + "`" + `allowed_host_paths` + "`" + ` in ` + "`" + `.ekspodsec.hcl` + "`" + ` or ` + "`" + `--allow-host-path` + "`" + `. With no allow-list, it is one finding per pod naming its hostPaths (each volume is EPS005's); with one, one finding per volume outside it (and EPS005 leaves those volumes, and the allowed ones, to it).`,
 		Title:       "hostPath outside the allowed prefixes",

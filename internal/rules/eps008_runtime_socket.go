@@ -50,6 +50,7 @@ func exposes(hostPath string, sockets []string) string {
 func init() {
 	register(Rule{
 		ID:          "EPS008",
+		Peers:       []string{"CKV_K8S_27", "4e203a65-c8d8-49a2-b749-b124d43c9dc1", "KSV006"},
 		Severity:    finding.Critical,
 		Description: `A ` + "`" + `hostPath` + "`" + ` volume mounts a container runtime socket (Docker, containerd, CRI-O, cri-dockerd, dockershim, podman, k3s, BuildKit) or a directory above one (` + "`" + `/var/run` + "`" + `, ` + "`" + `/run/containerd` + "`" + `). Whoever can talk to the socket can start privileged containers on the node and read every other container.`,
 		Title:       "Container runtime socket mounted",

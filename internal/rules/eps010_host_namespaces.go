@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS010",
+		Peers:       []string{"CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "e94d3121-c2d1-4e34-a295-139bfeb73ea3", "587d5d82-70cf-449b-9817-f60f9bccb88c", "ac1564a3-c324-4747-9fa1-9dfc234dace0", "KSV008", "KSV009", "KSV010", "pss:hostNamespaces"},
 		Severity:    finding.High,
 		Description: `The pod shares a host namespace: ` + "`" + `hostNetwork` + "`" + `, ` + "`" + `hostPID` + "`" + ` or ` + "`" + `hostIPC` + "`" + `. It then sees the node's network (including the instance metadata service), its processes or its shared memory.`,
 		Title:       "Host namespace shared",

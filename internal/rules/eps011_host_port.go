@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS011",
+		Peers:       []string{"CKV_K8S_26", "0cfc4fe7-24eb-451f-a1c1-8c2bb82c0fae", "4e74cf4f-ff65-4c1a-885c-67ab608206ce", "KSV024", "pss:hostPorts"},
 		Severity:    finding.Medium,
 		Description: `A container binds a ` + "`" + `hostPort` + "`" + `: it listens on the node's own address, bypasses network policies, pins the pod to nodes with the port free, and cannot run on Fargate.`,
 		Title:       "hostPort used",

@@ -10,6 +10,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS012",
+		Peers:       []string{"CKV_K8S_25", "CKV_K8S_39", "fe771ff7-ba15-4f8f-ad7a-8aa232b49a28", "3f55386d-75cd-4e9a-ac47-167b26c04724", "KSV005", "KSV022", "KSV106", "KSV119", "KSV120", "pss:capabilities_baseline", "pss:capabilities_restricted"},
 		Severity:    finding.High,
 		Description: `A container adds a capability the profile does not allow (by default only ` + "`" + `NET_BIND_SERVICE` + "`" + `, as the Pod Security Standards restricted level). ` + "`" + `SYS_ADMIN` + "`" + `, ` + "`" + `NET_ADMIN` + "`" + `, ` + "`" + `SYS_PTRACE` + "`" + ` or ` + "`" + `ALL` + "`" + ` come close to root on the node.`,
 		Title:       "Capabilities added beyond the allowed set",

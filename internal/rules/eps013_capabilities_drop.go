@@ -10,6 +10,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS013",
+		Peers:       []string{"CKV_K8S_28", "CKV_K8S_30", "CKV_K8S_37", "e5587d53-a673-4a6b-b3f2-ba07ec274def", "21cef75f-289f-470e-8038-c7cee0664164", "ad69e38a-d92e-4357-a8da-f2f29d545883", "KSV003", "KSV004", "KSV106", "pss:capabilities_restricted"},
 		Severity:    finding.Medium,
 		Description: `A container does not drop ` + "`" + `ALL` + "`" + ` capabilities, so it keeps the runtime's default set (` + "`" + `CHOWN` + "`" + `, ` + "`" + `DAC_OVERRIDE` + "`" + `, ` + "`" + `NET_RAW` + "`" + `, ` + "`" + `SETUID` + "`" + `, ...). The guide's restricted policy requires dropping ALL.`,
 		Title:       "Capabilities not dropping ALL",

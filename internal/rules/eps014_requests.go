@@ -7,6 +7,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS014",
+		Peers:       []string{"CKV_K8S_10", "CKV_K8S_13", "577ac19c-6a77-46d7-9f14-e049cdd15ec2", "21719347-d02b-497d-bda4-04a03c8e5b61", "KSV015", "KSV016"},
 		Severity:    finding.Medium,
 		Description: `A container has no CPU or memory request and no LimitRange created in the plan gives its namespace a default. The scheduler then places it as if it needed nothing. A limit without a request counts as a request (the API server copies it).`,
 		Title:       "CPU or memory request missing",

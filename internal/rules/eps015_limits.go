@@ -12,6 +12,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS015",
+		Peers:       []string{"CKV_K8S_11", "CKV_K8S_12", "60af03ff-a421-45c8-b214-6741035476fa", "5f4735ce-b9ba-4d95-a089-a37a767b716f", "fd097ed0-7fe6-4f58-8b71-fef9f0820a21", "KSV011", "KSV018"},
 		Severity:    finding.Medium,
 		Description: `A container has no CPU or memory limit and no LimitRange created in the plan gives its namespace a default: one runaway container can starve every other pod on its node.`,
 		Title:       "CPU or memory limit missing",

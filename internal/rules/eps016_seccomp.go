@@ -11,6 +11,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS016",
+		Peers:       []string{"CKV_K8S_29", "455f2e0c-686d-4fcb-8b5f-3f953f12c43c", "KSV030", "KSV104", "KSV118", "pss:seccompProfile_baseline", "pss:seccompProfile_restricted"},
 		Severity:    finding.Medium,
 		Description: `The container's seccomp profile (its own, else the pod's) is not ` + "`" + `RuntimeDefault` + "`" + ` or ` + "`" + `Localhost` + "`" + `, so every system call is open to it, including those used in container escapes. Windows pods are exempt.`,
 		Title:       "Seccomp profile not RuntimeDefault or Localhost",

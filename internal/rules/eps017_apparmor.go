@@ -15,6 +15,7 @@ const appArmorAnnotationPrefix = "container.apparmor.security.beta.kubernetes.io
 func init() {
 	register(Rule{
 		ID:          "EPS017",
+		Peers:       []string{"KSV002", "pss:appArmorProfile"},
 		Severity:    finding.Low,
 		Description: `A container runs AppArmor ` + "`" + `Unconfined` + "`" + ` (the ` + "`" + `container.apparmor.security.beta.kubernetes.io/NAME` + "`" + ` annotation or ` + "`" + `securityContext.appArmorProfile` + "`" + `).`,
 		Title:       "AppArmor profile unconfined",

@@ -80,6 +80,7 @@ func volumeType(v corev1.VolumeSource) string {
 func init() {
 	register(Rule{
 		ID:          "EPS018",
+		Peers:       []string{"KSV028", "pss:restrictedVolumes"},
 		Severity:    finding.Medium,
 		Description: `A volume's type is outside the restricted set (configMap, secret, projected, downwardAPI, emptyDir, persistentVolumeClaim, csi, ephemeral): it reaches storage directly instead of through a claim set up by the cluster admin. hostPath is left to EPS005-EPS008.`,
 		Title:       "Volume type outside the restricted set",

@@ -11,6 +11,7 @@ import (
 func init() {
 	register(Rule{
 		ID:           "EPS020",
+		Peers:        []string{"CKV_K8S_41", "737a0dd9-0aaa-4145-8118-f01778262b8a", "a9a13d4f-f17a-491b-b074-f54bffffcb4a", "KSV036"},
 		SeverityNote: "info when the token is requested on purpose",
 		Severity:     finding.Low,
 		Description:  `The pod mounts a Kubernetes API token for its service account (` + "`" + `automountServiceAccountToken` + "`" + ` not false on the pod, nor on its service account in the plan). Anyone who gets into a container can call the API with that identity. The kubernetes Terraform provider sends ` + "`" + `true` + "`" + ` when the attribute is not set.`,

@@ -8,6 +8,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS101",
+		Peers:       []string{"CKV_K8S_2", "a6a4d4fc-4e8f-47d1-969f-e9d4a084f3b9"},
 		Severity:    finding.Critical,
 		Description: `A PodSecurityPolicy allows privileged pods (` + "`" + `privileged: true` + "`" + `). Any pod admitted under it can take over its node.`,
 		Title:       "PodSecurityPolicy allows privileged pods",

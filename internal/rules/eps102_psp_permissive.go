@@ -11,6 +11,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS102",
+		Peers:       []string{"CKV_K8S_1", "CKV_K8S_3", "CKV_K8S_4", "CKV_K8S_5", "CKV_K8S_6", "4950837c-0ce5-4e42-9bee-a25eae73740b", "2bff9906-4e9b-4f71-9346-8ebedfdf43ef", "51bed0ac-a8ae-407a-895e-90c6cb0610ce", "67d086cf-d80a-49ef-b65c-4267c41a8ed7", "4c415497-7410-4559-90e8-f2c8ac64ee38"},
 		Severity:    finding.High,
 		Description: `A PodSecurityPolicy is permissive: privilege escalation allowed (or left to its default, true), host namespaces, host ports, ` + "`" + `*` + "`" + ` capabilities or volumes, hostPath without read-only ` + "`" + `allowedHostPaths` + "`" + `, or users that may be root (` + "`" + `RunAsAny` + "`" + `, ranges including 0).`,
 		Title:       "Permissive PodSecurityPolicy",

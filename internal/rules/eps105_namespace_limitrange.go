@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS105",
+		Peers:       []string{"KSV039"},
 		Severity:    finding.Low,
 		Description: `A namespace created in the plan gets no LimitRange in the plan, so containers that set no requests or limits get none.`,
 		Title:       "Namespace created without a LimitRange",

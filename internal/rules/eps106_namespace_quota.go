@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS106",
+		Peers:       []string{"KSV040"},
 		Severity:    finding.Low,
 		Description: `A namespace created in the plan gets no ResourceQuota in the plan. A quota on requests and limits caps the namespace and forces every pod to declare them.`,
 		Title:       "Namespace created without a ResourceQuota",

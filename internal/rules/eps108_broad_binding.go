@@ -9,6 +9,7 @@ import (
 func init() {
 	register(Rule{
 		ID:           "EPS108",
+		Peers:        []string{"17172bc2-56fb-4f17-916f-a014147706cd", "KSV01011", "KSV111", "KSV122"},
 		SeverityNote: "critical for cluster-admin",
 		Severity:     finding.High,
 		Description:  `A RoleBinding or ClusterRoleBinding grants a role to ` + "`" + `system:anonymous` + "`" + `, ` + "`" + `system:unauthenticated` + "`" + `, ` + "`" + `system:authenticated` + "`" + ` or all service accounts (` + "`" + `system:serviceaccounts` + "`" + `, ` + "`" + `system:serviceaccounts:NS` + "`" + `): the same mistake as the authenticated PSP binding, for any permission. Critical when the role is cluster-admin. Roles that only grant PSP ` + "`" + `use` + "`" + ` are EPS103's.`,

@@ -11,6 +11,7 @@ import (
 func init() {
 	register(Rule{
 		ID:          "EPS109",
+		Peers:       []string{"CKV_K8S_42", "3360c01e-c8c0-4812-96a2-a6329b9b7f9f"},
 		Severity:    finding.Medium,
 		Description: `A binding grants a role to the ` + "`" + `default` + "`" + ` service account of a namespace, so every pod there that names no service account gets the role.`,
 		Title:       "Default service account granted a role",

@@ -11,6 +11,7 @@ import (
 func init() {
 	register(Rule{
 		ID:       "EPS111",
+		Peers:    []string{"17172bc2-56fb-4f17-916f-a014147706cd", "KSV111"},
 		Severity: finding.High,
 		Title:    "Service account granted full control",
 		Description: "A binding grants a service account a role that allows every verb on every resource: the built-in " +

@@ -15,3 +15,16 @@ const (
 	guidePSA          = "Successor of PSP: Pod Security Admission"
 	guideRBAC         = "Scope the privileged policy to kube-system service accounts (eks:podsecuritypolicy:authenticated)"
 )
+
+// Sections of the current guide (docs.aws.amazon.com/eks/latest/best-practices/pod-security.html)
+// and, for the peers' checks, where they come from.
+const (
+	guidePSAModes      = "Use multiple Pod Security Admission (PSA) modes for a better user experience"
+	guideServiceLinks  = "Disable service discovery"
+	guideReadOnlyRoot  = "Configure your images with read-only root file system"
+	guideFargateLimits = "Fargate: pods run with the resources they request; only EFS volumes, no GPUs, at most 175 GiB of ephemeral storage"
+	guideIAMAccess     = "Beyond the guide: EKS IAM guidance (cluster access management, least privilege)"
+	guideRBACLeast     = "Beyond the guide: Kubernetes RBAC good practices (least privilege)"
+	guidePeers         = "Beyond the guide: checks of Checkov, KICS and Trivy (docs/peers.md)"
+	guidePSS           = "Pod Security Standards (baseline and restricted), as Pod Security Admission enforces them"
+)

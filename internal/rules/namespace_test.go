@@ -22,7 +22,7 @@ func TestNamespaceRules(t *testing.T) {
 		}
 	}
 	fs = judge(t, Options{}, map[string]string{
-		"kubernetes_manifest.ns": ns("  labels: {pod-security.kubernetes.io/enforce: restricted}\n"),
+		"kubernetes_manifest.ns": ns("  labels: {pod-security.kubernetes.io/enforce: restricted, pod-security.kubernetes.io/warn: restricted, pod-security.kubernetes.io/audit: restricted}\n"),
 		"kubernetes_manifest.lr": lr, "kubernetes_manifest.rq": rq,
 	})
 	if len(at(fs, "kubernetes_manifest.ns")) != 0 {

@@ -36,6 +36,16 @@ type Rule struct {
 	// AppliesTo says, for the docs, what the rule judges (default: from its check).
 	AppliesTo string
 
+	// DefaultOff rules run only when the settings enable them (`rule "EPS0NN" { enabled =
+	// true }` in .ekspodsec.hcl): hygiene checks other tools have, kept out of the default
+	// report so that it stays about pod security.
+	DefaultOff bool
+	// Peers are the IDs of other tools' checks this rule covers (Checkov CKV_K8S_*, KICS
+	// query IDs, Trivy KSV*, Pod Security Standards controls "pss:<check>"), each listed in
+	// PeerChecks. SARIF lists them with the rule, and .ekspodsec.hcl accepts a rule block or
+	// waiver written with one of them (docs/peers.md).
+	Peers []string
+
 	// Workload judges one pod spec (pods and every object with a pod template).
 	Workload func(in *WorkloadInput) []Result
 	// Object judges one object of another kind (PSP, RBAC, Namespace, ...).

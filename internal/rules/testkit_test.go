@@ -98,6 +98,7 @@ func pod(spec string) string {
 // hardened is a container that passes every container rule.
 const hardened = `
   automountServiceAccountToken: false
+  enableServiceLinks: false
   securityContext:
     runAsNonRoot: true
     runAsUser: 10001
@@ -107,6 +108,7 @@ const hardened = `
     image: nginx:1.25
     securityContext:
       allowPrivilegeEscalation: false
+      readOnlyRootFilesystem: true
       capabilities: {drop: [ALL]}
     resources:
       requests: {cpu: 100m, memory: 64Mi}
@@ -213,4 +215,14 @@ func bindingDoc(kind, ns, role, subjects string) string {
 	}
 	return "apiVersion: rbac.authorization.k8s.io/v1\nkind: " + kind + "\n" + meta +
 		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: " + role + "}\nsubjects:\n" + subjects
+}
+
+// containsAny reports whether s contains any of subs.
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

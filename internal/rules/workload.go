@@ -23,6 +23,11 @@ type WorkloadInput struct {
 	// relative to the pod spec) it failed on so far (for Implied).
 	rule   *Rule
 	failed map[string]map[string]bool
+	// reported holds, per rule ID, where it reported anything (fail or unknown): the
+	// containers (paths relative to the pod spec) and "" for results outside containers;
+	// enabled holds the IDs of the rules the engine runs (for EPS032's coverage).
+	reported map[string]map[string]bool
+	enabled  map[string]bool
 
 	// computed once per workload, on first use
 	containers   []ContainerRef
@@ -212,9 +217,16 @@ func (in *WorkloadInput) Implied(ref ContainerRef) bool {
 	return false
 }
 
-// recordFailures remembers the containers a rule failed on.
+// recordFailures remembers the containers a rule failed on, and where it reported
+// anything.
 func (in *WorkloadInput) recordFailures(id string, results []Result) {
 	for _, r := range results {
+		if in.reported != nil && (r.Status == finding.Fail || r.Status == finding.Unknown) {
+			if in.reported[id] == nil {
+				in.reported[id] = map[string]bool{}
+			}
+			in.reported[id][in.containerOf(r.Path)] = true
+		}
 		if r.Status != finding.Fail {
 			continue
 		}

@@ -3,8 +3,11 @@
 //
 //	fail_on            = "high"
 //	kubernetes_version = "1.31"
+//	diff               = true                # --diff: judge what the change makes worse
 //	allowed_host_paths = ["/var/log"]
 //	rule "EPS020" { severity = "info" }      # or enabled = false
+//	rule "EPS033" { enabled = true }         # a rule that is off by default
+//	rule "CKV_K8S_22" { severity = "medium" } # another tool's ID: applied to the EPS rules that cover it
 //	waiver {
 //	  rule    = "EPS005"
 //	  address = "module.logging.kubernetes_daemon_set_v1.*"
@@ -22,6 +25,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +59,13 @@ type Settings struct {
 	// Helm says where helm_release charts come from (the helm block); the flags
 	// --helm-cache, --helm-offline and --helm-timeout override it.
 	Helm Helm
+	// Diff is `diff = true`: compare the plan with the objects as they exist now
+	// (--diff); nil when not set. --diff=false overrides it.
+	Diff *bool
+	// Notes say how the file was read where it could surprise: a rule block or waiver
+	// written with another tool's ID, and the EPS rules it was applied to. Apply returns
+	// them with its own, so they reach the report.
+	Notes []string
 }
 
 // Helm is the helm block: the chart cache (an absolute path, resolved against the
@@ -68,7 +79,12 @@ type Helm struct {
 
 // Waiver accepts the risk of one rule on the addresses matching a glob, until a date.
 type Waiver struct {
-	Rule    string
+	// Rule is the EPS rule the waiver accepts; Rules all of them, when it was written
+	// with another tool's ID that several EPS rules cover (Peer).
+	Rule  string
+	Rules []string
+	// Peer is the other tool's ID the waiver was written with ("" for an EPS ID).
+	Peer    string
 	Address string // glob: * any run of characters, ? one character
 	Reason  string
 	// Expires is the last day the waiver applies.
@@ -82,6 +98,7 @@ type fileBody struct {
 	AllowedHostPaths    []string `hcl:"allowed_host_paths,optional"`
 	AllowedCapabilities []string `hcl:"allowed_capabilities,optional"`
 	KubernetesVersion   *string  `hcl:"kubernetes_version,optional"`
+	Diff                *bool    `hcl:"diff,optional"`
 	Remain              hcl.Body `hcl:",remain"`
 }
 
@@ -147,7 +164,7 @@ func Parse(src []byte, filename string) (*Settings, error) {
 	if diags.HasErrors() {
 		return nil, diagError(diags)
 	}
-	s := &Settings{Path: filename, Overrides: map[string]rules.RuleOverride{}}
+	s := &Settings{Path: filename, Overrides: map[string]rules.RuleOverride{}, Diff: top.Diff}
 	known := map[string]bool{}
 	for _, r := range rules.Catalogue() {
 		known[r.ID] = true
@@ -190,29 +207,44 @@ func Parse(src []byte, filename string) (*Settings, error) {
 		switch b.Type {
 		case "rule":
 			id := b.Labels[0]
+			ids := []string{id}
 			if !known[id] {
-				return nil, rangeErr(b.LabelRanges[0], "rule %q is not in the catalogue (docs/plan-check.md)", id)
+				mapped, note, err := peerRules(id)
+				if err != nil {
+					return nil, rangeErr(b.LabelRanges[0], "rule %s", err)
+				}
+				ids = mapped
+				s.Notes = append(s.Notes, fmt.Sprintf("%s:%d: rule %q: %s", b.DefRange.Filename, b.DefRange.Start.Line, id, note))
 			}
 			var rb ruleBody
 			if diags := gohcl.DecodeBody(b.Body, nil, &rb); diags.HasErrors() {
 				return nil, diagError(diags)
 			}
-			o := s.Overrides[id]
+			var sev *finding.Severity
 			if rb.Severity != nil {
-				sev, err := finding.ParseSeverity(*rb.Severity)
+				v, err := finding.ParseSeverity(*rb.Severity)
 				if err != nil {
 					return nil, rangeErr(b.DefRange, "rule %s: %v", id, err)
 				}
-				o.Severity = &sev
+				sev = &v
 			}
-			if rb.Enabled != nil {
-				o.Disabled = !*rb.Enabled
+			for _, rid := range ids {
+				o := s.Overrides[rid]
+				if sev != nil {
+					o.Severity = sev
+				}
+				if rb.Enabled != nil {
+					o.Disabled, o.Enabled = !*rb.Enabled, *rb.Enabled
+				}
+				s.Overrides[rid] = o
 			}
-			s.Overrides[id] = o
 		case "waiver":
-			w, err := parseWaiver(b, known)
+			w, note, err := parseWaiver(b, known)
 			if err != nil {
 				return nil, err
+			}
+			if note != "" {
+				s.Notes = append(s.Notes, note)
 			}
 			s.Waivers = append(s.Waivers, w)
 		case "helm":
@@ -256,7 +288,45 @@ func parseHelm(b *hcl.Block, filename string, h *Helm) error {
 	return nil
 }
 
-func parseWaiver(b *hcl.Block, known map[string]bool) (Waiver, error) {
+// peerRules maps another tool's check ID to the EPS rules that cover it, with a note
+// that says so; a check no rule covers, or an ID of no known check, is an error.
+func peerRules(id string) ([]string, string, error) {
+	p, covering, ok := rules.LookupPeer(id)
+	if !ok {
+		return nil, "", fmt.Errorf("%q is not in the catalogue (docs/plan-check.md), nor a Checkov, KICS, Trivy or Pod Security Standards check of the migration map (docs/peers.md)", id)
+	}
+	if len(covering) == 0 {
+		return nil, "", fmt.Errorf("%q is %s's %q, which no EPS rule covers: %s (docs/peers.md)", id, p.Tool, p.Title, p.NotCovered)
+	}
+	return covering, fmt.Sprintf("%s's %s (%s) is applied to %s, which cover%s it (docs/peers.md)",
+		p.Tool, p.ID, p.Title, strings.Join(covering, ", "), verbS(len(covering))), nil
+}
+
+func verbS(n int) string {
+	if n == 1 {
+		return "s"
+	}
+	return ""
+}
+
+func parseWaiver(b *hcl.Block, known map[string]bool) (Waiver, string, error) {
+	w, err := parseWaiverBody(b, known)
+	if err != nil {
+		return w, "", err
+	}
+	if w.Peer == "" {
+		w.Rules = []string{w.Rule}
+		return w, "", nil
+	}
+	mapped, note, err := peerRules(w.Peer)
+	if err != nil {
+		return w, "", fmt.Errorf("%s: waiver rule %w", w.Source, err)
+	}
+	w.Rule, w.Rules = mapped[0], mapped
+	return w, fmt.Sprintf("waiver %s: %s", w.Source, note), nil
+}
+
+func parseWaiverBody(b *hcl.Block, known map[string]bool) (Waiver, error) {
 	var wb waiverBody
 	if diags := gohcl.DecodeBody(b.Body, nil, &wb); diags.HasErrors() {
 		return Waiver{}, diagError(diags)
@@ -283,7 +353,10 @@ func parseWaiver(b *hcl.Block, known map[string]bool) (Waiver, error) {
 		return w, err
 	}
 	if !known[w.Rule] {
-		return w, fmt.Errorf("%s:%d: waiver rule %q is not in the catalogue", wb.Rule.Range.Filename, wb.Rule.Range.Start.Line, w.Rule)
+		if _, _, ok := rules.LookupPeer(w.Rule); !ok {
+			return w, fmt.Errorf("%s:%d: waiver rule %q is not in the catalogue, nor another tool's check of the migration map (docs/peers.md)", wb.Rule.Range.Filename, wb.Rule.Range.Start.Line, w.Rule)
+		}
+		w.Peer = w.Rule
 	}
 	if w.Address, err = str(wb.Address, "address", true); err != nil {
 		return w, err
@@ -348,12 +421,16 @@ func (w Waiver) Active(now time.Time) bool {
 // Apply marks findings that an active waiver accepts as waived, and returns notes about
 // expired waivers and waivers that matched nothing.
 func (s *Settings) Apply(fs []finding.Finding, now time.Time) []string {
-	var notes []string
+	notes := append([]string(nil), s.Notes...)
 	for _, w := range s.Waivers {
 		matched := 0
+		ruleIDs := w.Rules
+		if len(ruleIDs) == 0 {
+			ruleIDs = []string{w.Rule}
+		}
 		for i := range fs {
 			f := &fs[i]
-			if f.RuleID != w.Rule || f.Status == finding.Waived || !glob.Match(w.Address, f.Address) {
+			if !slices.Contains(ruleIDs, f.RuleID) || f.Status == finding.Waived || !glob.Match(w.Address, f.Address) {
 				continue
 			}
 			matched++
@@ -362,13 +439,17 @@ func (s *Settings) Apply(fs []finding.Finding, now time.Time) []string {
 				f.Waiver = &finding.Waiver{Reason: w.Reason, Source: w.Source, Expires: w.Expires.Format("2006-01-02")}
 			}
 		}
+		what := strings.Join(ruleIDs, ", ")
+		if w.Peer != "" {
+			what = w.Peer + " = " + what
+		}
 		switch {
 		case !w.Active(now):
 			notes = append(notes, fmt.Sprintf("waiver %s (%s on %s) expired on %s: its %d finding(s) count again",
-				w.Source, w.Rule, w.Address, w.Expires.Format("2006-01-02"), matched))
+				w.Source, what, w.Address, w.Expires.Format("2006-01-02"), matched))
 		case matched == 0:
 			notes = append(notes, fmt.Sprintf("waiver %s (%s on %s) matches no finding: remove it if the risk is gone",
-				w.Source, w.Rule, w.Address))
+				w.Source, what, w.Address))
 		}
 	}
 	return notes

@@ -184,3 +184,24 @@ func TestHelmBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestDiff: `diff = true` (or false) is read; unset is nil; a non-boolean is an error
+// with file:line.
+func TestDiff(t *testing.T) {
+	for src, want := range map[string]string{"diff = true\n": "true", "diff = false\n": "false", "fail_on = \"high\"\n": "unset"} {
+		s, err := Parse([]byte(src), FileName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "unset"
+		if s.Diff != nil {
+			got = map[bool]string{true: "true", false: "false"}[*s.Diff]
+		}
+		if got != want {
+			t.Errorf("%q: diff %s, want %s", src, got, want)
+		}
+	}
+	if _, err := Parse([]byte("fail_on = \"high\"\ndiff = \"yes please\"\n"), FileName); err == nil || !strings.Contains(err.Error(), FileName+":2") {
+		t.Errorf("a non-boolean diff: %v", err)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // FuzzLoadLocate: arbitrary .tf content (and an arbitrary address and path to locate)
@@ -78,8 +80,9 @@ func FuzzLoadLocate(f *testing.F) {
 			}
 		}
 		for key := range idx.modules[idx.root].resources {
-			if _, _, plain := splitAddress(key); !plain {
-				continue // labels with dots or brackets: no address names them
+			typ, name, _ := strings.Cut(key, ".")
+			if _, _, plain := splitAddress(key); !plain || !hclsyntax.ValidIdentifier(typ) || !hclsyntax.ValidIdentifier(name) {
+				continue // labels with dots or brackets, or no identifier (Terraform refuses them): no address names them
 			}
 			if _, ok := idx.Locate(key, path); !ok {
 				t.Fatalf("indexed resource %s not located", key)

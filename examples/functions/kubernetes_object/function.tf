@@ -16,6 +16,7 @@ resource "kubernetes_deployment_v1" "app" {
       }
       spec {
         automount_service_account_token = false
+        enable_service_links            = false
         security_context {
           run_as_non_root = true
           run_as_user     = "10001"

@@ -3,6 +3,7 @@ package object
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	json "github.com/goccy/go-json"
@@ -11,8 +12,10 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/eks"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
 )
 
@@ -122,6 +125,51 @@ func kinds() []Kind {
 		typed(psp.Kind, psp.APIVersion, false, func(b []byte) (*metav1.ObjectMeta, *corev1.PodTemplateSpec, any, error) {
 			return decodeAs(b, func(o *psp.PodSecurityPolicy) *metav1.ObjectMeta { return &o.ObjectMeta }, nil)
 		}),
+		typed("Secret", "v1", true, func(b []byte) (*metav1.ObjectMeta, *corev1.PodTemplateSpec, any, error) {
+			m, t, o, err := decodeAs(b, func(o *corev1.Secret) *metav1.ObjectMeta { return &o.ObjectMeta }, nil)
+			if err == nil {
+				TrimSecret(o.(*corev1.Secret))
+			}
+			return m, t, o, err
+		}),
+		typed("ConfigMap", "v1", true, func(b []byte) (*metav1.ObjectMeta, *corev1.PodTemplateSpec, any, error) {
+			m, t, o, err := decodeAs(b, func(o *corev1.ConfigMap) *metav1.ObjectMeta { return &o.ObjectMeta }, nil)
+			if err == nil {
+				TrimConfigMap(o.(*corev1.ConfigMap))
+			}
+			return m, t, o, err
+		}),
+		typed("PersistentVolumeClaim", "v1", true, func(b []byte) (*metav1.ObjectMeta, *corev1.PodTemplateSpec, any, error) {
+			return decodeAs(b, func(o *corev1.PersistentVolumeClaim) *metav1.ObjectMeta { return &o.ObjectMeta }, nil)
+		}),
+		typed("StorageClass", "storage.k8s.io/v1", false, func(b []byte) (*metav1.ObjectMeta, *corev1.PodTemplateSpec, any, error) {
+			return decodeAs(b, func(o *storagev1.StorageClass) *metav1.ObjectMeta { return &o.ObjectMeta }, nil)
+		}),
+		typed(eks.AccessPolicyAssociationKind, "", false, func(b []byte) (*metav1.ObjectMeta, *corev1.PodTemplateSpec, any, error) {
+			return decodeAs(b, func(o *eks.AccessPolicyAssociation) *metav1.ObjectMeta { return &metav1.ObjectMeta{} }, nil)
+		}),
+	}
+}
+
+// TrimSecret drops a Secret's data: no rule reads it, and it should not be held in memory.
+func TrimSecret(s *corev1.Secret) { s.Data, s.StringData = nil, nil }
+
+// AWSAuthKeys are the keys of the aws-auth ConfigMap (kube-system) that map IAM principals
+// to Kubernetes identities on EKS.
+var AWSAuthKeys = []string{"mapRoles", "mapUsers", "mapAccounts"}
+
+// TrimConfigMap drops a ConfigMap's data, except the aws-auth ConfigMap's mappings: no
+// rule reads other configuration, and it should not be held in memory.
+func TrimConfigMap(c *corev1.ConfigMap) {
+	c.BinaryData = nil
+	if c.Name != "aws-auth" {
+		c.Data = nil
+		return
+	}
+	for k := range c.Data {
+		if !slices.Contains(AWSAuthKeys, k) {
+			delete(c.Data, k)
+		}
 	}
 }
 
@@ -221,6 +269,9 @@ func Decode(apiVersion, kind string, data []byte) (*Object, error) {
 		meta = m
 		if k.Workload {
 			o.Pod = newPod(m, tmpl, k.TemplatePath)
+			if ss, ok := typed.(*appsv1.StatefulSet); ok {
+				o.Pod.ClaimTemplates = ss.Spec.VolumeClaimTemplates
+			}
 		} else {
 			o.Typed = typed
 		}

@@ -62,7 +62,9 @@ type Object struct {
 	// Typed is the object for every other kind: *rbacv1.ClusterRole, *rbacv1.Role,
 	// *rbacv1.ClusterRoleBinding, *rbacv1.RoleBinding, *corev1.Namespace,
 	// *corev1.LimitRange, *corev1.ResourceQuota, *corev1.ServiceAccount,
-	// *psp.PodSecurityPolicy, *LabelsPatch.
+	// *psp.PodSecurityPolicy, *LabelsPatch, *corev1.Secret (without its data),
+	// *corev1.ConfigMap (without data but aws-auth's mappings), *corev1.PersistentVolumeClaim,
+	// *storagev1.StorageClass, *eks.AccessPolicyAssociation.
 	Typed any
 
 	// Opaque explains why the object's content cannot be judged at all (a manifest that
@@ -98,6 +100,9 @@ type Pod struct {
 	// "spec.template.spec" and "spec.template.metadata" for a Deployment.
 	SpecPath     string
 	TemplatePath string
+	// ClaimTemplates are a StatefulSet's volume claim templates
+	// (spec.volumeClaimTemplates): a claim of each for each of its pods.
+	ClaimTemplates []corev1.PersistentVolumeClaim
 }
 
 // LabelsPatch is labels added to an object that exists (the kubernetes provider's

@@ -1,5 +1,5 @@
 // Command ruledocs writes the docs the catalogue generates: docs/rules/ID.md for every
-// rule and the catalogue table in docs/plan-check.md.
+// rule, the migration map docs/peers.md and the catalogue table in docs/plan-check.md.
 //
 //	go run ./internal/rules/ruledocs docs
 package main
@@ -28,6 +28,10 @@ func main() {
 			fmt.Fprintln(os.Stderr, "ruledocs:", err)
 			os.Exit(1)
 		}
+	}
+	if err := os.WriteFile(filepath.Join(docs, "peers.md"), []byte(rules.PeersDoc()), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "ruledocs:", err)
+		os.Exit(1)
 	}
 	page := filepath.Join(docs, "plan-check.md")
 	doc, err := os.ReadFile(page)

@@ -57,17 +57,120 @@ resource "kubernetes_pod" "probe_l3" {
   spec {
     container {
       name = "probe"
+      env {
+        name = "probe"
+      }
+      env_from {
+      }
+      lifecycle {
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
       security_context {
+      }
+      startup_probe {
       }
     }
     init_container {
       name = "probe"
+      env {
+        name = "probe"
+      }
+      env_from {
+      }
+      lifecycle {
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
       security_context {
+      }
+      startup_probe {
       }
     }
     security_context {
     }
     volume {
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes = ["ReadWriteOnce"]
+            resources {
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_pod" "probe_l4" {
+  metadata {
+  }
+  spec {
+    container {
+      name = "probe"
+      env {
+        name = "probe"
+        value_from {
+        }
+      }
+      env_from {
+      }
+      lifecycle {
+        post_start {
+        }
+        pre_stop {
+        }
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
+      security_context {
+      }
+      startup_probe {
+      }
+    }
+    init_container {
+      name = "probe"
+      env {
+        name = "probe"
+        value_from {
+        }
+      }
+      env_from {
+      }
+      lifecycle {
+        post_start {
+        }
+        pre_stop {
+        }
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
+      security_context {
+      }
+      startup_probe {
+      }
+    }
+    security_context {
+    }
+    volume {
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes = ["ReadWriteOnce"]
+            resources {
+            }
+          }
+        }
+      }
     }
   }
 }
@@ -109,17 +212,120 @@ resource "kubernetes_pod_v1" "probe_l3" {
   spec {
     container {
       name = "probe"
+      env {
+        name = "probe"
+      }
+      env_from {
+      }
+      lifecycle {
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
       security_context {
+      }
+      startup_probe {
       }
     }
     init_container {
       name = "probe"
+      env {
+        name = "probe"
+      }
+      env_from {
+      }
+      lifecycle {
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
       security_context {
+      }
+      startup_probe {
       }
     }
     security_context {
     }
     volume {
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes = ["ReadWriteOnce"]
+            resources {
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_pod_v1" "probe_l4" {
+  metadata {
+  }
+  spec {
+    container {
+      name = "probe"
+      env {
+        name = "probe"
+        value_from {
+        }
+      }
+      env_from {
+      }
+      lifecycle {
+        post_start {
+        }
+        pre_stop {
+        }
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
+      security_context {
+      }
+      startup_probe {
+      }
+    }
+    init_container {
+      name = "probe"
+      env {
+        name = "probe"
+        value_from {
+        }
+      }
+      env_from {
+      }
+      lifecycle {
+        post_start {
+        }
+        pre_stop {
+        }
+      }
+      liveness_probe {
+      }
+      readiness_probe {
+      }
+      security_context {
+      }
+      startup_probe {
+      }
+    }
+    security_context {
+    }
+    volume {
+      ephemeral {
+        volume_claim_template {
+          spec {
+            access_modes = ["ReadWriteOnce"]
+            resources {
+            }
+          }
+        }
+      }
     }
   }
 }
@@ -209,17 +415,126 @@ resource "kubernetes_deployment" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_deployment" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -311,17 +626,126 @@ resource "kubernetes_deployment_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_deployment_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -407,17 +831,126 @@ resource "kubernetes_daemonset" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_daemonset" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -503,17 +1036,126 @@ resource "kubernetes_daemon_set_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_daemon_set_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -617,17 +1259,129 @@ resource "kubernetes_stateful_set" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_stateful_set" "probe_l6" {
+  metadata {
+  }
+  spec {
+    service_name = "probe"
+    selector {
+    }
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -731,17 +1485,129 @@ resource "kubernetes_stateful_set_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_stateful_set_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    service_name = "probe"
+    selector {
+    }
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -839,17 +1705,127 @@ resource "kubernetes_replication_controller" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_replication_controller" "probe_l6" {
+  metadata {
+  }
+  spec {
+    selector = { probe = "probe" }
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -947,17 +1923,127 @@ resource "kubernetes_replication_controller_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_replication_controller_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    selector = { probe = "probe" }
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1043,17 +2129,126 @@ resource "kubernetes_job" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_job" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1139,17 +2334,126 @@ resource "kubernetes_job_v1" "probe_l5" {
       spec {
         container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         init_container {
           name = "probe"
+          env {
+            name = "probe"
+          }
+          env_from {
+          }
+          lifecycle {
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
           security_context {
+          }
+          startup_probe {
           }
         }
         security_context {
         }
         volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_job_v1" "probe_l6" {
+  metadata {
+  }
+  spec {
+    template {
+      metadata {
+      }
+      spec {
+        container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        init_container {
+          name = "probe"
+          env {
+            name = "probe"
+            value_from {
+            }
+          }
+          env_from {
+          }
+          lifecycle {
+            post_start {
+            }
+            pre_stop {
+            }
+          }
+          liveness_probe {
+          }
+          readiness_probe {
+          }
+          security_context {
+          }
+          startup_probe {
+          }
+        }
+        security_context {
+        }
+        volume {
+          ephemeral {
+            volume_claim_template {
+              spec {
+                access_modes = ["ReadWriteOnce"]
+                resources {
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -1311,17 +2615,133 @@ resource "kubernetes_cron_job" "probe_l7" {
           spec {
             container {
               name = "probe"
+              env {
+                name = "probe"
+              }
+              env_from {
+              }
+              lifecycle {
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
               security_context {
+              }
+              startup_probe {
               }
             }
             init_container {
               name = "probe"
+              env {
+                name = "probe"
+              }
+              env_from {
+              }
+              lifecycle {
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
               security_context {
+              }
+              startup_probe {
               }
             }
             security_context {
             }
             volume {
+              ephemeral {
+                volume_claim_template {
+                  spec {
+                    access_modes = ["ReadWriteOnce"]
+                    resources {
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_cron_job" "probe_l8" {
+  metadata {
+  }
+  spec {
+    schedule = "*/5 * * * *"
+    job_template {
+      metadata {
+      }
+      spec {
+        template {
+          metadata {
+          }
+          spec {
+            container {
+              name = "probe"
+              env {
+                name = "probe"
+                value_from {
+                }
+              }
+              env_from {
+              }
+              lifecycle {
+                post_start {
+                }
+                pre_stop {
+                }
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
+              security_context {
+              }
+              startup_probe {
+              }
+            }
+            init_container {
+              name = "probe"
+              env {
+                name = "probe"
+                value_from {
+                }
+              }
+              env_from {
+              }
+              lifecycle {
+                post_start {
+                }
+                pre_stop {
+                }
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
+              security_context {
+              }
+              startup_probe {
+              }
+            }
+            security_context {
+            }
+            volume {
+              ephemeral {
+                volume_claim_template {
+                  spec {
+                    access_modes = ["ReadWriteOnce"]
+                    resources {
+                    }
+                  }
+                }
+              }
             }
           }
         }
@@ -1485,17 +2905,133 @@ resource "kubernetes_cron_job_v1" "probe_l7" {
           spec {
             container {
               name = "probe"
+              env {
+                name = "probe"
+              }
+              env_from {
+              }
+              lifecycle {
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
               security_context {
+              }
+              startup_probe {
               }
             }
             init_container {
               name = "probe"
+              env {
+                name = "probe"
+              }
+              env_from {
+              }
+              lifecycle {
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
               security_context {
+              }
+              startup_probe {
               }
             }
             security_context {
             }
             volume {
+              ephemeral {
+                volume_claim_template {
+                  spec {
+                    access_modes = ["ReadWriteOnce"]
+                    resources {
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+resource "kubernetes_cron_job_v1" "probe_l8" {
+  metadata {
+  }
+  spec {
+    schedule = "*/5 * * * *"
+    job_template {
+      metadata {
+      }
+      spec {
+        template {
+          metadata {
+          }
+          spec {
+            container {
+              name = "probe"
+              env {
+                name = "probe"
+                value_from {
+                }
+              }
+              env_from {
+              }
+              lifecycle {
+                post_start {
+                }
+                pre_stop {
+                }
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
+              security_context {
+              }
+              startup_probe {
+              }
+            }
+            init_container {
+              name = "probe"
+              env {
+                name = "probe"
+                value_from {
+                }
+              }
+              env_from {
+              }
+              lifecycle {
+                post_start {
+                }
+                pre_stop {
+                }
+              }
+              liveness_probe {
+              }
+              readiness_probe {
+              }
+              security_context {
+              }
+              startup_probe {
+              }
+            }
+            security_context {
+            }
+            volume {
+              ephemeral {
+                volume_claim_template {
+                  spec {
+                    access_modes = ["ReadWriteOnce"]
+                    resources {
+                    }
+                  }
+                }
+              }
             }
           }
         }
@@ -1696,5 +3232,64 @@ resource "kubernetes_labels" "probe_l0" {
   labels = { probe = "probe" }
   metadata {
     name = "probe"
+  }
+}
+
+resource "kubernetes_secret" "probe_l0" {
+  metadata {
+  }
+}
+
+resource "kubernetes_secret_v1" "probe_l0" {
+  metadata {
+  }
+}
+
+resource "kubernetes_config_map" "probe_l0" {
+  metadata {
+  }
+}
+
+resource "kubernetes_config_map_v1" "probe_l0" {
+  metadata {
+  }
+}
+
+resource "kubernetes_config_map_v1_data" "probe_l0" {
+  data = { probe = "probe" }
+  metadata {
+    name = "probe"
+  }
+}
+
+resource "kubernetes_persistent_volume_claim" "probe_l0" {
+  metadata {
+  }
+  spec {
+    access_modes = ["ReadWriteOnce"]
+    resources {
+    }
+  }
+}
+
+resource "kubernetes_persistent_volume_claim_v1" "probe_l0" {
+  metadata {
+  }
+  spec {
+    access_modes = ["ReadWriteOnce"]
+    resources {
+    }
+  }
+}
+
+resource "kubernetes_storage_class" "probe_l0" {
+  storage_provisioner = "probe"
+  metadata {
+  }
+}
+
+resource "kubernetes_storage_class_v1" "probe_l0" {
+  storage_provisioner = "probe"
+  metadata {
   }
 }
