@@ -267,7 +267,10 @@ func prepareCheck(ctx context.Context, fl *planCheckFlags) (plancheck.Options, [
 // overrides fail_on; the hostPath prefixes and capabilities allowed are the settings'
 // and then the flags'; rule overrides and waivers come from the settings.
 func planCheckOptions(fl *planCheckFlags, st *settings.Settings) (plancheck.Options, error) {
-	opts := plancheck.Options{PlanName: fl.plan, Gate: report.Gate{FailOn: fl.failOn, FailOnUnknown: fl.failOnUnknown}, ToolVersion: version.Version}
+	// Compact: findings held in the report's compact table, so memory does not grow with
+	// them (the reports are the same).
+	opts := plancheck.Options{PlanName: fl.plan, Gate: report.Gate{FailOn: fl.failOn, FailOnUnknown: fl.failOnUnknown}, ToolVersion: version.Version,
+		Compact: true}
 	if st != nil {
 		opts.Settings = st
 		if st.FailOn != nil && !fl.failOnSet {

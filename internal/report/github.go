@@ -28,7 +28,7 @@ func githubFormat() Format {
 func WriteGitHub(w io.Writer, r *Report) error {
 	e := safetext.Escape
 	var b strings.Builder
-	for _, f := range r.Findings {
+	for _, f := range r.AllFindings() {
 		cmd := "warning"
 		switch {
 		case f.Status == finding.Waived:

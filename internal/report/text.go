@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -56,18 +57,8 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		}
 		return code + s + ansiReset
 	}
-	groups := map[string][]finding.Finding{}
-	var order []string
-	for _, f := range r.Findings {
-		if _, ok := groups[f.Address]; !ok {
-			order = append(order, f.Address)
-		}
-		groups[f.Address] = append(groups[f.Address], f)
-	}
-	sort.Strings(order)
-	var b strings.Builder
-	for _, addr := range order {
-		fs := groups[addr]
+	b := bufio.NewWriterSize(w, 64<<10)
+	group := func(addr string, fs []finding.Finding) {
 		sort.SliceStable(fs, func(i, j int) bool {
 			if ci, cj := changeRank(fs[i].Change), changeRank(fs[j].Change); ci != cj {
 				return ci < cj
@@ -75,8 +66,8 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			return fs[i].Severity > fs[j].Severity
 		})
 		if isRelease(fs) {
-			writeRelease(&b, addr, fs, paint)
-			continue
+			writeRelease(b, addr, fs, paint)
+			return
 		}
 		first := fs[0]
 		head := e(addr)
@@ -87,33 +78,78 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			}
 			head += ")"
 		}
-		fmt.Fprintln(&b, paint(ansiBold, head))
+		fmt.Fprintln(b, paint(ansiBold, head))
 		for _, f := range fs {
-			writeFinding(&b, f, "  ", paint)
+			writeFinding(b, f, "  ", paint)
 		}
-		fmt.Fprintln(&b)
+		fmt.Fprintln(b)
+	}
+	if byAddress(r) {
+		// Sorted by address (as plan-check sorts them): one group at a time.
+		var fs []finding.Finding
+		for _, f := range r.AllFindings() {
+			if len(fs) > 0 && fs[0].Address != f.Address {
+				group(fs[0].Address, fs)
+				fs = fs[:0:0]
+			}
+			fs = append(fs, f)
+		}
+		if len(fs) > 0 {
+			group(fs[0].Address, fs)
+		}
+	} else {
+		groups := map[string][]finding.Finding{}
+		var order []string
+		for _, f := range r.AllFindings() {
+			if _, ok := groups[f.Address]; !ok {
+				order = append(order, f.Address)
+			}
+			groups[f.Address] = append(groups[f.Address], f)
+		}
+		sort.Strings(order)
+		for _, addr := range order {
+			group(addr, groups[addr])
+		}
 	}
 	if len(r.Fargate) > 0 {
-		fmt.Fprintln(&b, paint(ansiBold, "Fargate sizing (request + 256 MB, rounded up to a Fargate configuration):"))
+		fmt.Fprintln(b, paint(ansiBold, "Fargate sizing (request + 256 MB, rounded up to a Fargate configuration):"))
 		for _, p := range r.Fargate {
 			if p.Note != "" {
-				fmt.Fprintf(&b, "  %s  profile %s: %s\n", e(p.Address), e(p.Profile), e(p.Note))
+				fmt.Fprintf(b, "  %s  profile %s: %s\n", e(p.Address), e(p.Profile), e(p.Note))
 				continue
 			}
-			fmt.Fprintf(&b, "  %s  profile %s: requests %s vCPU / %d MiB -> billed %s vCPU / %s GB\n", e(p.Address), e(p.Profile),
+			fmt.Fprintf(b, "  %s  profile %s: requests %s vCPU / %d MiB -> billed %s vCPU / %s GB\n", e(p.Address), e(p.Profile),
 				trimFloat(float64(p.RequestMilliCPU)/1000), p.RequestMemoryMiB, trimFloat(p.VCPU), trimFloat(p.MemoryGB))
 		}
-		fmt.Fprintln(&b)
+		fmt.Fprintln(b)
 	}
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "note: %s\n", e(n))
+		fmt.Fprintf(b, "note: %s\n", e(n))
 	}
 	if r.Compared != "" {
-		fmt.Fprintln(&b, changeLine(r))
+		fmt.Fprintln(b, changeLine(r))
 	}
-	fmt.Fprintln(&b, summaryLine(r, paint))
-	_, err := io.WriteString(w, b.String())
-	return err
+	fmt.Fprintln(b, summaryLine(r, paint))
+	return b.Flush()
+}
+
+// textWriter is where the text report is written (a buffered writer).
+type textWriter interface {
+	io.Writer
+	io.StringWriter
+}
+
+// byAddress reports whether the report's findings come grouped by address in ascending
+// order (as plan-check sorts them).
+func byAddress(r *Report) bool {
+	prev := ""
+	for _, f := range r.AllFindings() {
+		if f.Address < prev {
+			return false
+		}
+		prev = f.Address
+	}
+	return true
 }
 
 func summaryLine(r *Report, paint func(code, s string) string) string {
@@ -227,7 +263,7 @@ func objectLabel(f finding.Finding) string {
 }
 
 // writeFinding writes one finding, its first line indented by indent.
-func writeFinding(b *strings.Builder, f finding.Finding, indent string, paint func(code, s string) string) {
+func writeFinding(b textWriter, f finding.Finding, indent string, paint func(code, s string) string) {
 	e := safetext.Escape
 	label := strings.ToUpper(f.Severity.String())
 	if f.Status != finding.Fail {
@@ -276,7 +312,7 @@ func isRelease(fs []finding.Finding) bool {
 // findings on the release as a whole, then each object (kind, namespace/name, template,
 // hook events, PSS level) with its findings, the object with the most severe finding
 // first.
-func writeRelease(b *strings.Builder, addr string, fs []finding.Finding, paint func(code, s string) string) {
+func writeRelease(b textWriter, addr string, fs []finding.Finding, paint func(code, s string) string) {
 	e := safetext.Escape
 	head := e(addr)
 	for _, f := range fs {
