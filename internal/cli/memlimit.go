@@ -97,5 +97,5 @@ func (s *softLimit) need() int64 {
 		scan = live
 	}
 	nonHeap := v[2] - v[3] - v[4] - v[5] - v[6]
-	return live + live/8 + max(scan, softLimitFloor) + max(nonHeap, 0)
+	return live + scan/8 + max(scan, softLimitFloor) + max(nonHeap, 0)
 }
