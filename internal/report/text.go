@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -85,17 +86,17 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		fmt.Fprintln(b)
 	}
 	if byAddress(r) {
-		// Sorted by address (as plan-check sorts them): one group at a time.
-		var fs []finding.Finding
-		for _, f := range r.AllFindings() {
-			if len(fs) > 0 && fs[0].Address != f.Address {
-				group(fs[0].Address, fs)
-				fs = fs[:0:0]
+		// Sorted by address (as plan-check sorts them): one group at a time, read in place
+		// (a resource may have a million findings: they are not copied).
+		n := r.NumFindings()
+		for start := 0; start < n; {
+			addr := r.findingAt(start).Address
+			end := start + 1
+			for end < n && r.findingAt(end).Address == addr {
+				end++
 			}
-			fs = append(fs, f)
-		}
-		if len(fs) > 0 {
-			group(fs[0].Address, fs)
+			groupAt(b, r, addr, start, end, paint, group)
+			start = end
 		}
 	} else {
 		groups := map[string][]finding.Finding{}
@@ -131,6 +132,73 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	fmt.Fprintln(b, summaryLine(r, paint))
 	return b.Flush()
+}
+
+// groupAt writes the findings start..end of r, one address's, as group does: in the order
+// of a stable sort by change, then severity (most severe first), bucket by bucket over
+// the findings in place. A helm_release's findings, read by object, are copied to group.
+func groupAt(b textWriter, r *Report, addr string, start, end int, paint func(code, s string) string, group func(string, []finding.Finding)) {
+	e := safetext.Escape
+	type bucket struct{ rank, severity int }
+	var buckets []bucket
+	release := false
+	for i := start; i < end; i++ {
+		f := r.findingAt(i)
+		release = release || f.Chart != "" || f.Template != ""
+		k := bucket{changeRank(f.Change), -int(f.Severity)}
+		if !slices.Contains(buckets, k) {
+			buckets = append(buckets, k)
+		}
+	}
+	if release {
+		fs := make([]finding.Finding, 0, end-start)
+		for i := start; i < end; i++ {
+			fs = append(fs, r.findingAt(i))
+		}
+		group(addr, fs)
+		return
+	}
+	sort.Slice(buckets, func(i, j int) bool {
+		if buckets[i].rank != buckets[j].rank {
+			return buckets[i].rank < buckets[j].rank
+		}
+		return buckets[i].severity < buckets[j].severity
+	})
+	in := func(f finding.Finding, k bucket) bool {
+		return changeRank(f.Change) == k.rank && -int(f.Severity) == k.severity
+	}
+	var first finding.Finding
+	for i := start; i < end; i++ {
+		if f := r.findingAt(i); in(f, buckets[0]) {
+			first = f
+			break
+		}
+	}
+	head := e(addr)
+	if first.Kind != "" {
+		head += "  (" + objectLabel(first)
+		if first.PSSLevel != "" {
+			head += ", PSS " + e(first.PSSLevel)
+		}
+		head += ")"
+	}
+	fmt.Fprintln(b, paint(ansiBold, head))
+	for _, k := range buckets {
+		for i := start; i < end; i++ {
+			if f := r.findingAt(i); in(f, k) {
+				writeFinding(b, f, "  ", paint)
+			}
+		}
+	}
+	fmt.Fprintln(b)
+}
+
+// findingAt is finding i of the report (of Findings, or of the Table).
+func (r *Report) findingAt(i int) finding.Finding {
+	if r.Table != nil {
+		return r.Table.At(i)
+	}
+	return r.Findings[i]
 }
 
 // textWriter is where the text report is written (a buffered writer).
