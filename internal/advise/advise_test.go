@@ -2,6 +2,7 @@ package advise
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,8 +50,27 @@ func TestFixturePlans(t *testing.T) {
 // TestCompliantNamespaceIsRestricted: a namespace whose workloads all pass restricted is
 // advised restricted, by Pod Security Admission alone.
 func TestCompliantNamespaceIsRestricted(t *testing.T) {
-	for _, plan := range []string{"deployment_v1_compliant.json", "pod_v1_compliant.json", "stateful_set_v1_compliant.json",
+	// In the other compliant fixtures, typed containers have a security_context block that
+	// does not write run_as_non_root: the provider sends runAsNonRoot: false, which
+	// overrides the pod's true, and Pod Security Admission's restricted level refuses them.
+	for _, plan := range []string{"pod_v1_compliant.json", "stateful_set_v1_compliant.json",
 		"job_v1_compliant.json", "cron_job_v1_compliant.json", "namespace_policy_compliant.json"} {
+		a := mustAdvise(t, planInput(t, plan), Options{KubernetesVersion: "1.31"})
+		for _, n := range a.Namespaces {
+			if n.Name == "kube-system" {
+				continue
+			}
+			if n.Level != Baseline {
+				t.Errorf("%s: namespace %s: level %s, want baseline (the provider sends runAsNonRoot: false)", plan, n.Name, n.Level)
+			}
+			for _, w := range n.Workloads {
+				if b, _ := json.Marshal(w.Forbidden["restricted"]); w.Level == Baseline && !strings.Contains(string(b), "runAsNonRoot") {
+					t.Errorf("%s: %s is baseline for %s, not runAsNonRoot", plan, w.Name, b)
+				}
+			}
+		}
+	}
+	for _, plan := range []string{"deployment_v1_compliant.json"} {
 		a := mustAdvise(t, planInput(t, plan), Options{KubernetesVersion: "1.31"})
 		if len(a.Namespaces) == 0 {
 			t.Fatalf("%s: no namespace advised", plan)

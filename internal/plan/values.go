@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 )
 
 // This file reads single Terraform values instead of a whole plan, for the provider's
@@ -102,6 +104,7 @@ func (r *Reader) ConvertTyped(resourceType string, attrs, unknown []byte) (obj T
 	if err := dec.Decode(&obj.Value); err != nil {
 		return TypedObject{}, true, fmt.Errorf("the converted object does not decode: %w", err)
 	}
+	sendRunAsNonRootFalse(obj.Value, "", obj.Unknown)
 	paths := slices.Clone(obj.Unknown)
 	slices.SortFunc(paths, comparePaths)
 	for _, p := range paths {
@@ -109,6 +112,43 @@ func (r *Reader) ConvertTyped(resourceType string, attrs, unknown []byte) (obj T
 		placeUnknown(&v, fam.root, tokenize(p))
 	}
 	return obj, true, nil
+}
+
+// sendRunAsNonRootFalse writes runAsNonRoot: false into each container's (and init
+// container's) securityContext that does not set it, below v (at Kubernetes path at): the
+// kubernetes provider sends false for a container security_context block without
+// run_as_non_root although Terraform holds null. Written where the pod sets runAsNonRoot:
+// true, the one place the false changes what the kubelet and Pod Security Admission decide
+// (object.ApplyProviderDefaults does the same for plan-check). A value unknown until apply
+// is left unknown.
+func sendRunAsNonRootFalse(v any, at string, unknown []string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	podSC, _ := m["securityContext"].(map[string]any)
+	podAsks := podSC["runAsNonRoot"] == true
+	for k, child := range m {
+		p := fieldpath.Join(at, k)
+		list, isList := child.([]any)
+		if !isList || (k != "containers" && k != "initContainers") {
+			sendRunAsNonRootFalse(child, p, unknown)
+			continue
+		}
+		for i, c := range list {
+			if !podAsks {
+				break
+			}
+			cm, _ := c.(map[string]any)
+			sc, ok := cm["securityContext"].(map[string]any)
+			if !ok {
+				continue
+			}
+			if _, set := sc["runAsNonRoot"]; !set && !slices.Contains(unknown, fieldpath.Index(p, i)+".securityContext.runAsNonRoot") {
+				sc["runAsNonRoot"] = false
+			}
+		}
+	}
 }
 
 // unshownError is a converter error about a value whose sensitivity is not known: the

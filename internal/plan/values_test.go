@@ -42,6 +42,19 @@ func TestConvertTyped(t *testing.T) {
 	if !reflect.DeepEqual(obj.Unknown, wantUnknown) {
 		t.Errorf("unknown %q, want %q", obj.Unknown, wantUnknown)
 	}
+	// In a pod that asks for runAsNonRoot, a container security_context block without
+	// run_as_non_root is sent with false; one that writes it, or has no block, is not.
+	obj, _, err = r.ConvertTyped("kubernetes_pod_v1", []byte(`{"spec":[{"security_context":[{"run_as_non_root":true}],"container":[
+		{"name":"a","security_context":[{"privileged":false,"run_as_non_root":null}]},
+		{"name":"b","security_context":[{"run_as_non_root":true}]},
+		{"name":"c"}]}]}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ = json.Marshal(obj.Value["spec"].(map[string]any)["containers"])
+	if want := `[{"name":"a","securityContext":{"privileged":false,"runAsNonRoot":false}},{"name":"b","securityContext":{"runAsNonRoot":true}},{"name":"c"}]`; string(got) != want {
+		t.Errorf("sent runAsNonRoot\n got %s\nwant %s", got, want)
+	}
 	for _, tc := range []struct{ typ, attrs, want string }{
 		{"kubernetes_pod_v1", `{"spec":[{"container":[{"security_context":[{"run_as_user":"x"}]}]}]}`, `spec[0].container[0].security_context[0].run_as_user: the value is not an integer`},
 		{"kubernetes_pod_v1", `{"spec":"x"}`, `spec[0]: expected a block (a list of one object), not a string`},

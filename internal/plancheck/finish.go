@@ -103,7 +103,10 @@ func subject(o *plan.Object) *object.Object {
 	if lp, ok := o.Typed.(*plan.LabelsPatch); ok {
 		s.Typed = &object.LabelsPatch{APIVersion: lp.APIVersion, Kind: lp.Kind, Name: lp.Name, Namespace: lp.Namespace, Labels: lp.Labels}
 	}
-	// Judged as the API server will store and run it (hostPort on hostNetwork pods, ...).
+	// Judged as the provider will send it (runAsNonRoot: false on typed containers with a
+	// security_context) and the API server will store and run it (hostPort on hostNetwork
+	// pods, ...).
+	object.ApplyProviderDefaults(s)
 	object.ApplyServerDefaults(s)
 	return s
 }

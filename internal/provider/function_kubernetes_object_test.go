@@ -95,6 +95,8 @@ output "findings" {
 						"securityContext": obj(checks{
 							"allowPrivilegeEscalation": knownvalue.Bool(true),
 							"privileged":               knownvalue.Bool(false),
+							// the provider sends false for a security_context block without it
+							"runAsNonRoot": knownvalue.Bool(false),
 							"capabilities": obj(checks{
 								"add":  knownvalue.TupleExact([]knownvalue.Check{str("NET_BIND_SERVICE")}),
 								"drop": knownvalue.TupleExact([]knownvalue.Check{str("ALL")}),
@@ -111,8 +113,9 @@ output "findings" {
 		// allow_privilege_escalation = true counts as written (EPS002), the token as
 		// requested on purpose (EPS020, info), the cpu limit is missing (EPS015; the
 		// memory limit stands in for the memory request), the root filesystem is writable
-		// and service links are on (EPS023, EPS024: not written)
-		statecheck.ExpectKnownOutputValue("findings", strings_("EPS002", "EPS005", "EPS007", "EPS015", "EPS016", "EPS020", "EPS023", "EPS024")),
+		// and service links are on (EPS023, EPS024: not written), and the container's
+		// runAsNonRoot false (sent by the provider) fails restricted (EPS032)
+		statecheck.ExpectKnownOutputValue("findings", strings_("EPS002", "EPS005", "EPS007", "EPS015", "EPS016", "EPS020", "EPS023", "EPS024", "EPS032")),
 	}
 	for _, ty := range types {
 		stateChecks = append(stateChecks, statecheck.ExpectKnownOutputValueAtPath("type_"+ty, tfjsonpath.New("metadata").AtMapKey("name"), str("x")))
@@ -157,7 +160,8 @@ output "user_findings" {
 				plancheck.ExpectUnknownOutputValueAtPath("container", containers.AtSliceIndex(0)),
 				plancheck.ExpectKnownOutputValueAtPath("container", containers.AtSliceIndex(1).AtMapKey("name"), str("web")),
 				plancheck.ExpectKnownOutputValueAtPath("resources", containers.AtSliceIndex(0).AtMapKey("name"), str("web")),
-				plancheck.ExpectKnownOutputValue("user_findings", strings_("EPS004 unknown")),
+				// the user is unknown and the container's runAsNonRoot false (sent): it may be root
+				plancheck.ExpectKnownOutputValue("user_findings", strings_("EPS003 unknown", "EPS004 unknown")),
 				// a wholly unknown computed block was not written: requests and limits are missing
 				plancheck.ExpectKnownOutputValue("resources_findings", strings_("EPS014 fail", "EPS015 fail", "EPS016 fail")),
 			}},

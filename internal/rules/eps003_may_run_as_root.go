@@ -26,10 +26,13 @@ func init() {
 			Message: constant("containers must run as non-root: set runAsNonRoot: true or a non-zero runAsUser")},
 		Workload: func(in *WorkloadInput) []Result {
 			shared := in.podShared()
+			var sent []Result // containers whose runAsNonRoot the provider sends as false
 			pod := in.podSC()
 			for _, ref := range in.Containers() {
 				c := sc(ref.C)
 				nonRoot := resolve(in, ref, "runAsNonRoot", c.RunAsNonRoot, "runAsNonRoot", pod.RunAsNonRoot)
+				// object.ApplyProviderDefaults: the provider's false over the pod's true
+				sentFalse := c.RunAsNonRoot != nil && in.Obj.Defaulted(in.P(nonRoot.path)) != ""
 				user := resolve(in, ref, "runAsUser", c.RunAsUser, "runAsUser", pod.RunAsUser)
 				if nonRoot.value != nil && *nonRoot.value {
 					continue
@@ -41,6 +44,15 @@ func init() {
 						return fmt.Sprintf("The %s %s runAsNonRoot: false and %s as user 0: nothing stops %s from running as root, and %s will.",
 							who, verb(plural, "sets", "set"), verb(plural, "runs", "run"), verb(plural, "it", "them"), verb(plural, "it", "they"))
 					})
+					continue
+				}
+				if why := in.Obj.Defaulted(in.P(nonRoot.path)); sentFalse && user.value == nil && !user.unknown {
+					// The typed resource's container sends false without saying so.
+					r := fail(in.P(nonRoot.path), in.containerName(ref), fmt.Sprintf("The %s runs without the non-root check: its runAsNonRoot is false because %s, "+
+						"which overrides the pod's runAsNonRoot: true, and neither it nor the pod sets a non-zero runAsUser, so it runs as whatever user its image chooses, often root.",
+						in.describe(ref), why))
+					r.Remediation = runAsNonRootFix
+					sent = append(sent, r)
 					continue
 				}
 				if user.value != nil {
@@ -59,7 +71,7 @@ func init() {
 						who, verb(plural, "sets", "set"), verb(plural, "itself", "themselves"), verb(plural, "it runs", "they run"), verb(plural, "its", "their"))
 				})
 			}
-			return append(shared.results(), in.unknownContainers("the user the containers run as")...)
+			return append(append(shared.results(), sent...), in.unknownContainers("the user the containers run as")...)
 		},
 	})
 }

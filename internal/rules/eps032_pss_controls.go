@@ -11,7 +11,6 @@ import (
 
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/finding"
-	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/object"
 )
 
 // pssControl is one check of k8s.io/pod-security-admission at its latest version, with
@@ -160,13 +159,8 @@ func pssResults(in *WorkloadInput) []Result {
 	bare.Containers, bare.InitContainers, bare.EphemeralContainers = nil, nil, nil
 	refs := in.Containers()
 	singles := make([]*corev1.PodSpec, len(refs))
-	sentFalse := map[string]bool{}
 	for i, ref := range refs {
 		singles[i] = onlyContainer(&bare, ref)
-		if providerSendsRunAsNonRootFalse(in, ref) {
-			sentFalse[ref.Path] = true
-			setRunAsNonRootFalse(singles[i])
-		}
 	}
 	failedBaseline := map[string]bool{} // "control|container path"
 	var out []Result
@@ -192,13 +186,7 @@ func pssResults(in *WorkloadInput) []Result {
 			if in.pssCovered(c, ref.Path) || overridden(c, ref.Path, failedBaseline) {
 				continue
 			}
-			r := in.pssFinding(c, ref.Path, res)
-			if c.id == "runAsNonRoot" && sentFalse[ref.Path] {
-				r.Path = in.P(ref.Path + ".securityContext.runAsNonRoot")
-				r.Message += " The kubernetes provider sends runAsNonRoot: false for a container security_context block that does not set run_as_non_root (the plan shows null), and a container's false overrides the pod's true."
-				r.Remediation = runAsNonRootFix
-			}
-			out = append(out, r)
+			out = append(out, in.pssFinding(c, ref.Path, res))
 		}
 		if len(c.covering) == 0 && !found && !slices.Contains(unknownControls, strings.TrimSuffix(c.id, "_restricted")) {
 			if p := in.pssUnknown(c); p != "" {
@@ -218,32 +206,6 @@ func pssResults(in *WorkloadInput) []Result {
 
 const runAsNonRootFix = "Set run_as_non_root = true in the container's security_context as well as the pod's: " +
 	"the kubernetes provider sends false for a container security_context block that does not set it."
-
-// providerSendsRunAsNonRootFalse reports whether the kubernetes provider will send
-// runAsNonRoot: false for the container although the plan shows none: a typed resource's
-// container with a security_context block that does not set run_as_non_root (the provider
-// sends the zero value of the attribute; checked against kube-apiserver v1.37.2, whose Pod
-// Security Admission then refuses the pod in a restricted namespace). The plan reader
-// could record it as a sent default; until it does, EPS032 models it here.
-func providerSendsRunAsNonRootFalse(in *WorkloadInput, ref ContainerRef) bool {
-	return in.Obj.Dialect == object.Typed && ref.C.SecurityContext != nil && ref.C.SecurityContext.RunAsNonRoot == nil &&
-		ref.Kind != "ephemeral container" && !in.Unknown(ref.Path+".securityContext.runAsNonRoot")
-}
-
-// setRunAsNonRootFalse sets runAsNonRoot false on the one container of a single-container
-// spec, on a copy (the object is not changed).
-func setRunAsNonRootFalse(s *corev1.PodSpec) {
-	f := false
-	for _, list := range []*[]corev1.Container{&s.Containers, &s.InitContainers} {
-		for i := range *list {
-			c := (*list)[i]
-			sc := *c.SecurityContext
-			sc.RunAsNonRoot = &f
-			c.SecurityContext = &sc
-			(*list)[i] = c
-		}
-	}
-}
 
 // overridden reports whether a restricted control repeats a baseline one that already
 // failed there (procMount_restricted after procMount): the problem is reported once.

@@ -27,9 +27,12 @@ resource "kubernetes_deployment_v1" "app" {
         container {
           name  = "app"
           image = "registry.example.com/app:5.2"
+          # Write run_as_non_root here too: for a container security_context block
+          # without it the provider sends runAsNonRoot = false, which overrides the pod's.
           security_context {
             allow_privilege_escalation = false
             read_only_root_filesystem  = true
+            run_as_non_root            = true
             capabilities {
               drop = ["ALL"]
             }
