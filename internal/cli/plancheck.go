@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -213,7 +212,8 @@ func runPlanCheck(ctx context.Context, args []string, stdio Stdio) int {
 	if err != nil {
 		return errorExit(ctx, stdio, err)
 	}
-	rep, err := checkPlan(ctx, fl, stdio.In, opts)
+	rep, release, err := checkPlan(ctx, fl, stdio.In, opts)
+	defer release()
 	if err != nil {
 		return errorExit(ctx, stdio, err)
 	}
@@ -267,7 +267,10 @@ func prepareCheck(ctx context.Context, fl *planCheckFlags) (plancheck.Options, [
 // overrides fail_on; the hostPath prefixes and capabilities allowed are the settings'
 // and then the flags'; rule overrides and waivers come from the settings.
 func planCheckOptions(fl *planCheckFlags, st *settings.Settings) (plancheck.Options, error) {
-	opts := plancheck.Options{PlanName: fl.plan, Gate: report.Gate{FailOn: fl.failOn, FailOnUnknown: fl.failOnUnknown}, ToolVersion: version.Version}
+	// Compact: findings held in the report's compact table, so memory does not grow with
+	// them (the reports are the same).
+	opts := plancheck.Options{PlanName: fl.plan, Gate: report.Gate{FailOn: fl.failOn, FailOnUnknown: fl.failOnUnknown}, ToolVersion: version.Version,
+		Compact: true}
 	if st != nil {
 		opts.Settings = st
 		if st.FailOn != nil && !fl.failOnSet {
@@ -404,24 +407,25 @@ func loadSource(ctx context.Context, fl *planCheckFlags) (*source.Index, string,
 }
 
 // checkPlan reads the plan, adds the live EKS facts (--eks-cluster) and judges it. The
-// plan's bytes are not kept past the check.
-func checkPlan(ctx context.Context, fl *planCheckFlags, stdin io.Reader, opts plancheck.Options) (*report.Report, error) {
+// plan's bytes are not kept past the check. release ends the run's memory limit (kept
+// while the reports are written); it is never nil.
+func checkPlan(ctx context.Context, fl *planCheckFlags, stdin io.Reader, opts plancheck.Options) (rep *report.Report, release func(), err error) {
+	release = func() {}
 	data, err := readPlan(ctx, fl.plan, stdin, fl.maxSize())
 	if err != nil {
-		return nil, err
+		return nil, release, err
 	}
 	if opts.Live, err = liveFacts(ctx, fl); err != nil {
-		return nil, err
+		return nil, release, err
 	}
-	// Keep peak memory proportional to the plan: the bytes, the objects read from them
-	// and the findings fit in about twice the plan's size, so ask the garbage collector
-	// to stay under three times it (plus a floor for small plans).
-	debug.SetMemoryLimit(int64(len(data))*9/4 + 32<<20)
-	rep, err := plancheck.CheckContext(ctx, data, opts)
+	// Keep peak memory near twice the plan's size, with a limit that rises with the live
+	// heap rather than thrash (memlimit.go).
+	release = startSoftLimit(planMemoryLimit(len(data)))
+	rep, err = plancheck.CheckContext(ctx, data, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", displayName(fl.plan), err)
+		return nil, release, fmt.Errorf("%s: %w", displayName(fl.plan), err)
 	}
-	return rep, nil
+	return rep, release, nil
 }
 
 // liveFacts reads the cluster of --eks-cluster from the EKS API; nil without the flag.

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	tfjson "github.com/hashicorp/terraform-json"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -141,10 +140,11 @@ func (f family) workload() bool {
 type readState struct {
 	*Reader
 	// config is the plan's configuration section (nil when it has none).
-	config  *tfjson.Config
-	tape    tape // the resource change being read
-	doc     tape // a kubectl_manifest document, converted from YAML
-	prior   tape // a kubernetes_manifest's prior object, without its unset fields
+	config  *config
+	cfgTape cfgTape // the configuration of the resource being read
+	tape    tape    // the resource change being read
+	doc     tape    // a kubectl_manifest document, converted from YAML
+	prior   tape    // a kubernetes_manifest's prior object, without its unset fields
 	scratch []int32
 }
 
@@ -195,7 +195,11 @@ func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 	if r.before {
 		inv.Before = &Inventory{Errored: p.Errored}
 	}
-	pending := &Pending{state: &readState{Reader: r, config: p.Config}, plan: p, configs: indexConfig(p.Config)}
+	cfg, err := p.configuration()
+	if err != nil {
+		return nil, nil, err
+	}
+	pending := &Pending{state: &readState{Reader: r, config: cfg}, plan: p, configs: cfg}
 	for i := range p.changes {
 		h := &p.changes[i].h
 		after, prior := h.willExist(), r.before && h.hasPrior()
@@ -250,7 +254,7 @@ func (r *Reader) ReadContext(p *Plan) (*Inventory, *Pending, error) {
 type Pending struct {
 	state   *readState
 	plan    *Plan
-	configs map[string]*tfjson.ConfigResource
+	configs *config
 	changes []pendingChange
 }
 
@@ -350,7 +354,7 @@ func (r *Reader) reads(t string) bool {
 
 // adapt reads one resource change in pass p and emits its objects of that pass; it
 // reports whether the first pass left some of them to the second.
-func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource, p pass, emit func(*Object) error, inv *Inventory) (bool, error) {
+func (r *readState) adapt(rc *Change, configs *config, p pass, emit func(*Object) error, inv *Inventory) (bool, error) {
 	base := Object{Address: rc.Address, ResourceType: rc.Type, Module: rc.Module}
 	t := rc.t
 	wholeUnknown := t.isTrue(rc.unknown)
@@ -375,11 +379,15 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 			return false, emit(&obj)
 		}
 		cfg := cfgBlock{}
-		res := configs[configKey(rc.Module, rc.Type, rc.Name)]
-		if res != nil {
-			cfg = cfgBlock{m: res.Expressions, ok: true}
+		res, found, err := configs.lookup(rc.Module, rc.Type, rc.Name, &r.cfgTape)
+		if err != nil {
+			return false, err
 		}
-		obj, err := r.typedObject(rc, fam, cfg, res, base)
+		var resp *resourceConfig
+		if found {
+			cfg, resp = res.exprs, &res
+		}
+		obj, err := r.typedObject(rc, fam, cfg, resp, base)
 		if err != nil || obj == nil {
 			return false, err
 		}
@@ -422,7 +430,7 @@ func (r *readState) adapt(rc *Change, configs map[string]*tfjson.ConfigResource,
 }
 
 // typedObject converts a resource of the kubernetes provider's typed resources.
-func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *tfjson.ConfigResource, base Object) (*Object, error) {
+func (r *readState) typedObject(rc *Change, fam family, cfg cfgBlock, res *resourceConfig, base Object) (*Object, error) {
 	f := newFields(fam.root, "")
 	c := converter{f: f, ta: rc.t, tu: rc.t, ts: rc.t, scratch: r.scratch[:0], computed: fam.computed,
 		source: r.source, address: rc.Address, config: r.config, module: rc.Module, res: res, priorDefaults: rc.isPrior}
@@ -555,31 +563,6 @@ func labelsObject(src *source, f *Fields, base Object) (*Object, error) {
 	obj.Fields, obj.Typed = f, p
 	obj.APIVersion, obj.Kind, obj.Name, obj.Namespace = p.APIVersion, p.Kind, p.Name, p.Namespace
 	return &obj, nil
-}
-
-// indexConfig maps "module path|type.name" to the resource's configuration.
-func indexConfig(cfg *tfjson.Config) map[string]*tfjson.ConfigResource {
-	out := map[string]*tfjson.ConfigResource{}
-	if cfg == nil {
-		return out
-	}
-	var walk func(m *tfjson.ConfigModule, path []string)
-	walk = func(m *tfjson.ConfigModule, path []string) {
-		if m == nil {
-			return
-		}
-		for _, r := range m.Resources {
-			if r.Mode != "" && r.Mode != tfjson.ManagedResourceMode {
-				continue
-			}
-			out[strings.Join(path, ".")+"|"+r.Type+"."+r.Name] = r
-		}
-		for name, call := range m.ModuleCalls {
-			walk(call.Module, append(append([]string(nil), path...), name))
-		}
-	}
-	walk(cfg.RootModule, nil)
-	return out
 }
 
 // configKey turns a module address with instance keys (module.a[0].module.b["x"]) into

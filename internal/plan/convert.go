@@ -7,31 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	tfjson "github.com/hashicorp/terraform-json"
 )
-
-// cfgBlock is the configuration (the expressions the user wrote) of one block. ok is false
-// when it cannot be found: the block came from a `dynamic` block, which the plan's
-// configuration section leaves out, or the configuration is missing.
-type cfgBlock struct {
-	m  map[string]*tfjson.Expression
-	ok bool
-}
-
-// nested returns the configuration of block i of n written under key.
-func (c cfgBlock) nested(key string, i, n int) cfgBlock {
-	if !c.ok {
-		return cfgBlock{}
-	}
-	e := c.m[key]
-	if e == nil || e.ExpressionData == nil || len(e.NestedBlocks) != n {
-		// Not written statically (a dynamic block), or static and dynamic blocks mixed:
-		// the index in the plan cannot be matched to what the user wrote.
-		return cfgBlock{}
-	}
-	return cfgBlock{m: e.NestedBlocks[i], ok: true}
-}
 
 // seg is one segment of the Kubernetes path being converted: a field name, or an index
 // when idx >= 0.
@@ -65,9 +41,9 @@ type converter struct {
 	address string
 	// config, module and res locate the resource in the plan's configuration: the scope
 	// its expressions are evaluated in is built from them on first use (resolved).
-	config   *tfjson.Config
+	config   *config
 	module   string
-	res      *tfjson.ConfigResource
+	res      *resourceConfig
 	resolved *scope
 	scoped   bool
 	// priorDefaults: the value is a prior one (see convert).
@@ -199,7 +175,7 @@ func (c *converter) convert(a, u, sn int32, cfg cfgBlock, key string, s *spec) (
 	if c.ta.isNull(a) {
 		return false, nil
 	}
-	if s.defaultWhy != "" && ((cfg.ok && cfg.m[key] == nil) || (!cfg.ok && c.priorDefaults && string(c.ta.raw(a)) == "true")) {
+	if s.defaultWhy != "" && ((cfg.ok && !cfg.expr(key).written()) || (!cfg.ok && c.priorDefaults && string(c.ta.raw(a)) == "true")) {
 		// Not written: the value is the provider's default. A prior value without a
 		// configuration to tell (a deleted resource, blocks the configuration no longer
 		// matches) that equals the default (true, for every such attribute) is taken as
@@ -298,31 +274,31 @@ func (c *converter) unknownComputed(a int32, cfg cfgBlock, key string, s *spec) 
 		}
 		return c.unknown(a, s)
 	}
-	e := cfg.m[key]
-	switch {
-	case e == nil && block && c.dynamic():
-		// Not in the configuration section because a dynamic block over a collection
-		// unknown until apply writes it.
-		return c.unknown(a, s)
-	case e == nil:
+	e := cfg.expr(key)
+	if !e.written() {
+		if block && c.dynamic() {
+			// Not in the configuration section because a dynamic block over a collection
+			// unknown until apply writes it.
+			return c.unknown(a, s)
+		}
 		// Not written: the API server leaves it unset (or fills in its own default).
 		return false, nil
-	case e.ExpressionData == nil:
-		return c.unknown(a, s)
-	case len(e.References) > 0:
+	}
+	if refs := e.refs(); len(refs) > 0 {
 		// Written from references: when they are all known at plan time (input variables,
 		// through module calls), the value was null or empty, which the provider plans as
 		// unknown (refs.go): nothing is sent.
-		if r := c.planScope().knownAtPlan(e.References); r.known {
+		if r := c.planScope().knownAtPlan(refs); r.known {
 			if r.sensitive {
 				c.sensitive(a)
 			}
 			return false, nil
 		}
 		return c.unknown(a, s)
-	case e.ConstantValue != nil && e.ConstantValue != tfjson.UnknownConstantValue:
+	}
+	if v, ok := e.constant(); ok {
 		// Written as a constant (e.g. `limits = {}`): the constant is what will be sent.
-		return c.constant(e.ConstantValue, s)
+		return c.constant(e.t.raw(v), s)
 	}
 	return c.unknown(a, s)
 }
@@ -386,12 +362,8 @@ func (c *converter) extraMarks(ul, sl *elems) error {
 	return nil
 }
 
-// constant converts a value the configuration wrote as a constant.
-func (c *converter) constant(v any, s *spec) (bool, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return false, c.errorf("the configuration's constant does not encode")
-	}
+// constant converts a value the configuration wrote as a constant (its JSON, b).
+func (c *converter) constant(b []byte, s *spec) (bool, error) {
 	ct := &tape{}
 	if err := ct.parse(b); err != nil {
 		return false, c.errorf("the configuration's constant: %v", err)

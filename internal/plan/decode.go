@@ -195,19 +195,6 @@ func goTypeName(t reflect.Type) string {
 	return "a value of another type"
 }
 
-// decodeFailure is a decode error of a section plan-check reads with encoding/json (the
-// configuration), described without the values it quotes.
-func decodeFailure(err error) error {
-	var te *stdjson.UnmarshalTypeError
-	if errors.As(err, &te) {
-		if te.Field != "" {
-			return fmt.Errorf("%s: %s", te.Field, expected(te))
-		}
-		return errors.New(expected(te))
-	}
-	return errors.New(formatProblem(err))
-}
-
 // workloadKinds are the kinds with a pod spec that plan-check decodes with their own types.
 func workloadKind(kind string) bool {
 	switch kind {

@@ -3,8 +3,6 @@ package plan
 import (
 	"fmt"
 	"strings"
-
-	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // HelmReleaseType is the resource type of the hashicorp/helm provider's releases.
@@ -72,7 +70,9 @@ func (p *Plan) helmReleases(prior bool) ([]HelmRelease, error) {
 			}
 			hr.Upgrade = true
 			hr.After, hr.AfterSensitive = t.value(rc.prior), t.value(rc.priorSensitive)
-			hr.Written = writtenAttributes(p.Config, h.module, h.typ, h.name)
+			if hr.Written, err = p.writtenAttributes(h); err != nil {
+				return nil, err
+			}
 			out = append(out, hr)
 			continue
 		}
@@ -86,39 +86,31 @@ func (p *Plan) helmReleases(prior bool) ([]HelmRelease, error) {
 			hr.AfterUnknown = t.value(rc.unknown)
 		}
 		hr.AfterSensitive = t.value(rc.sensitive)
-		hr.Written = writtenAttributes(p.Config, h.module, h.typ, h.name)
+		if hr.Written, err = p.writtenAttributes(h); err != nil {
+			return nil, err
+		}
 		out = append(out, hr)
 	}
 	return out, nil
 }
 
-// writtenAttributes finds the resource's configuration and lists the attributes it
-// writes (expressions and blocks); nil when the configuration section lacks it.
-func writtenAttributes(cfg *tfjson.Config, module, typ, name string) map[string]bool {
-	if cfg == nil {
-		return nil
+// writtenAttributes finds the configuration of the resource of h and lists the attributes
+// it writes (expressions and blocks); nil when the configuration section lacks it.
+func (p *Plan) writtenAttributes(h header) (map[string]bool, error) {
+	cfg, err := p.configuration()
+	if err != nil {
+		return nil, err
 	}
-	m := cfg.RootModule
-	for _, call := range moduleCallNames(module) {
-		if m == nil || m.ModuleCalls[call] == nil {
-			return nil
-		}
-		m = m.ModuleCalls[call].Module
+	res, found, err := cfg.lookup(h.module, h.typ, h.name, &cfgTape{})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", h.address, err)
 	}
-	if m == nil {
-		return nil
+	if !found {
+		return nil, nil
 	}
-	for _, r := range m.Resources {
-		if r == nil || r.Type != typ || r.Name != name || (r.Mode != "" && r.Mode != tfjson.ManagedResourceMode) {
-			continue
-		}
-		out := map[string]bool{}
-		for k := range r.Expressions {
-			out[k] = true
-		}
-		return out
-	}
-	return nil
+	out := map[string]bool{}
+	res.exprs.keys(func(k string) { out[k] = true })
+	return out, nil
 }
 
 // moduleCallNames turns a module address with instance keys (module.a[0].module.b["x"])
@@ -169,12 +161,16 @@ func skipInstanceKey(s string) int {
 // of attributes that a sensitive variable may reach without Terraform marking them.
 // They are never to be printed. Nil when the plan has none.
 func (p *Plan) SensitiveVariableValues() ([]string, error) {
-	if p.Config == nil || p.Config.RootModule == nil {
+	cfg, err := p.configuration()
+	if err != nil {
+		return nil, err
+	}
+	if cfg == nil || cfg.root == nil {
 		return nil, nil
 	}
 	sensitive := map[string]bool{}
-	for name, v := range p.Config.RootModule.Variables {
-		if v != nil && v.Sensitive {
+	for name, v := range cfg.root.variables {
+		if v.sensitive {
 			sensitive[name] = true
 		}
 	}
@@ -182,7 +178,7 @@ func (p *Plan) SensitiveVariableValues() ([]string, error) {
 		return nil, nil
 	}
 	var out []string
-	_, err := eachMember(p.data, skipSpace(p.data, 0), func(k []byte, at int) (int, error) {
+	_, err = eachMember(p.data, skipSpace(p.data, 0), func(k []byte, at int) (int, error) {
 		end, err := skipValue(p.data, at)
 		if err != nil || string(k) != "variables" {
 			return end, err

@@ -4,7 +4,6 @@
 package plan
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -20,8 +19,10 @@ type Plan struct {
 	TerraformVersion string
 	// Errored is true when Terraform could not finish planning: the plan is incomplete.
 	Errored bool
-	// Config is the plan's configuration section: the expressions the user wrote.
-	Config *tfjson.Config
+
+	// cfg is the plan's configuration section (the expressions the user wrote), indexed
+	// on first use (config.go); nil when the plan has none.
+	cfg *config
 
 	// data is the plan; changes are its resource_changes elements, each indexed when it is
 	// read.
@@ -55,6 +56,7 @@ func Parse(data []byte) (*Plan, error) {
 	}
 	p := &Plan{data: data}
 	byKey := map[string][]byte{}
+	cfgAt := 0
 	end, err := eachMember(data, i, func(k []byte, at int) (int, error) {
 		key := string(k)
 		if _, dup := byKey[key]; dup {
@@ -71,6 +73,9 @@ func Parse(data []byte) (*Plan, error) {
 			return end, err
 		}
 		byKey[key] = data[at:end]
+		if key == "configuration" {
+			cfgAt = at
+		}
 		return end, nil
 	})
 	if err != nil {
@@ -110,13 +115,21 @@ func Parse(data []byte) (*Plan, error) {
 		}
 	}
 	if raw, ok := byKey["configuration"]; ok && string(raw) != "null" {
-		var cfg tfjson.Config
-		if err := json.Unmarshal(raw, &cfg); err != nil {
-			return nil, fmt.Errorf("reading the plan's configuration section: %w", decodeFailure(err))
-		}
-		p.Config = &cfg
+		p.cfg = &config{data: data, at: cfgAt}
 	}
 	return p, nil
+}
+
+// configuration returns the plan's configuration section, indexed (nil when the plan has
+// none).
+func (p *Plan) configuration() (*config, error) {
+	if p.cfg == nil {
+		return nil, nil
+	}
+	if err := p.cfg.index(); err != nil {
+		return nil, err
+	}
+	return p.cfg, nil
 }
 
 // scanChanges checks resource_changes at data[at] and reads each change's header.

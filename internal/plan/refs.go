@@ -2,8 +2,6 @@ package plan
 
 import (
 	"strings"
-
-	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // This file decides whether the value of an expression the user wrote was known when
@@ -38,34 +36,34 @@ import (
 // scope is where an expression is evaluated: a module instance (with the module call
 // that made it, for its var.), and the for_each of the block that holds the expression.
 type scope struct {
-	module *tfjson.ConfigModule
+	module *cfgModule
 	// call made this module (nil for the root module); parent is the scope its
 	// expressions are evaluated in.
-	call   *tfjson.ModuleCall
+	call   *cfgCall
 	parent *scope
 	// forEach is the for_each of the resource or module call whose arguments are being
-	// evaluated (each.value), nil when there is none.
-	forEach *tfjson.Expression
+	// evaluated (each.value), not written when there is none.
+	forEach cfgExpr
 }
 
 // resourceScope is the scope of a resource's arguments: the module instance at
 // moduleAddr (module.a["x"].module.b) of the configuration. nil when the configuration
 // does not have that module.
-func resourceScope(cfg *tfjson.Config, moduleAddr string, res *tfjson.ConfigResource) *scope {
-	if cfg == nil || cfg.RootModule == nil {
+func resourceScope(cfg *config, moduleAddr string, res *resourceConfig) *scope {
+	if cfg == nil || cfg.root == nil {
 		return nil
 	}
-	sc := &scope{module: cfg.RootModule}
+	sc := &scope{module: cfg.root, forEach: cfgExpr{n: absent}}
 	for _, name := range moduleNames(moduleAddr) {
-		call := sc.module.ModuleCalls[name]
-		if call == nil || call.Module == nil {
+		call := sc.module.calls[name]
+		if call == nil || call.module == nil {
 			return nil
 		}
-		caller := &scope{module: sc.module, call: sc.call, parent: sc.parent, forEach: call.ForEachExpression}
-		sc = &scope{module: call.Module, call: call, parent: caller}
+		caller := &scope{module: sc.module, call: sc.call, parent: sc.parent, forEach: call.forEach}
+		sc = &scope{module: call.module, call: call, parent: caller, forEach: cfgExpr{n: absent}}
 	}
 	if res != nil {
-		sc.forEach = res.ForEachExpression
+		sc.forEach = res.forEach
 	}
 	return sc
 }
@@ -95,14 +93,14 @@ func (sc *scope) knownAtPlan(refs []string) planTime {
 }
 
 // expression resolves one expression of sc (a module call argument, a for_each).
-func (sc *scope) expression(e *tfjson.Expression) planTime {
-	if e == nil || e.ExpressionData == nil {
+func (sc *scope) expression(e cfgExpr) planTime {
+	if !e.written() {
 		return planTime{}
 	}
-	if len(e.References) > 0 {
-		return sc.knownAtPlan(e.References)
+	if refs := e.refs(); len(refs) > 0 {
+		return sc.knownAtPlan(refs)
 	}
-	if e.ConstantValue != nil && e.ConstantValue != tfjson.UnknownConstantValue {
+	if _, ok := e.constant(); ok {
 		return planTime{known: true}
 	}
 	return planTime{}
@@ -121,7 +119,7 @@ func (sc *scope) reference(ref string) planTime {
 		case "key":
 			return planTime{known: true}
 		case "value":
-			if sc.forEach == nil {
+			if !sc.forEach.written() {
 				return planTime{}
 			}
 			// The for_each expression is evaluated in the same module, without each.
@@ -139,20 +137,20 @@ func (sc *scope) reference(ref string) planTime {
 
 // variable resolves var.name in sc.
 func (sc *scope) variable(name string) planTime {
-	v := sc.module.Variables[name]
-	if v == nil {
+	v, ok := sc.module.variables[name]
+	if !ok {
 		return planTime{}
 	}
 	if sc.call == nil {
-		return planTime{known: true, sensitive: v.Sensitive}
+		return planTime{known: true, sensitive: v.sensitive}
 	}
-	e := sc.call.Expressions[name]
-	if e == nil {
+	e := sc.call.exprs.expr(name)
+	if !e.written() {
 		// Not set by the module call: the variable's default, a constant.
-		return planTime{known: true, sensitive: v.Sensitive}
+		return planTime{known: true, sensitive: v.sensitive}
 	}
 	r := sc.parent.expression(e)
-	r.sensitive = r.sensitive || v.Sensitive
+	r.sensitive = r.sensitive || v.sensitive
 	return r
 }
 

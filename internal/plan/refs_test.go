@@ -1,10 +1,7 @@
 package plan
 
 import (
-	"encoding/json"
 	"testing"
-
-	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // refsConfig is a configuration section in the shape Terraform writes it: a root module
@@ -62,23 +59,21 @@ const refsConfig = `{
 }`
 
 func TestKnownAtPlan(t *testing.T) {
-	var cfg tfjson.Config
-	if err := json.Unmarshal([]byte(refsConfig), &cfg); err != nil {
+	cfg := &config{data: []byte(refsConfig)}
+	if err := cfg.index(); err != nil {
 		t.Fatal(err)
 	}
-	resource := func(name string) *tfjson.ConfigResource {
-		for _, r := range cfg.RootModule.Resources {
-			if r.Name == name {
-				return r
-			}
+	resource := func(name string) *resourceConfig {
+		r, found, err := cfg.lookup("", "kubernetes_pod_v1", name, &cfgTape{})
+		if err != nil || !found {
+			t.Fatalf("no resource %s: %v", name, err)
 		}
-		t.Fatalf("no resource %s", name)
-		return nil
+		return &r
 	}
 	for _, c := range []struct {
 		name   string
 		module string
-		res    *tfjson.ConfigResource
+		res    *resourceConfig
 		refs   []string
 		want   planTime
 	}{
@@ -110,7 +105,7 @@ func TestKnownAtPlan(t *testing.T) {
 		{"module not in the configuration", `module.gone`, nil, []string{"var.x"}, planTime{}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := resourceScope(&cfg, c.module, c.res).knownAtPlan(c.refs)
+			got := resourceScope(cfg, c.module, c.res).knownAtPlan(c.refs)
 			if got != c.want {
 				t.Errorf("%v in %q: %+v, want %+v", c.refs, c.module, got, c.want)
 			}

@@ -33,34 +33,6 @@ func TestLargePlanShape(t *testing.T) {
 	}
 }
 
-// BenchmarkCheck10k measures plan-check on a plan of 10,000 workloads, one in ten of them
-// with 30 violations (the rest compliant): throughput in MB/s of plan JSON, and
-// allocations. Run: make bench.
-func BenchmarkCheck10k(b *testing.B) { benchCheck(b, 10000, 10) }
-
-// BenchmarkCheck10kAllViolating is the worst case: 10,000 workloads with 30 findings each.
-func BenchmarkCheck10kAllViolating(b *testing.B) { benchCheck(b, 10000, 1) }
-
-// BenchmarkCheck1k shows that cost is linear in the plan's size (compare with 10k).
-func BenchmarkCheck1k(b *testing.B) { benchCheck(b, 1000, 10) }
-
-func benchCheck(b *testing.B, n, violatingEvery int) {
-	data := plantest.LargePlan(n, violatingEvery)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		rep, err := Check(data, Options{Gate: report.Gate{FailOn: finding.High}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if rep.Objects != n {
-			b.Fatalf("objects = %d", rep.Objects)
-		}
-	}
-	b.ReportMetric(float64(len(data))/1e6, "plan-MB")
-}
-
 // TestLargePlanMix checks the mixed benchmark plan: one workload in ten violates.
 func TestLargePlanMix(t *testing.T) {
 	rep, err := Check(plantest.LargePlan(20, 10), Options{Gate: report.Gate{FailOn: finding.High}})

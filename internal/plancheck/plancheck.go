@@ -51,6 +51,11 @@ type Options struct {
 	// Baseline, when not nil, sets each finding's Change against an earlier report's
 	// findings instead. Diff and Baseline do not go together.
 	Baseline *Baseline
+	// Compact keeps the findings in the report's compact Table (report.Table) rather than
+	// in Findings, as they are made: memory then stays near the plan's size however many
+	// findings there are. The reports written are the same. Runs that compare (Diff,
+	// Baseline) keep Findings.
+	Compact bool
 }
 
 // LiveFacts are a cluster's version and Fargate profiles read from the EKS API.
@@ -119,9 +124,14 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	seen := map[string]bool{}
 	var (
 		fargate []report.FargatePod
-		found   findingChunks
+		found   collector = &findingChunks{}
 		notes   []string
 	)
+	var table *report.Table
+	if opts.Compact && d == nil && opts.Baseline == nil {
+		table = report.NewTable()
+		found = &tableCollector{t: table}
+	}
 	judge := func(o *plan.Object) error {
 		if o.Before {
 			return guarded(ctx, o.Address, func() { d.judge(o) })
@@ -194,7 +204,10 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		}
 	}
 	notes = append(notes, rels.notes...)
-	findings := found.all()
+	if table != nil {
+		return compactReport(ctx, p, inv, eng, table, seen, objects, fargate, notes, opts)
+	}
+	findings := found.(*findingChunks).all()
 	compared := ""
 	switch {
 	case d != nil:
@@ -221,17 +234,7 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 		Fargate:          fargate,
 		Compared:         compared,
 	}
-	sort.SliceStable(r.Fargate, func(i, j int) bool { return r.Fargate[i].Address < r.Fargate[j].Address })
-	for _, c := range inv.Clusters {
-		r.Clusters = append(r.Clusters, fmt.Sprintf("%s %s (%s)", c.DisplayName(), c.DisplayVersion(), c.Source))
-	}
-	for a := range seen {
-		r.Addresses = append(r.Addresses, a)
-	}
-	sort.Strings(r.Addresses)
-	for _, rule := range eng.Rules() {
-		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation, Related: related(rule)})
-	}
+	runFacts(r, inv, eng, seen)
 	if opts.Source != nil {
 		for i := range r.Findings {
 			f := &r.Findings[i]
@@ -248,13 +251,95 @@ func CheckContext(ctx context.Context, data []byte, opts Options) (rep *report.R
 	if opts.Settings != nil && compared == "" {
 		r.Notes = append(r.Notes, opts.Settings.Apply(r.Findings, now(opts))...)
 	}
+	runNotes(r, inv, objects)
+	return r, nil
+}
+
+// runFacts adds what a report says of the run besides its findings: Fargate sizes in
+// address order, the clusters, every address judged, the catalogue.
+func runFacts(r *report.Report, inv *plan.Inventory, eng *rules.Engine, seen map[string]bool) {
+	sort.SliceStable(r.Fargate, func(i, j int) bool { return r.Fargate[i].Address < r.Fargate[j].Address })
+	for _, c := range inv.Clusters {
+		r.Clusters = append(r.Clusters, fmt.Sprintf("%s %s (%s)", c.DisplayName(), c.DisplayVersion(), c.Source))
+	}
+	for a := range seen {
+		r.Addresses = append(r.Addresses, a)
+	}
+	sort.Strings(r.Addresses)
+	for _, rule := range eng.Rules() {
+		r.Rules = append(r.Rules, report.RuleInfo{ID: rule.ID, Title: rule.Title, Description: rule.Description, Severity: rule.Severity, Guide: rule.Guide, Remediation: rule.Remediation, Related: related(rule)})
+	}
+}
+
+// runNotes adds the notes on the plan itself: errored, or nothing to judge.
+func runNotes(r *report.Report, inv *plan.Inventory, objects int) {
 	if inv.Errored {
 		r.Notes = append(r.Notes, "Terraform reported errors while planning: the plan is incomplete, and so is this check")
 	}
 	if objects == 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("the plan has no Kubernetes objects that plan-check reads (%d resources will exist after apply)", inv.Resources))
 	}
+}
+
+// compactReport assembles the report of a Compact run: the table sorted as finding.Sort
+// sorts, each finding located and the settings' waivers applied in place, one at a time.
+func compactReport(ctx context.Context, p *plan.Plan, inv *plan.Inventory, eng *rules.Engine, t *report.Table, seen map[string]bool,
+	objects int, fargate []report.FargatePod, notes []string, opts Options) (*report.Report, error) {
+	t.Sort()
+	r := &report.Report{
+		Plan:             opts.PlanName,
+		TerraformVersion: p.TerraformVersion,
+		Resources:        len(seen),
+		Objects:          objects,
+		Table:            t,
+		Gate:             opts.Gate,
+		Notes:            notes,
+		ToolVersion:      opts.ToolVersion,
+		Fargate:          fargate,
+	}
+	runFacts(r, inv, eng, seen)
+	if opts.Source != nil {
+		for i := 0; i < t.Len(); i++ {
+			f := t.At(i)
+			err := guarded(ctx, f.Address, func() {
+				if loc, ok := opts.Source.Locate(f.Address, f.TFPath); ok {
+					f.File, f.Line = loc.File, loc.Line
+					t.Set(i, f)
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	if opts.Settings != nil {
+		r.Notes = append(r.Notes, opts.Settings.ApplyEach(t.Len(), t.At, t.Set, now(opts))...)
+	}
+	runNotes(r, inv, objects)
 	return r, nil
+}
+
+// collector is where a run's findings go as they are made: tail is a slice to append an
+// object's findings to, keep takes it back.
+type collector interface {
+	tail() []finding.Finding
+	keep([]finding.Finding)
+}
+
+// tableCollector adds each object's findings to a compact table, reusing one slice.
+type tableCollector struct {
+	t       *report.Table
+	scratch []finding.Finding
+}
+
+func (c *tableCollector) tail() []finding.Finding { return c.scratch[:0] }
+
+func (c *tableCollector) keep(fs []finding.Finding) {
+	for _, f := range fs {
+		c.t.Add(f)
+	}
+	clear(fs)
+	c.scratch = fs[:0]
 }
 
 // now is the time waivers are judged at.

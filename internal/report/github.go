@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -27,8 +28,10 @@ func githubFormat() Format {
 // so only the separators written here are line breaks in the annotation.
 func WriteGitHub(w io.Writer, r *Report) error {
 	e := safetext.Escape
-	var b strings.Builder
-	for _, f := range r.Findings {
+	// The escapers are built once a report (a Replacer builds its tables).
+	escapeData, escapeProperty := dataEscaper(), propertyEscaper()
+	b := bufio.NewWriterSize(w, 64<<10)
+	for _, f := range r.AllFindings() {
 		cmd := "warning"
 		switch {
 		case f.Status == finding.Waived:
@@ -61,18 +64,17 @@ func WriteGitHub(w io.Writer, r *Report) error {
 			msg += ": " + e(f.TFPath)
 		}
 		msg += "\nFix: " + e(f.Remediation) + "\n" + e(HelpURI(f.RuleID))
-		fmt.Fprintf(&b, "::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(msg))
+		fmt.Fprintf(b, "::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(msg))
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
-// escapeData escapes a workflow command's message.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+// dataEscaper escapes a workflow command's message.
+func dataEscaper() func(string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace
 }
 
-// escapeProperty escapes a workflow command's property value.
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+// propertyEscaper escapes a workflow command's property value.
+func propertyEscaper() func(string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace
 }

@@ -54,10 +54,10 @@ func TestGitHubEscaping(t *testing.T) {
 	if got := write(t, "github", r, Options{}); got != want {
 		t.Errorf("escaping:\n%q\nwant\n%q", got, want)
 	}
-	if got, want := escapeData("a%b\r\nc:d,e"), "a%25b%0D%0Ac:d,e"; got != want {
+	if got, want := dataEscaper()("a%b\r\nc:d,e"), "a%25b%0D%0Ac:d,e"; got != want {
 		t.Errorf("escapeData = %q, want %q", got, want)
 	}
-	if got, want := escapeProperty("a%b\r\nc:d,e"), "a%25b%0D%0Ac%3Ad%2Ce"; got != want {
+	if got, want := propertyEscaper()("a%b\r\nc:d,e"), "a%25b%0D%0Ac%3Ad%2Ce"; got != want {
 		t.Errorf("escapeProperty = %q, want %q", got, want)
 	}
 }

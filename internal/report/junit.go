@@ -61,7 +61,7 @@ type junitFailure struct {
 func WriteJUnit(w io.Writer, r *Report) error {
 	e := safetext.Escape
 	byAddr := map[string][]finding.Finding{}
-	for _, f := range r.Findings {
+	for _, f := range r.AllFindings() {
 		byAddr[f.Address] = append(byAddr[f.Address], f)
 	}
 	addrs := append([]string(nil), r.Addresses...)

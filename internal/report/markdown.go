@@ -63,7 +63,7 @@ func markdown(r *Report, limit int) string {
 	m.line("")
 
 	var failing, other, fixed []finding.Finding
-	for _, f := range r.Findings {
+	for _, f := range r.AllFindings() {
 		switch {
 		case f.Change == finding.Fixed:
 			fixed = append(fixed, f)

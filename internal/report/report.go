@@ -21,7 +21,10 @@ type Report struct {
 	Resources int
 	Objects   int
 	Findings  []finding.Finding
-	Gate      Gate
+	// Table, when not nil, holds the findings instead of Findings (a large run's compact
+	// form); read either through AllFindings.
+	Table *Table
+	Gate  Gate
 	// Notes are run-level remarks (an errored plan, expired waivers, ...).
 	Notes []string
 	// Addresses are every resource address judged, findings or not (JUnit test cases).
@@ -161,7 +164,7 @@ func (g Gate) Fails(f finding.Finding) bool {
 
 // Failed reports whether any finding fails the run.
 func (r *Report) Failed() bool {
-	for _, f := range r.Findings {
+	for _, f := range r.AllFindings() {
 		if r.Gate.Fails(f) {
 			return true
 		}
@@ -206,7 +209,7 @@ func (r *Report) Summarize() Summary {
 			s.ByChange[string(c)] = 0
 		}
 	}
-	for _, f := range r.Findings {
+	for _, f := range r.AllFindings() {
 		if s.ByChange != nil && f.Change != "" {
 			s.ByChange[string(f.Change)]++
 		}

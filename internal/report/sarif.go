@@ -81,7 +81,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			WithDefaultConfiguration(&sarif.ReportingConfiguration{Level: sarifLevel(ri.Severity)}).
 			WithProperties(ruleProperties(ri))
 	}
-	for _, f := range r.Findings {
+	for _, f := range r.AllFindings() {
 		res := run.CreateResultForRule(f.RuleID).
 			WithLevel(sarifLevel(f.Severity)).
 			WithMessage(sarif.NewTextMessage(resultText(f)))

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,18 +58,8 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 		}
 		return code + s + ansiReset
 	}
-	groups := map[string][]finding.Finding{}
-	var order []string
-	for _, f := range r.Findings {
-		if _, ok := groups[f.Address]; !ok {
-			order = append(order, f.Address)
-		}
-		groups[f.Address] = append(groups[f.Address], f)
-	}
-	sort.Strings(order)
-	var b strings.Builder
-	for _, addr := range order {
-		fs := groups[addr]
+	b := bufio.NewWriterSize(w, 64<<10)
+	group := func(addr string, fs []finding.Finding) {
 		sort.SliceStable(fs, func(i, j int) bool {
 			if ci, cj := changeRank(fs[i].Change), changeRank(fs[j].Change); ci != cj {
 				return ci < cj
@@ -75,8 +67,8 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			return fs[i].Severity > fs[j].Severity
 		})
 		if isRelease(fs) {
-			writeRelease(&b, addr, fs, paint)
-			continue
+			writeRelease(b, addr, fs, paint)
+			return
 		}
 		first := fs[0]
 		head := e(addr)
@@ -87,33 +79,145 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 			}
 			head += ")"
 		}
-		fmt.Fprintln(&b, paint(ansiBold, head))
+		fmt.Fprintln(b, paint(ansiBold, head))
 		for _, f := range fs {
-			writeFinding(&b, f, "  ", paint)
+			writeFinding(b, f, "  ", paint)
 		}
-		fmt.Fprintln(&b)
+		fmt.Fprintln(b)
+	}
+	if byAddress(r) {
+		// Sorted by address (as plan-check sorts them): one group at a time, read in place
+		// (a resource may have a million findings: they are not copied).
+		n := r.NumFindings()
+		for start := 0; start < n; {
+			addr := r.findingAt(start).Address
+			end := start + 1
+			for end < n && r.findingAt(end).Address == addr {
+				end++
+			}
+			groupAt(b, r, addr, start, end, paint, group)
+			start = end
+		}
+	} else {
+		groups := map[string][]finding.Finding{}
+		var order []string
+		for _, f := range r.AllFindings() {
+			if _, ok := groups[f.Address]; !ok {
+				order = append(order, f.Address)
+			}
+			groups[f.Address] = append(groups[f.Address], f)
+		}
+		sort.Strings(order)
+		for _, addr := range order {
+			group(addr, groups[addr])
+		}
 	}
 	if len(r.Fargate) > 0 {
-		fmt.Fprintln(&b, paint(ansiBold, "Fargate sizing (request + 256 MB, rounded up to a Fargate configuration):"))
+		fmt.Fprintln(b, paint(ansiBold, "Fargate sizing (request + 256 MB, rounded up to a Fargate configuration):"))
 		for _, p := range r.Fargate {
 			if p.Note != "" {
-				fmt.Fprintf(&b, "  %s  profile %s: %s\n", e(p.Address), e(p.Profile), e(p.Note))
+				fmt.Fprintf(b, "  %s  profile %s: %s\n", e(p.Address), e(p.Profile), e(p.Note))
 				continue
 			}
-			fmt.Fprintf(&b, "  %s  profile %s: requests %s vCPU / %d MiB -> billed %s vCPU / %s GB\n", e(p.Address), e(p.Profile),
+			fmt.Fprintf(b, "  %s  profile %s: requests %s vCPU / %d MiB -> billed %s vCPU / %s GB\n", e(p.Address), e(p.Profile),
 				trimFloat(float64(p.RequestMilliCPU)/1000), p.RequestMemoryMiB, trimFloat(p.VCPU), trimFloat(p.MemoryGB))
 		}
-		fmt.Fprintln(&b)
+		fmt.Fprintln(b)
 	}
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "note: %s\n", e(n))
+		fmt.Fprintf(b, "note: %s\n", e(n))
 	}
 	if r.Compared != "" {
-		fmt.Fprintln(&b, changeLine(r))
+		fmt.Fprintln(b, changeLine(r))
 	}
-	fmt.Fprintln(&b, summaryLine(r, paint))
-	_, err := io.WriteString(w, b.String())
-	return err
+	fmt.Fprintln(b, summaryLine(r, paint))
+	return b.Flush()
+}
+
+// groupAt writes the findings start..end of r, one address's, as group does: in the order
+// of a stable sort by change, then severity (most severe first), bucket by bucket over
+// the findings in place. A helm_release's findings, read by object, are copied to group.
+func groupAt(b textWriter, r *Report, addr string, start, end int, paint func(code, s string) string, group func(string, []finding.Finding)) {
+	e := safetext.Escape
+	type bucket struct{ rank, severity int }
+	var buckets []bucket
+	release := false
+	for i := start; i < end; i++ {
+		f := r.findingAt(i)
+		release = release || f.Chart != "" || f.Template != ""
+		k := bucket{changeRank(f.Change), -int(f.Severity)}
+		if !slices.Contains(buckets, k) {
+			buckets = append(buckets, k)
+		}
+	}
+	if release {
+		fs := make([]finding.Finding, 0, end-start)
+		for i := start; i < end; i++ {
+			fs = append(fs, r.findingAt(i))
+		}
+		group(addr, fs)
+		return
+	}
+	sort.Slice(buckets, func(i, j int) bool {
+		if buckets[i].rank != buckets[j].rank {
+			return buckets[i].rank < buckets[j].rank
+		}
+		return buckets[i].severity < buckets[j].severity
+	})
+	in := func(f finding.Finding, k bucket) bool {
+		return changeRank(f.Change) == k.rank && -int(f.Severity) == k.severity
+	}
+	var first finding.Finding
+	for i := start; i < end; i++ {
+		if f := r.findingAt(i); in(f, buckets[0]) {
+			first = f
+			break
+		}
+	}
+	head := e(addr)
+	if first.Kind != "" {
+		head += "  (" + objectLabel(first)
+		if first.PSSLevel != "" {
+			head += ", PSS " + e(first.PSSLevel)
+		}
+		head += ")"
+	}
+	fmt.Fprintln(b, paint(ansiBold, head))
+	for _, k := range buckets {
+		for i := start; i < end; i++ {
+			if f := r.findingAt(i); in(f, k) {
+				writeFinding(b, f, "  ", paint)
+			}
+		}
+	}
+	fmt.Fprintln(b)
+}
+
+// findingAt is finding i of the report (of Findings, or of the Table).
+func (r *Report) findingAt(i int) finding.Finding {
+	if r.Table != nil {
+		return r.Table.At(i)
+	}
+	return r.Findings[i]
+}
+
+// textWriter is where the text report is written (a buffered writer).
+type textWriter interface {
+	io.Writer
+	io.StringWriter
+}
+
+// byAddress reports whether the report's findings come grouped by address in ascending
+// order (as plan-check sorts them).
+func byAddress(r *Report) bool {
+	prev := ""
+	for _, f := range r.AllFindings() {
+		if f.Address < prev {
+			return false
+		}
+		prev = f.Address
+	}
+	return true
 }
 
 func summaryLine(r *Report, paint func(code, s string) string) string {
@@ -227,7 +331,7 @@ func objectLabel(f finding.Finding) string {
 }
 
 // writeFinding writes one finding, its first line indented by indent.
-func writeFinding(b *strings.Builder, f finding.Finding, indent string, paint func(code, s string) string) {
+func writeFinding(b textWriter, f finding.Finding, indent string, paint func(code, s string) string) {
 	e := safetext.Escape
 	label := strings.ToUpper(f.Severity.String())
 	if f.Status != finding.Fail {
@@ -276,7 +380,7 @@ func isRelease(fs []finding.Finding) bool {
 // findings on the release as a whole, then each object (kind, namespace/name, template,
 // hook events, PSS level) with its findings, the object with the most severe finding
 // first.
-func writeRelease(b *strings.Builder, addr string, fs []finding.Finding, paint func(code, s string) string) {
+func writeRelease(b textWriter, addr string, fs []finding.Finding, paint func(code, s string) string) {
 	e := safetext.Escape
 	head := e(addr)
 	for _, f := range fs {

@@ -421,33 +421,56 @@ func (w Waiver) Active(now time.Time) bool {
 // Apply marks findings that an active waiver accepts as waived, and returns notes about
 // expired waivers and waivers that matched nothing.
 func (s *Settings) Apply(fs []finding.Finding, now time.Time) []string {
+	return s.ApplyEach(len(fs), func(i int) finding.Finding { return fs[i] }, func(i int, f finding.Finding) { fs[i] = f }, now)
+}
+
+// ApplyEach is Apply over n findings read with get and, when a waiver applies, written back
+// with put: for findings held in another form than a slice (report.Table). Each finding is
+// read once; the waivers are tried in order, as Apply does.
+func (s *Settings) ApplyEach(n int, get func(int) finding.Finding, put func(int, finding.Finding), now time.Time) []string {
 	notes := append([]string(nil), s.Notes...)
-	for _, w := range s.Waivers {
-		matched := 0
-		ruleIDs := w.Rules
-		if len(ruleIDs) == 0 {
-			ruleIDs = []string{w.Rule}
+	type waiverRules struct {
+		ids    []string
+		active bool
+	}
+	ws := make([]waiverRules, len(s.Waivers))
+	for k, w := range s.Waivers {
+		ws[k] = waiverRules{ids: w.Rules, active: w.Active(now)}
+		if len(ws[k].ids) == 0 {
+			ws[k].ids = []string{w.Rule}
 		}
-		for i := range fs {
-			f := &fs[i]
-			if !slices.Contains(ruleIDs, f.RuleID) || f.Status == finding.Waived || !glob.Match(w.Address, f.Address) {
-				continue
+	}
+	matched := make([]int, len(s.Waivers))
+	if len(s.Waivers) > 0 {
+		for i := 0; i < n; i++ {
+			f := get(i)
+			changed := false
+			for k, w := range s.Waivers {
+				if !slices.Contains(ws[k].ids, f.RuleID) || f.Status == finding.Waived || !glob.Match(w.Address, f.Address) {
+					continue
+				}
+				matched[k]++
+				if ws[k].active {
+					f.Status = finding.Waived
+					f.Waiver = &finding.Waiver{Reason: w.Reason, Source: w.Source, Expires: w.Expires.Format("2006-01-02")}
+					changed = true
+				}
 			}
-			matched++
-			if w.Active(now) {
-				f.Status = finding.Waived
-				f.Waiver = &finding.Waiver{Reason: w.Reason, Source: w.Source, Expires: w.Expires.Format("2006-01-02")}
+			if changed {
+				put(i, f)
 			}
 		}
-		what := strings.Join(ruleIDs, ", ")
+	}
+	for k, w := range s.Waivers {
+		what := strings.Join(ws[k].ids, ", ")
 		if w.Peer != "" {
 			what = w.Peer + " = " + what
 		}
 		switch {
-		case !w.Active(now):
+		case !ws[k].active:
 			notes = append(notes, fmt.Sprintf("waiver %s (%s on %s) expired on %s: its %d finding(s) count again",
-				w.Source, what, w.Address, w.Expires.Format("2006-01-02"), matched))
-		case matched == 0:
+				w.Source, what, w.Address, w.Expires.Format("2006-01-02"), matched[k]))
+		case matched[k] == 0:
 			notes = append(notes, fmt.Sprintf("waiver %s (%s on %s) matches no finding: remove it if the risk is gone",
 				w.Source, what, w.Address))
 		}
