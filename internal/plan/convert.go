@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 )
 
 // seg is one segment of the Kubernetes path being converted: a field name, or an index
@@ -67,7 +69,7 @@ func (c *converter) here() string {
 			b.WriteString("[" + strconv.Itoa(s.idx) + "]")
 			continue
 		}
-		if !isIdent(s.key) {
+		if !fieldpath.IsIdent(s.key) {
 			b.WriteString("[" + strconv.Quote(s.key) + "]")
 			continue
 		}

@@ -17,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/k8s/psp"
 )
 
@@ -136,9 +137,9 @@ func cleanField(f string) string {
 // sameFields reports whether path p, without its indexes and map keys, ends with field.
 func sameFields(p, field string) bool {
 	var names []string
-	for _, t := range tokenize(p) {
-		if !t.isIdx && !t.quote {
-			names = append(names, t.name)
+	for _, t := range fieldpath.Parse(p) {
+		if !t.IsIndex && !t.Quoted {
+			names = append(names, t.Name)
 		}
 	}
 	return strings.HasSuffix("."+strings.Join(names, "."), "."+field) || strings.Join(names, ".") == field

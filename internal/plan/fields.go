@@ -47,7 +47,7 @@ func (s *pathSet) add(p string) {
 		return
 	}
 	s.marked[p] = struct{}{}
-	for q, ok := parentPath(p); ok; q, ok = parentPath(q) {
+	for q, ok := fieldpath.Parent(p); ok; q, ok = fieldpath.Parent(q) {
 		if _, seen := s.above[q]; seen {
 			break
 		}
@@ -66,7 +66,7 @@ func (s *pathSet) selfOrAncestor(p string) bool {
 		if _, ok := s.marked[p]; ok {
 			return true
 		}
-		parent, ok := parentPath(p)
+		parent, ok := fieldpath.Parent(p)
 		if !ok {
 			return false
 		}
@@ -135,136 +135,6 @@ func (f *Fields) RedactPath(p string) string {
 // AnySensitive reports whether any value of the object is sensitive.
 func (f *Fields) AnySensitive() bool { return f != nil && !f.sensitive.empty() }
 
-// parentPath drops the last segment of a path ("" is the parent of a one-segment path;
-// the root has none).
-func parentPath(p string) (string, bool) {
-	if p == "" {
-		return "", false
-	}
-	last := 0
-	for i := 0; i < len(p); {
-		switch p[i] {
-		case '.':
-			last = i
-			i++
-		case '[':
-			last = i
-			i = skipBracket(p, i)
-		default:
-			i++
-		}
-	}
-	return p[:last], true
-}
-
-// skipBracket returns the offset just past the `[...]` segment at p[i] == '[': an index,
-// or a quoted key in which `\` escapes the next byte (so `["a\\"]` and `["]"]` end
-// where they should). An unterminated segment runs to the end of p.
-func skipBracket(p string, i int) int {
-	i++
-	if i < len(p) && p[i] == '"' {
-		i = skipQuoted(p, i)
-	}
-	for i < len(p) && p[i] != ']' {
-		i++
-	}
-	if i < len(p) {
-		i++
-	}
-	return i
-}
-
-// skipQuoted returns the offset just past the quoted string at p[i] == '"' (or len(p)).
-func skipQuoted(p string, i int) int {
-	for i++; i < len(p); i++ {
-		switch p[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(p)
-}
-
-// isIdent reports whether key can be written as .key in a path (else it is quoted).
-func isIdent(key string) bool {
-	if key == "" {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		switch {
-		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// Join appends a field or map key to a path.
-func Join(p, key string) string {
-	if !isIdent(key) {
-		return p + "[" + strconv.Quote(key) + "]"
-	}
-	if p == "" {
-		return key
-	}
-	return p + "." + key
-}
-
-// Index appends a list index to a path.
-func Index(p string, i int) string { return p + "[" + strconv.Itoa(i) + "]" }
-
-// pathToken is one segment of a path: a name, a quoted key or an index.
-type pathToken struct {
-	name  string
-	index int
-	isIdx bool
-	quote bool
-}
-
-func tokenize(p string) []pathToken {
-	var out []pathToken
-	for i := 0; i < len(p); {
-		switch p[i] {
-		case '.':
-			i++
-		case '[':
-			if i+1 < len(p) && p[i+1] == '"' {
-				end := skipQuoted(p, i+1)
-				quoted := p[i+1 : end]
-				key, err := strconv.Unquote(quoted)
-				if err != nil {
-					key = strings.Trim(quoted, `"`)
-				}
-				out = append(out, pathToken{name: key, quote: true})
-				i = skipBracket(p, i)
-				continue
-			}
-			j := skipBracket(p, i)
-			inner := strings.TrimSuffix(p[i+1:j], "]")
-			n, err := strconv.Atoi(inner)
-			if err != nil {
-				out = append(out, pathToken{name: inner, quote: true})
-			} else {
-				out = append(out, pathToken{index: n, isIdx: true})
-			}
-			i = j
-		default:
-			j := i
-			for j < len(p) && p[j] != '.' && p[j] != '[' {
-				j++
-			}
-			out = append(out, pathToken{name: p[i:j]})
-			i = j
-		}
-	}
-	return out
-}
-
 // TFPath translates a Kubernetes field path of this object into the Terraform attribute
 // path: "spec.template.spec.containers[0].securityContext.privileged" becomes
 // "spec[0].template[0].spec[0].container[0].security_context[0].privileged".
@@ -286,15 +156,15 @@ func (f *Fields) TFPath(k8sPath string) string {
 	}
 	var b strings.Builder
 	cur := f.root
-	toks := tokenize(k8sPath)
+	toks := fieldpath.Parse(k8sPath)
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if cur == nil || cur.fields == nil || t.isIdx {
+		if cur == nil || cur.fields == nil || t.IsIndex {
 			// Below the table (a map key, a list element): keep the rest as written.
 			writeToken(&b, t)
 			continue
 		}
-		tfName, child := cur.byK8s(t.name)
+		tfName, child := cur.byK8s(t.Name)
 		if child == nil {
 			writeToken(&b, t)
 			cur = nil
@@ -308,9 +178,9 @@ func (f *Fields) TFPath(k8sPath string) string {
 		case object:
 			b.WriteString("[0]")
 		case array:
-			if i+1 < len(toks) && toks[i+1].isIdx {
+			if i+1 < len(toks) && toks[i+1].IsIndex {
 				i++
-				b.WriteString("[" + strconv.Itoa(toks[i].index) + "]")
+				b.WriteString("[" + strconv.Itoa(toks[i].Index) + "]")
 			}
 		}
 		cur = child
@@ -318,16 +188,16 @@ func (f *Fields) TFPath(k8sPath string) string {
 	return b.String()
 }
 
-func writeToken(b *strings.Builder, t pathToken) {
+func writeToken(b *strings.Builder, t fieldpath.Segment) {
 	switch {
-	case t.isIdx:
-		b.WriteString("[" + strconv.Itoa(t.index) + "]")
-	case t.quote || !isIdent(t.name):
-		b.WriteString("[" + strconv.Quote(t.name) + "]")
+	case t.IsIndex:
+		b.WriteString("[" + strconv.Itoa(t.Index) + "]")
+	case t.Quoted || !fieldpath.IsIdent(t.Name):
+		b.WriteString("[" + strconv.Quote(t.Name) + "]")
 	default:
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(t.name)
+		b.WriteString(t.Name)
 	}
 }

@@ -11,6 +11,8 @@ import (
 
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 )
 
 // pass is one of the reader's two passes over the plan: the first reads the objects that
@@ -232,7 +234,7 @@ func (m *manifest) list(items, u, s int32, base Object, kind, apiVersion, where 
 	for e := items + 1; e < t.nodes[items].next; e, i = t.nodes[e].next, i+1 {
 		ue, se := ul.step(), sl.step()
 		b := base
-		b.ListItem = Index(Join(base.ListItem, "items"), i)
+		b.ListItem = fieldpath.Index(fieldpath.Join(base.ListItem, "items"), i)
 		if mt.isTrue(ue) {
 			if _, err := m.opaqueObject(b, "this item of the list is not known until apply"); err != nil {
 				return err
@@ -270,9 +272,9 @@ func (w *marks) here() string {
 	p := ""
 	for _, s := range w.path {
 		if s.idx >= 0 {
-			p = Index(p, s.idx)
+			p = fieldpath.Index(p, s.idx)
 		} else {
-			p = Join(p, s.key)
+			p = fieldpath.Join(p, s.key)
 		}
 	}
 	return p

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/testutil/plantest"
 )
 
@@ -161,7 +162,7 @@ func TestPathSet(t *testing.T) {
 		if ancestor == "" {
 			return p != ""
 		}
-		for q, ok := parentPath(p); ok; q, ok = parentPath(q) {
+		for q, ok := fieldpath.Parent(p); ok; q, ok = fieldpath.Parent(q) {
 			if q == ancestor {
 				return true
 			}
@@ -204,13 +205,13 @@ func TestPathSet(t *testing.T) {
 func TestPathsWithQuotedKeys(t *testing.T) {
 	// A map key ending in a backslash, or holding `"]`, must not derail the tokenizer.
 	for _, key := range []string{`a\`, `"]`, `x"]["y`, `\\`, "", "ä.b"} {
-		p := Join(Join("metadata.annotations", key), "z")
-		if parent, _ := parentPath(p); parent != Join("metadata.annotations", key) {
-			t.Errorf("parentPath(%s) = %s", p, parent)
+		p := fieldpath.Join(fieldpath.Join("metadata.annotations", key), "z")
+		if parent, _ := fieldpath.Parent(p); parent != fieldpath.Join("metadata.annotations", key) {
+			t.Errorf("fieldpath.Parent(%s) = %s", p, parent)
 		}
-		toks := tokenize(p)
-		if len(toks) != 4 || toks[2].name != key || toks[3].name != "z" {
-			t.Errorf("tokenize(%s) = %+v", p, toks)
+		toks := fieldpath.Parse(p)
+		if len(toks) != 4 || toks[2].Name != key || toks[3].Name != "z" {
+			t.Errorf("fieldpath.Parse(%s) = %+v", p, toks)
 		}
 	}
 	f := newFields(nil, "manifest")

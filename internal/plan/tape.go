@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 )
 
 // tape is a flat index of the tokens of one JSON value, built in a single strict pass, so
@@ -504,9 +506,9 @@ func (t *tape) locate(root int32, off int) string {
 			}
 			if int(t.nodes[v].start) < off && off <= int(t.nodes[v].end) {
 				if obj {
-					path = Join(path, t.key(j))
+					path = fieldpath.Join(path, t.key(j))
 				} else {
-					path = Index(path, i)
+					path = fieldpath.Index(path, i)
 				}
 				cur, found = v, true
 				break
@@ -564,7 +566,7 @@ func segments(path []seg, n int) string {
 		switch {
 		case s.idx >= 0:
 			fmt.Fprintf(&b, "[%d]", s.idx)
-		case !isIdent(s.key):
+		case !fieldpath.IsIdent(s.key):
 			fmt.Fprintf(&b, "[%q]", s.key)
 		default:
 			if b.Len() > 0 {

@@ -109,7 +109,7 @@ func (r *Reader) ConvertTyped(resourceType string, attrs, unknown []byte) (obj T
 	slices.SortFunc(paths, comparePaths)
 	for _, p := range paths {
 		var v any = obj.Value
-		placeUnknown(&v, fam.root, tokenize(p))
+		placeUnknown(&v, fam.root, fieldpath.Parse(p))
 	}
 	return obj, true, nil
 }
@@ -164,21 +164,21 @@ func (e unshownError) Unwrap() error { return e.err }
 // comparePaths orders paths segment by segment, list indexes by number, so that the unknown
 // elements of one list are placed lowest index first.
 func comparePaths(a, b string) int {
-	ta, tb := tokenize(a), tokenize(b)
+	ta, tb := fieldpath.Parse(a), fieldpath.Parse(b)
 	for i := 0; i < len(ta) && i < len(tb); i++ {
 		x, y := ta[i], tb[i]
 		switch {
-		case x.isIdx && y.isIdx:
-			if c := cmp.Compare(x.index, y.index); c != 0 {
+		case x.IsIndex && y.IsIndex:
+			if c := cmp.Compare(x.Index, y.Index); c != 0 {
 				return c
 			}
-		case x.isIdx != y.isIdx:
-			if x.isIdx {
+		case x.IsIndex != y.IsIndex:
+			if x.IsIndex {
 				return -1
 			}
 			return 1
 		default:
-			if c := strings.Compare(x.name, y.name); c != 0 {
+			if c := strings.Compare(x.Name, y.Name); c != 0 {
 				return c
 			}
 		}
@@ -190,49 +190,49 @@ func comparePaths(a, b string) int {
 // converter leaves an unknown value out of its object, writes {} for an unknown block of a
 // list (so indexes hold) and leaves an unknown element of an attribute list out (so the
 // known elements after it moved down one): the element is put back at its index.
-func placeUnknown(v *any, s *spec, path []pathToken) {
+func placeUnknown(v *any, s *spec, path []fieldpath.Segment) {
 	if len(path) == 0 {
 		*v = UnknownValue{}
 		return
 	}
 	t := path[0]
 	var child *spec
-	if s != nil && s.fields != nil && !t.isIdx {
-		_, child = s.byK8s(t.name)
+	if s != nil && s.fields != nil && !t.IsIndex {
+		_, child = s.byK8s(t.Name)
 	}
 	switch cur := (*v).(type) {
 	case map[string]any:
-		if t.isIdx {
+		if t.IsIndex {
 			return
 		}
 		if len(path) == 1 {
-			cur[t.name] = UnknownValue{}
+			cur[t.Name] = UnknownValue{}
 			return
 		}
-		next, ok := cur[t.name]
+		next, ok := cur[t.Name]
 		if !ok {
 			return // below a value that was not written: nothing to mark
 		}
 		placeUnknown(&next, child, path[1:])
-		cur[t.name] = next
+		cur[t.Name] = next
 	case []any:
-		if !t.isIdx || t.index < 0 {
+		if !t.IsIndex || t.Index < 0 {
 			return
 		}
 		if len(path) == 1 && s != nil && s.shape == attrSeq {
-			if t.index > len(cur) {
+			if t.Index > len(cur) {
 				return
 			}
 			cur = append(cur, nil)
-			copy(cur[t.index+1:], cur[t.index:])
-			cur[t.index] = UnknownValue{}
+			copy(cur[t.Index+1:], cur[t.Index:])
+			cur[t.Index] = UnknownValue{}
 			*v = cur
 			return
 		}
-		if t.index >= len(cur) {
+		if t.Index >= len(cur) {
 			return
 		}
-		placeUnknown(&cur[t.index], s, path[1:])
+		placeUnknown(&cur[t.Index], s, path[1:])
 	}
 }
 
