@@ -11,7 +11,8 @@ import (
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/settings"
 )
 
-// This file is the one place a rule's verdict becomes a finding: the object's Terraform
+// This file is the one place a rule's verdict becomes a finding (newFinding; a chart's
+// objects add the release's chart and template in helm.go): the object's Terraform
 // identity (address, resource type, document), its Kubernetes identity and paths with
 // sensitive values redacted, the Terraform attribute path, and the object's own inline
 // waivers. Source locations and the settings file's waivers are added to the whole list
@@ -23,23 +24,7 @@ func finish(o *plan.Object, s *object.Object, verdicts []rules.Verdict, out []fi
 	start := len(out)
 	id := rules.Identify(s)
 	for _, v := range verdicts {
-		f := finding.Finding{
-			RuleID:       v.Rule.ID,
-			Severity:     v.Severity(),
-			Status:       v.Status,
-			Title:        v.Rule.Title,
-			Address:      o.Address,
-			ResourceType: o.ResourceType,
-			Kind:         id.Kind,
-			Namespace:    id.Namespace,
-			Name:         id.Name,
-			Container:    v.Container,
-			K8sPath:      rules.RedactPath(s, v.Path),
-			Message:      v.Message,
-			Remediation:  v.RemediationText(s.Dialect),
-			Guide:        v.Rule.Guide,
-			PSSLevel:     v.PSSLevel,
-		}
+		f := newFinding(v, s, id, o.Address, o.ResourceType)
 		f.TFPath = o.Fields.TFPath(f.K8sPath)
 		switch {
 		case o.Doc > 0 && o.ListItem != "":
@@ -52,6 +37,29 @@ func finish(o *plan.Object, s *object.Object, verdicts []rules.Verdict, out []fi
 		out = append(out, f)
 	}
 	return out, inlineWaivers(o.Address, s, out[start:])
+}
+
+// newFinding is verdict v on object s (identified as id), held by the resource at address
+// of resourceType: the rule's words, the object's identity, the path with sensitive keys
+// redacted, the remediation in the object's dialect.
+func newFinding(v rules.Verdict, s *object.Object, id rules.Identity, address, resourceType string) finding.Finding {
+	return finding.Finding{
+		RuleID:       v.Rule.ID,
+		Severity:     v.Severity(),
+		Status:       v.Status,
+		Title:        v.Rule.Title,
+		Address:      address,
+		ResourceType: resourceType,
+		Kind:         id.Kind,
+		Namespace:    id.Namespace,
+		Name:         id.Name,
+		Container:    v.Container,
+		K8sPath:      rules.RedactPath(s, v.Path),
+		Message:      v.Message,
+		Remediation:  v.RemediationText(s.Dialect),
+		Guide:        v.Rule.Guide,
+		PSSLevel:     v.PSSLevel,
+	}
 }
 
 // inlineWaivers applies the object's ekspodsec.io/waive annotation to its findings and

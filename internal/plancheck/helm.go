@@ -345,27 +345,8 @@ func releaseFindings(res *releaseResult, d release.Doc, verdicts []rules.Verdict
 	s := d.Obj
 	id := rules.Identify(s)
 	for _, v := range verdicts {
-		f := finding.Finding{
-			RuleID:       v.Rule.ID,
-			Severity:     v.Severity(),
-			Status:       v.Status,
-			Title:        v.Rule.Title,
-			Address:      res.in.Address,
-			ResourceType: plan.HelmReleaseType,
-			Kind:         id.Kind,
-			Namespace:    id.Namespace,
-			Name:         id.Name,
-			Container:    v.Container,
-			K8sPath:      rules.RedactPath(s, v.Path),
-			Message:      v.Message,
-			Remediation:  v.RemediationText(s.Dialect),
-			Guide:        v.Rule.Guide,
-			PSSLevel:     v.PSSLevel,
-			Chart:        res.chart,
-			ChartVersion: res.version,
-			Template:     d.Template,
-			Hook:         release.Hooks(d.Hook),
-		}
+		f := newFinding(v, s, id, res.in.Address, plan.HelmReleaseType)
+		f.Chart, f.ChartVersion, f.Template, f.Hook = res.chart, res.version, d.Template, release.Hooks(d.Hook)
 		if in := release.OriginOf(d.Origins, v.Path); in != "" {
 			f.TFPath = res.in.Inputs[in]
 		}
