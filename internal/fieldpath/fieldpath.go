@@ -158,7 +158,7 @@ func Parent(p string) (parent string, ok bool) {
 			i++
 		case '[':
 			last = i
-			i = segmentEnd(p, i)
+			i = BracketEnd(p, i)
 		default:
 			i++
 		}
@@ -166,10 +166,11 @@ func Parent(p string) (parent string, ok bool) {
 	return p[:last], true
 }
 
-// segmentEnd returns the offset just past the bracketed segment at p[i] == '[': an
-// index, or a Go-quoted key (in which a backslash escapes the next byte). An unterminated
-// segment runs to the end of p.
-func segmentEnd(p string, i int) int {
+// BracketEnd returns the offset just past the bracketed segment at p[i] == '[': an
+// index, or a Go-quoted key (in which a backslash escapes the next byte), as field paths
+// and Terraform instance keys (`[0]`, `["a.b"]`) write them. An unterminated segment runs
+// to the end of p.
+func BracketEnd(p string, i int) int {
 	if i+1 < len(p) && p[i+1] == '"' {
 		if end := quotedEnd(p, i+1); end >= 0 {
 			return end + 2

@@ -3,6 +3,8 @@ package plan
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 )
 
 // HelmReleaseType is the resource type of the hashicorp/helm provider's releases.
@@ -129,30 +131,11 @@ func moduleCallNames(addr string) []string {
 		names = append(names, addr[:j])
 		addr = addr[j:]
 		if addr[0] == '[' {
-			addr = addr[skipInstanceKey(addr):]
+			addr = addr[fieldpath.BracketEnd(addr, 0):]
 		}
 		addr = strings.TrimPrefix(addr, ".")
 	}
 	return names
-}
-
-// skipInstanceKey returns the length of the instance key `[0]` or `["a.b"]` at the start
-// of s.
-func skipInstanceKey(s string) int {
-	inQuote := false
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '"':
-			inQuote = !inQuote
-		case ']':
-			if !inQuote {
-				return i + 1
-			}
-		}
-	}
-	return len(s)
 }
 
 // SensitiveVariableValues returns every string in the values of the root module's

@@ -30,6 +30,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/fieldpath"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/hcldepth"
 	"github.com/ekspodsec/terraform-provider-ekspodsec/internal/inputfile"
 )
@@ -553,7 +554,7 @@ func splitAddress(addr string) ([]string, string, bool) {
 		modules = append(modules, rest[:j])
 		rest = rest[j:]
 		if strings.HasPrefix(rest, "[") {
-			rest = rest[skipKey(rest):]
+			rest = rest[fieldpath.BracketEnd(rest, 0):]
 		}
 		rest = strings.TrimPrefix(rest, ".")
 	}
@@ -567,22 +568,4 @@ func splitAddress(addr string) ([]string, string, bool) {
 		return nil, "", false
 	}
 	return modules, rest, true
-}
-
-// skipKey returns the length of an instance key "[0]" or "[\"a.b\"]" at the start of s.
-func skipKey(s string) int {
-	inQuote := false
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '"':
-			inQuote = !inQuote
-		case ']':
-			if !inQuote {
-				return i + 1
-			}
-		}
-	}
-	return len(s)
 }
