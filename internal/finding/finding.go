@@ -4,9 +4,10 @@
 package finding
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -160,39 +161,20 @@ type Waiver struct {
 // Sort orders findings by address, rule, container, path, object (template, kind,
 // namespace, name), status, change and message, so reports are byte-identical for the same input.
 func Sort(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Address != b.Address {
-			return a.Address < b.Address
-		}
-		if a.RuleID != b.RuleID {
-			return a.RuleID < b.RuleID
-		}
-		if a.Container != b.Container {
-			return a.Container < b.Container
-		}
-		if a.K8sPath != b.K8sPath {
-			return a.K8sPath < b.K8sPath
-		}
-		// Objects of one helm_release share its address.
-		if a.Template != b.Template {
-			return a.Template < b.Template
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		if a.Namespace != b.Namespace {
-			return a.Namespace < b.Namespace
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		if a.Status != b.Status {
-			return a.Status < b.Status
-		}
-		if a.Change != b.Change {
-			return a.Change < b.Change
-		}
-		return a.Message < b.Message
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			strings.Compare(a.Address, b.Address),
+			strings.Compare(a.RuleID, b.RuleID),
+			strings.Compare(a.Container, b.Container),
+			strings.Compare(a.K8sPath, b.K8sPath),
+			// Objects of one helm_release share its address.
+			strings.Compare(a.Template, b.Template),
+			strings.Compare(a.Kind, b.Kind),
+			strings.Compare(a.Namespace, b.Namespace),
+			strings.Compare(a.Name, b.Name),
+			strings.Compare(string(a.Status), string(b.Status)),
+			strings.Compare(string(a.Change), string(b.Change)),
+			strings.Compare(a.Message, b.Message),
+		)
 	})
 }
